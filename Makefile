@@ -1,0 +1,31 @@
+# Two commands: `make serve` and `make test`. Both set everything up on first use (virtualenv,
+# Python packages, the Neo4j launcher build) and are quick the second time.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test launcher bench bench-scale schema clean
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(INSTALLED)
+
+launcher: $(INSTALLED)
+	$(BIN)/python -c "from pith_graph.neo4j_local import ensure_launcher_built as b; b()"
+
+serve: launcher
+	PITH_HOST=$(HOST) PITH_PORT=$(PORT) PITH_LOAD_DEMO=$${PITH_LOAD_DEMO:-1} $(BIN)/pith-graph serve
+
+test: launcher
+	$(BIN)/pytest
+
+schema: $(INSTALLED)
+	$(BIN)/pith-graph schema export
+
+clean:
+	rm -rf $(VENV) neo4j/launcher/target

@@ -1,0 +1,79 @@
+"""The ASGI application: ``create_app(settings)`` builds it; resources open in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from neo4j import AsyncDriver
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from strawberry.asgi import GraphQL
+
+from pith_graph.config import Settings
+from pith_graph.graphql.schema import build_schema
+from pith_graph.store.driver import open_async_driver
+from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+_READINESS_TIMEOUT = 3.0
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive (says nothing about Neo4j)."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Neo4j answers and every migration is applied; 503 otherwise, saying which."""
+    driver: AsyncDriver = request.app.state.driver
+    database: str = request.app.state.settings.neo4j_database
+    try:
+        pending = await asyncio.wait_for(
+            pending_migrations_async(driver, database), _READINESS_TIMEOUT
+        )
+    except Exception as exc:  # any failure to reach Neo4j means "not ready", never a 500
+        log.warning("readiness check failed: %s", exc)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "Neo4j is not reachable"}, status_code=503
+        )
+    if pending:
+        return JSONResponse(
+            {"status": "migrating", "pending_migrations": [m.version for m in pending]},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready"})
+
+
+def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlette:
+    """Build the app. Without ``driver``, one is opened (and closed) by the lifespan."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own_driver = driver is None
+        app.state.driver = open_async_driver(settings) if driver is None else driver
+        app.state.settings = settings
+        try:
+            if settings.migrate_on_start:
+                applied = await apply_migrations_async(app.state.driver, settings.neo4j_database)
+                if applied:
+                    log.info("applied migrations %s", applied)
+            yield
+        finally:
+            if own_driver:
+                await app.state.driver.close()
+
+    graphql_app = GraphQL(build_schema(), graphql_ide="graphiql")
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,46 @@
+"""``pith-graph serve``: run the API on the configured Neo4j, or on the local launcher."""
+
+from __future__ import annotations
+
+import argparse
+
+from pith_graph.config import Settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the API (starting the local Neo4j when NEO4J_URI is not set)",
+        description="Serve /graphql, /healthz and /readyz. Without NEO4J_URI the local Neo4j "
+        "launcher is built (once), started, migrated and stopped again on exit.",
+    )
+    parser.add_argument("--host", help="bind address (default: PITH_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="bind port (default: PITH_PORT or 8000)")
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    parser.set_defaults(func=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    import uvicorn
+
+    from pith_graph.app import create_app
+    from pith_graph.cli._neo4j import connected_settings
+
+    settings = Settings.from_env()
+    if args.host:
+        settings = dataclasses.replace(settings, host=args.host)
+    if args.port:
+        settings = dataclasses.replace(settings, port=args.port)
+    with connected_settings(settings) as ready:
+        uvicorn.run(
+            create_app(ready),
+            host=ready.host,
+            port=ready.port,
+            log_level=args.log_level,
+            proxy_headers=False,
+        )
+    return 0

@@ -1,0 +1,118 @@
+"""Settings, read once from the environment and validated at start-up.
+
+| variable | meaning | default |
+| --- | --- | --- |
+| ``NEO4J_URI`` | Bolt URI of an existing Neo4j 5 (``bolt://``, ``neo4j://``, ``neo4j+s://``); unset means "start the local launcher" | unset |
+| ``NEO4J_USER`` / ``NEO4J_PASSWORD`` | credentials for ``NEO4J_URI`` | ``neo4j`` / unset |
+| ``NEO4J_DATABASE`` | database name | ``neo4j`` |
+| ``PITH_DATA_DIR`` | registry data: signing keys, the local Neo4j store | ``./.pith`` |
+| ``PITH_HOST`` / ``PITH_PORT`` | where the API listens | ``127.0.0.1`` / ``8000`` |
+| ``PITH_BASE_URL`` | public base URL written into records' links | ``http://HOST:PORT`` |
+| ``PITH_NEO4J_PORT`` | Bolt port of the local launcher | ``7687`` |
+| ``PITH_NEO4J_HEAP`` / ``PITH_NEO4J_PAGE_CACHE`` | memory of the local launcher | ``4g`` / ``4g`` |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+__all__ = ["ConfigError", "Settings"]
+
+
+class ConfigError(ValueError):
+    """A setting has a value the service cannot run with; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, low: int = 1, high: int = 65535) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from exc
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment, parsed once."""
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    data_dir: Path = field(default_factory=lambda: Path(".pith"))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str | None = None
+    local_neo4j_host: str = "127.0.0.1"
+    local_neo4j_port: int = 7687
+    local_neo4j_heap: str = "4g"
+    local_neo4j_page_cache: str = "4g"
+    local_neo4j_apoc: bool = False
+    migrate_on_start: bool = True
+    load_demo_on_start: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        uri = env.get("NEO4J_URI", "").strip() or None
+        if uri is not None and not uri.startswith(
+            ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        ):
+            raise ConfigError(f"NEO4J_URI={uri!r} is not a Bolt URI (bolt://, neo4j://, neo4j+s://)")
+        return cls(
+            neo4j_uri=uri,
+            neo4j_user=env.get("NEO4J_USER", "").strip() or "neo4j",
+            neo4j_password=env.get("NEO4J_PASSWORD") or None,
+            neo4j_database=env.get("NEO4J_DATABASE", "").strip() or "neo4j",
+            data_dir=Path(env.get("PITH_DATA_DIR", "").strip() or ".pith"),
+            host=env.get("PITH_HOST", "").strip() or "127.0.0.1",
+            port=_int(env, "PITH_PORT", 8000),
+            base_url=(env.get("PITH_BASE_URL", "").strip().rstrip("/") or None),
+            local_neo4j_host=env.get("PITH_NEO4J_HOST", "").strip() or "127.0.0.1",
+            local_neo4j_port=_int(env, "PITH_NEO4J_PORT", 7687),
+            local_neo4j_heap=env.get("PITH_NEO4J_HEAP", "").strip() or "4g",
+            local_neo4j_page_cache=env.get("PITH_NEO4J_PAGE_CACHE", "").strip() or "4g",
+            local_neo4j_apoc=_flag(env, "PITH_NEO4J_APOC", False),
+            migrate_on_start=_flag(env, "PITH_MIGRATE_ON_START", True),
+            load_demo_on_start=_flag(env, "PITH_LOAD_DEMO", False),
+        )
+
+    @property
+    def public_base_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def uses_local_neo4j(self) -> bool:
+        return self.neo4j_uri is None
+
+    @property
+    def local_neo4j_dir(self) -> Path:
+        return self.data_dir / "neo4j"
+
+    def with_neo4j_uri(self, uri: str) -> Settings:
+        return replace(self, neo4j_uri=uri)
+
+    @property
+    def neo4j_auth(self) -> tuple[str, str] | None:
+        if self.neo4j_password is None:
+            return None
+        return (self.neo4j_user, self.neo4j_password)

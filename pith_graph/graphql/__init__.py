@@ -1,0 +1,1 @@
+"""The GraphQL layer: strawberry types, resolvers and per-request DataLoaders. Thin by design."""

@@ -1,0 +1,80 @@
+"""The one real Neo4j of the test session, and a clean graph for each test that asks for one.
+
+With ``NEO4J_URI`` set, that server is used (and must be disposable: tests delete its data).
+Otherwise the project's own launcher (``neo4j/launcher``) is built if needed and started on a free
+port with a throw-away store. If it cannot start, every test that needs it errors with the
+launcher's own output: the suite never skips and never falls back to anything else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from pith_graph.config import Settings
+from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port
+from pith_graph.store.driver import open_driver
+from pith_graph.store.migrations import apply_migrations
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("NEO4J_URI", "").strip()
+    if configured:
+        yield configured
+        return
+    server = LocalNeo4j(
+        data_dir=tmp_path_factory.mktemp("neo4j"),
+        port=free_port(),
+        heap=os.environ.get("PITH_TEST_NEO4J_HEAP", "2g"),
+        page_cache=os.environ.get("PITH_TEST_NEO4J_PAGE_CACHE", "1g"),
+    )
+    try:
+        server.start()
+    except LocalNeo4jError as exc:
+        pytest.fail(f"the test Neo4j could not be started: {exc}", pytrace=False)
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings pointing at the session's Neo4j, with a throw-away data directory."""
+    base = Settings.from_env()
+    return Settings(
+        neo4j_uri=neo4j_uri,
+        neo4j_user=base.neo4j_user,
+        neo4j_password=base.neo4j_password,
+        neo4j_database=base.neo4j_database,
+        data_dir=tmp_path_factory.mktemp("pith-data"),
+    )
+
+
+@pytest.fixture(scope="session")
+def bolt(settings: Settings) -> Iterator[Driver]:
+    """A plain driver for setting up and reading back the graph, migrations applied once."""
+    with open_driver(settings) as driver:
+        apply_migrations(driver, settings.neo4j_database)
+        yield driver
+
+
+_DELETE_ALL_BUT_MIGRATIONS = """
+MATCH (n) WHERE NOT n:SchemaMigration
+CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+@pytest.fixture
+def clean_graph(bolt: Driver, settings: Settings) -> Driver:
+    """An empty graph (migrations kept) for this test; yields the driver to inspect it with."""
+    with bolt.session(database=settings.neo4j_database) as session:
+        session.run(_DELETE_ALL_BUT_MIGRATIONS).consume()
+    return bolt

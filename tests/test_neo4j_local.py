@@ -1,0 +1,64 @@
+"""The local launcher runs the real engine: data survives a stop, SIGTERM leaves a clean store."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+
+from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port
+
+
+def _count_marks(uri: str) -> int:
+    with GraphDatabase.driver(uri) as driver:
+        records, _, _ = driver.execute_query("MATCH (m:LauncherMark) RETURN count(m) AS n")
+        return int(records[0]["n"])
+
+
+def _server(data_dir: Path) -> LocalNeo4j:
+    return LocalNeo4j(data_dir=data_dir, port=free_port(), heap="512m", page_cache="128m")
+
+
+def test_data_survives_sigterm_and_restart(tmp_path: Path) -> None:
+    first = _server(tmp_path).start()
+    try:
+        with GraphDatabase.driver(first.uri) as driver:
+            driver.execute_query("CREATE (:LauncherMark {at: 1})")
+        assert first.pid is not None
+        os.kill(first.pid, signal.SIGTERM)  # what `kill -TERM` does
+    finally:
+        first.stop()
+    log = (tmp_path / "store" / "logs" / "debug.log").read_text()
+    assert "Checkpoint triggered by \"Database shutdown\"" in log
+
+    second = _server(tmp_path).start()
+    try:
+        assert _count_marks(second.uri) == 1
+    finally:
+        second.stop()
+    log = (tmp_path / "store" / "logs" / "debug.log").read_text()
+    # A clean shutdown leaves nothing for recovery to replay on the next start.
+    assert "Recovery required" not in log
+
+
+def test_a_live_launcher_for_the_same_store_is_reused(tmp_path: Path) -> None:
+    with _server(tmp_path) as first:
+        with _server(tmp_path) as second:
+            assert second.uri == first.uri
+            assert second.pid is None  # nothing new was started
+        assert _count_marks(first.uri) == 0  # the reuser did not stop it
+
+
+def test_a_taken_port_is_reported_not_ignored(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        server = LocalNeo4j(data_dir=tmp_path, port=port)
+        with pytest.raises(LocalNeo4jError, match="is taken"):
+            server.start()
