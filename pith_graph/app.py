@@ -16,6 +16,7 @@ from strawberry.asgi import GraphQL
 
 from pith_graph.config import Settings
 from pith_graph.graphql.schema import build_schema
+from pith_graph.http import extra_routes
 from pith_graph.store.driver import open_async_driver
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
@@ -75,5 +76,6 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
+        *extra_routes(),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -1,20 +1,48 @@
-"""The GraphQL schema, assembled from the query, mutation and subscription roots."""
+"""The GraphQL schema, assembled from the query, mutation and subscription roots.
+
+Each feature module defines its own root class (``PaperQueries``, ``EventMutations``, …); the
+tuples below list them, and ``strawberry.tools.merge_types`` joins them into ``Query``,
+``Mutation`` and ``Subscription``. Adding a feature is one line here.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import strawberry
+from strawberry.tools import merge_types
 
 from pith_graph import __version__
 
-__all__ = ["Query", "build_schema"]
+__all__ = ["build_schema"]
 
 
-@strawberry.type(description="Read access to the registry. Every read is public.")
-class Query:
+@strawberry.type
+class ServiceQueries:
     @strawberry.field(description="The version of the pith-graph service answering.")
     def service_version(self) -> str:
         return __version__
 
 
-def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query)
+# "module:attribute" of each root class, in the order their fields appear in the SDL.
+QUERY_ROOTS: tuple[str, ...] = ("pith_graph.graphql.schema:ServiceQueries",)
+MUTATION_ROOTS: tuple[str, ...] = ()
+SUBSCRIPTION_ROOTS: tuple[str, ...] = ()
+
+
+def _load(paths: tuple[str, ...]) -> tuple[type[Any], ...]:
+    roots = []
+    for path in paths:
+        module_name, attribute = path.split(":")
+        roots.append(getattr(importlib.import_module(module_name), attribute))
+    return tuple(roots)
+
+
+def build_schema(**options: Any) -> strawberry.Schema:
+    query = merge_types("Query", _load(QUERY_ROOTS))
+    mutation = merge_types("Mutation", _load(MUTATION_ROOTS)) if MUTATION_ROOTS else None
+    subscription = (
+        merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
+    )
+    return strawberry.Schema(query=query, mutation=mutation, subscription=subscription, **options)

@@ -1,0 +1,19 @@
+"""Plain HTTP endpoints beside /graphql. Each module exposes ``routes() -> list[BaseRoute]``."""
+
+from __future__ import annotations
+
+import importlib
+
+from starlette.routing import BaseRoute
+
+__all__ = ["ROUTE_MODULES", "extra_routes"]
+
+# Modules whose routes the app serves, in matching order.
+ROUTE_MODULES: tuple[str, ...] = ()
+
+
+def extra_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for name in ROUTE_MODULES:
+        routes.extend(importlib.import_module(name).routes())
+    return routes
