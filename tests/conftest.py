@@ -32,8 +32,8 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = LocalNeo4j(
         data_dir=tmp_path_factory.mktemp("neo4j"),
         port=free_port(),
-        heap=os.environ.get("PITH_TEST_NEO4J_HEAP", "2g"),
-        page_cache=os.environ.get("PITH_TEST_NEO4J_PAGE_CACHE", "1g"),
+        heap=os.environ.get("PITH_TEST_NEO4J_HEAP", "1g"),
+        page_cache=os.environ.get("PITH_TEST_NEO4J_PAGE_CACHE", "512m"),
     )
     try:
         server.start()
