@@ -117,6 +117,9 @@ def verify_digest_signature(public_key: PublicKey, digest: Digest, signature_b64
         signature = base64.b64decode(signature_b64, validate=True)
     except (binascii.Error, ValueError, TypeError) as exc:
         raise InvalidReceipt(f"signature {signature_b64!r} is not standard base64") from exc
+    if base64.b64encode(signature).decode("ascii") != signature_b64:
+        # Non-zero padding bits decode to the same bytes: accept one spelling per signature.
+        raise InvalidReceipt(f"signature {signature_b64!r} is not canonical standard base64")
     if len(signature) != 64:
         raise InvalidReceipt(f"an Ed25519 signature has 64 bytes, {signature_b64!r} has {len(signature)}")
     try:
