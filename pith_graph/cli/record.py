@@ -43,8 +43,10 @@ def _error(message: str) -> int:
 
 
 def _read_json(source: str) -> Any:
-    text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
-    return json.loads(text)
+    if source == "-":
+        return json.loads(sys.stdin.read())
+    with open(source, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from _pith_fixtures import load_seed
 from hypothesis import HealthCheck, settings
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pith"
 
 settings.register_profile("pith", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("pith")
-
-
-def load_seed() -> dict[str, Any]:
-    return json.loads((FIXTURES / "seed-2603.13419v2.json").read_text("utf-8"))
-
-
-def load_reference_records() -> list[dict[str, Any]]:
-    lines = (FIXTURES / "reference-records.jsonl").read_text("utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from _strategies import arxiv_ids, base32_bodies, versions
-from conftest import load_reference_records, load_seed
+from _pith_fixtures import load_reference_records, load_seed
 from hypothesis import given
 from hypothesis import strategies as st
 

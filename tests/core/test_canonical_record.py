@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from _strategies import canonical_record_json
-from conftest import load_reference_records, load_seed
+from _pith_fixtures import load_reference_records, load_seed
 from hypothesis import given
 from hypothesis import strategies as st
 

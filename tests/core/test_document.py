@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import load_reference_records, load_seed
+from _pith_fixtures import load_reference_records, load_seed
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
-from conftest import load_seed
+from _pith_fixtures import load_seed
 
 from pith_graph.core.canonical import Digest
 from pith_graph.core.errors import InvalidReceipt, UnknownSigningKey

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import load_reference_records, load_seed
+from _pith_fixtures import load_reference_records, load_seed
 from hypothesis import given
 from hypothesis import strategies as st
 
