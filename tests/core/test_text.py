@@ -45,3 +45,4 @@ def test_canonical_text_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec="ascii")))
 def test_ascii_rule_is_lower_and_single_space(text: str) -> None:
     assert canonical_text(text) == " ".join(text.lower().split())
+
