@@ -26,7 +26,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pith_graph.core.signing import PublicKey, SigningKey, generate_signing_key, signing_key_from_seed
+from pith_graph.core.signing import (
+    PublicKey,
+    SigningKey,
+    generate_signing_key,
+    signing_key_from_seed,
+)
 from pith_graph.core.trust import KeyStatus, TrustedKey, TrustStore, default_trust_store
 
 __all__ = [
@@ -138,33 +143,50 @@ def _default_key_id(key: SigningKey, moment: datetime) -> str:
 
 
 def generate_key(
-    data_dir: Path, key_id: str | None = None, now: datetime | None = None, *, seed: bytes | None = None
+    data_dir: Path,
+    key_id: str | None = None,
+    now: datetime | None = None,
+    *,
+    seed: bytes | None = None,
 ) -> KeyInfo:
     """Create a new key and make it current; refuses when a current key already exists."""
     existing = list_keys(data_dir)
     if any(k.status is KeyStatus.CURRENT for k in existing):
-        raise KeyStoreError(f"{keys_dir(data_dir)} already has a current key; use `pith-graph keys rotate`")
+        raise KeyStoreError(
+            f"{keys_dir(data_dir)} already has a current key; use `pith-graph keys rotate`"
+        )
     return _add_key(data_dir, existing, key_id, _now(now), seed)
 
 
 def rotate_key(
-    data_dir: Path, new_key_id: str | None = None, now: datetime | None = None, *, seed: bytes | None = None
+    data_dir: Path,
+    new_key_id: str | None = None,
+    now: datetime | None = None,
+    *,
+    seed: bytes | None = None,
 ) -> KeyInfo:
     """Retire the current key (it stays trusted) and make a new key current."""
     moment = _now(now)
     existing = list_keys(data_dir)
     if not any(k.status is KeyStatus.CURRENT for k in existing):
-        raise KeyStoreError(f"{keys_dir(data_dir)} has no current key; use `pith-graph keys generate`")
+        raise KeyStoreError(
+            f"{keys_dir(data_dir)} has no current key; use `pith-graph keys generate`"
+        )
     retired = tuple(
         KeyInfo(k.key_id, k.public_key, KeyStatus.RETIRED, k.created_at, _stamp(moment))
-        if k.status is KeyStatus.CURRENT else k
+        if k.status is KeyStatus.CURRENT
+        else k
         for k in existing
     )
     return _add_key(data_dir, retired, new_key_id, moment, seed)
 
 
 def _add_key(
-    data_dir: Path, existing: tuple[KeyInfo, ...], key_id: str | None, moment: datetime, seed: bytes | None
+    data_dir: Path,
+    existing: tuple[KeyInfo, ...],
+    key_id: str | None,
+    moment: datetime,
+    seed: bytes | None,
 ) -> KeyInfo:
     directory = keys_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -194,7 +216,9 @@ def load_key_file(path: Path, key_id: str) -> SigningKey:
     try:
         return signing_key_from_seed(key_id, _decode_seed(text))
     except ValueError as exc:
-        raise KeyStoreError(f"signing key file {path} does not hold a 32-byte seed (hex or base64)") from exc
+        raise KeyStoreError(
+            f"signing key file {path} does not hold a 32-byte seed (hex or base64)"
+        ) from exc
 
 
 def _decode_seed(text: str) -> bytes:
@@ -239,7 +263,9 @@ def load_signing_key(data_dir: Path, env: Mapping[str, str] | None = None) -> Si
     info = current[-1]
     key = load_key_file(keys_dir(data_dir) / f"{info.key_id}.key", info.key_id)
     if key.public_key != info.public_key:
-        raise KeyStoreError(f"key file of {info.key_id!r} does not match its public key in keys.json")
+        raise KeyStoreError(
+            f"key file of {info.key_id!r} does not match its public key in keys.json"
+        )
     return key
 
 
@@ -263,7 +289,9 @@ def _published_key(key: PublicKey) -> dict[str, Any]:
     }
 
 
-def published_keys_document(keys: tuple[KeyInfo, ...], rotates_at: str | None = None) -> dict[str, Any]:
+def published_keys_document(
+    keys: tuple[KeyInfo, ...], rotates_at: str | None = None
+) -> dict[str, Any]:
     """The signing-key JSON (reference shape: key id, ``ed25519``, ``raw``, base64 + hex,
     fingerprint, ``rotates_at``) for the current key, plus ``keys``: every current and retired key.
     """
@@ -272,8 +300,13 @@ def published_keys_document(keys: tuple[KeyInfo, ...], rotates_at: str | None = 
         raise KeyStoreError("no current key to publish; run `pith-graph keys generate`")
     doc: dict[str, Any] = {**_published_key(current[-1].public_key), "rotates_at": rotates_at}
     doc["keys"] = [
-        {**_published_key(k.public_key), "status": k.status.value, "created_at": k.created_at,
-         "retired_at": k.retired_at}
-        for k in keys if k.status in (KeyStatus.CURRENT, KeyStatus.RETIRED)
+        {
+            **_published_key(k.public_key),
+            "status": k.status.value,
+            "created_at": k.created_at,
+            "retired_at": k.retired_at,
+        }
+        for k in keys
+        if k.status in (KeyStatus.CURRENT, KeyStatus.RETIRED)
     ]
     return doc

@@ -51,7 +51,10 @@ def test_rotate_keeps_old_receipts_verifying(tmp_path: Path) -> None:
     new_key = keystore.load_signing_key(tmp_path, env={})
     assert new_key.key_id == "k2"
     statuses = {k.key_id: (k.status, k.retired_at) for k in keystore.list_keys(tmp_path)}
-    assert statuses == {"k1": (KeyStatus.RETIRED, "2026-06-01T12:00:00Z"), "k2": (KeyStatus.CURRENT, None)}
+    assert statuses == {
+        "k1": (KeyStatus.RETIRED, "2026-06-01T12:00:00Z"),
+        "k2": (KeyStatus.CURRENT, None),
+    }
     trust = keystore.trust_store_for(tmp_path, env={})
     assert verify_receipt(old_receipt, digest, trust).key_id == "k1"
     assert verify_receipt(issue_receipt(new_key, digest, NOW), digest, trust).key_id == "k2"
@@ -60,14 +63,18 @@ def test_rotate_keeps_old_receipts_verifying(tmp_path: Path) -> None:
 
 def test_env_key_hex_and_base64(tmp_path: Path) -> None:
     for secret in (SEED.hex(), base64.b64encode(SEED).decode()):
-        key = keystore.load_signing_key(tmp_path, env={"PITH_SIGNING_KEY": secret, "PITH_SIGNING_KEY_ID": "env-1"})
+        key = keystore.load_signing_key(
+            tmp_path, env={"PITH_SIGNING_KEY": secret, "PITH_SIGNING_KEY_ID": "env-1"}
+        )
         assert key.key_id == "env-1" and key.export_seed() == SEED
 
 
 def test_env_key_errors_never_echo_the_secret(tmp_path: Path) -> None:
     secret = "ab" * 31
     with pytest.raises(keystore.KeyStoreError) as info:
-        keystore.load_signing_key(tmp_path, env={"PITH_SIGNING_KEY": secret, "PITH_SIGNING_KEY_ID": "e"})
+        keystore.load_signing_key(
+            tmp_path, env={"PITH_SIGNING_KEY": secret, "PITH_SIGNING_KEY_ID": "e"}
+        )
     assert secret not in str(info.value)
     with pytest.raises(keystore.KeyStoreError, match="PITH_SIGNING_KEY_ID"):
         keystore.load_signing_key(tmp_path, env={"PITH_SIGNING_KEY": SEED.hex()})
@@ -86,9 +93,14 @@ def test_bad_key_id_is_refused(tmp_path: Path) -> None:
 def test_published_keys_document(tmp_path: Path) -> None:
     keystore.generate_key(tmp_path, "k1", NOW, seed=SEED)
     keystore.rotate_key(tmp_path, "k2", NOW)
-    doc = keystore.published_keys_document(keystore.list_keys(tmp_path), rotates_at="2026-12-01T00:00:00Z")
+    doc = keystore.published_keys_document(
+        keystore.list_keys(tmp_path), rotates_at="2026-12-01T00:00:00Z"
+    )
     assert doc["key_id"] == "k2" and doc["algorithm"] == "ed25519" and doc["format"] == "raw"
     assert base64.b64decode(doc["public_key_b64"]).hex() == doc["public_key_hex"]
     assert doc["rotates_at"] == "2026-12-01T00:00:00Z"
-    assert [(k["key_id"], k["status"]) for k in doc["keys"]] == [("k1", "retired"), ("k2", "current")]
+    assert [(k["key_id"], k["status"]) for k in doc["keys"]] == [
+        ("k1", "retired"),
+        ("k2", "current"),
+    ]
     assert SEED.hex() not in str(doc)

@@ -39,6 +39,7 @@ def _generate(args: argparse.Namespace) -> int:
         info = keystore.generate_key(keystore.data_dir_from_env(), args.key_id)
         print(f"generated {info.key_id} (fingerprint {info.public_key.fingerprint})")
         return 0
+
     return _run(action)
 
 
@@ -47,6 +48,7 @@ def _rotate(args: argparse.Namespace) -> int:
         info = keystore.rotate_key(keystore.data_dir_from_env(), args.key_id)
         print(f"rotated: {info.key_id} is current (fingerprint {info.public_key.fingerprint})")
         return 0
+
     return _run(action)
 
 
@@ -57,8 +59,11 @@ def _list(args: argparse.Namespace) -> int:
             print("no keys; run `pith-graph keys generate`")
         for k in keys:
             retired = f" retired {k.retired_at}" if k.retired_at else ""
-            print(f"{k.key_id}\t{k.status.value}\t{k.public_key.fingerprint}\tcreated {k.created_at}{retired}")
+            print(
+                f"{k.key_id}\t{k.status.value}\t{k.public_key.fingerprint}\tcreated {k.created_at}{retired}"
+            )
         return 0
+
     return _run(action)
 
 
@@ -67,4 +72,5 @@ def _publish(args: argparse.Namespace) -> int:
         keys = keystore.list_keys(keystore.data_dir_from_env())
         print(json.dumps(keystore.published_keys_document(keys, args.rotates_at), indent=2))
         return 0
+
     return _run(action)

@@ -27,12 +27,18 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("record", help="build or verify pith_number_record documents")
     commands = parser.add_subparsers(dest="record_command", metavar="SUBCOMMAND", required=True)
 
-    build = commands.add_parser("build", help="metadata JSON on stdin -> signed v1 record on stdout")
-    build.add_argument("--base-url", default=DEFAULT_BASE_URL, help="base URL of links (default %(default)s)")
+    build = commands.add_parser(
+        "build", help="metadata JSON on stdin -> signed v1 record on stdout"
+    )
+    build.add_argument(
+        "--base-url", default=DEFAULT_BASE_URL, help="base URL of links (default %(default)s)"
+    )
     build.add_argument("--indent", type=int, default=None, help="pretty-print with this indent")
     build.set_defaults(func=_build)
 
-    verify = commands.add_parser("verify", help="check hash, number, aliases and receipt of a record")
+    verify = commands.add_parser(
+        "verify", help="check hash, number, aliases and receipt of a record"
+    )
     verify.add_argument("file", help="record JSON file, or - for stdin")
     verify.set_defaults(func=_verify)
 
@@ -72,8 +78,15 @@ def _build(args: argparse.Namespace) -> int:
     pith = pith_number_for(digest, record.submitted_year)
     receipt = issue_receipt(key, digest, now)
     doc = build_record_document(
-        meta, record, digest, pith, receipt,
-        aliases_created_at=now, created_at=now, updated_at=now, base_url=args.base_url,
+        meta,
+        record,
+        digest,
+        pith,
+        receipt,
+        aliases_created_at=now,
+        created_at=now,
+        updated_at=now,
+        base_url=args.base_url,
     )
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=args.indent) + "\n")
     return 0

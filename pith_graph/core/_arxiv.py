@@ -57,5 +57,7 @@ def split_arxiv_version(text: str) -> tuple[str, int | None]:
     """
     parsed = normalise_arxiv(text) if isinstance(text, str) else None
     if parsed is None:
-        raise ValueError(f"not an arXiv id: {text!r} (expected YYMM.NNNNN or archive/YYMMNNN, optional vN)")
+        raise ValueError(
+            f"not an arXiv id: {text!r} (expected YYMM.NNNNN or archive/YYMMNNN, optional vN)"
+        )
     return parsed

@@ -36,7 +36,7 @@ __all__ = [
 ARXIV_DOI_PREFIX = "10.48550/arxiv."
 
 
-class AliasKind(str, enum.Enum):
+class AliasKind(enum.StrEnum):
     """The ``alias_kind`` values of the reference records."""
 
     ARXIV = "arxiv"
@@ -76,7 +76,7 @@ def derived_aliases(record: CanonicalRecord, pith: PithNumber) -> tuple[Alias, .
     return tuple(sorted(aliases, key=lambda a: a.kind.value))
 
 
-class QueryKind(str, enum.Enum):
+class QueryKind(enum.StrEnum):
     """What a parsed user alias refers to."""
 
     PITH = "pith"

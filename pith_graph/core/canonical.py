@@ -23,7 +23,9 @@ def canonical_bytes(obj: Any) -> CanonicalBytes:
     >>> canonical_bytes({"b": 1, "a": "é"})
     b'{"a":"\\xc3\\xa9","b":1}'
     """
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    text = json.dumps(
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return CanonicalBytes(text.encode("utf-8"))
 
 

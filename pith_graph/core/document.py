@@ -25,8 +25,8 @@ from pith_graph.core.metadata import PaperMetadata
 from pith_graph.core.pith_number import PithNumber, parse_pith_number, pith_number_for
 from pith_graph.core.receipts import Receipt, verify_receipt
 from pith_graph.core.record import CanonicalRecord, record_digest
-from pith_graph.core.snapshot import with_section_sha256
 from pith_graph.core.signing import verify_digest_signature
+from pith_graph.core.snapshot import with_section_sha256
 from pith_graph.core.text import text_sha256
 from pith_graph.core.trust import TrustStore
 
@@ -50,11 +50,29 @@ SCHEMA_URL = "https://pith.science/schemas/pith-number/v1.json"
 DEFAULT_BASE_URL = "https://pith.science"
 ABSTRACT_EXCERPT_LENGTH = 600
 TOP_LEVEL_KEYS = (
-    "record_type", "schema_url", "pith_number", "short_pith_number", "schema_version",
-    "canonical_sha256", "source", "attestation_state", "paper", "verification_status",
-    "canonical_record", "receipt", "graph_snapshot", "aliases", "events", "event_summary",
-    "paper_claims", "inbound_citations", "formal_canon", "links", "agent_actions",
-    "created_at", "updated_at",
+    "record_type",
+    "schema_url",
+    "pith_number",
+    "short_pith_number",
+    "schema_version",
+    "canonical_sha256",
+    "source",
+    "attestation_state",
+    "paper",
+    "verification_status",
+    "canonical_record",
+    "receipt",
+    "graph_snapshot",
+    "aliases",
+    "events",
+    "event_summary",
+    "paper_claims",
+    "inbound_citations",
+    "formal_canon",
+    "links",
+    "agent_actions",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -92,25 +110,36 @@ def _default_verification_status(graph_snapshot: bool) -> dict[str, Any]:
     }
 
 
-def _default_graph_snapshot(meta: PaperMetadata, record: CanonicalRecord, builder_version: str) -> dict[str, Any]:
+def _default_graph_snapshot(
+    meta: PaperMetadata, record: CanonicalRecord, builder_version: str
+) -> dict[str, Any]:
     return {
         "paper": paper_section(meta),
         "claims": with_section_sha256({"count": 0, "items": []}),
         "source": {"id": record.source_id, "kind": record.source_kind, "version": record.version},
         "verdict": {
-            "id": None, "model_set": {}, "created_at": None, "strongest_claim": "",
-            "one_line_summary": "", "pipeline_version": None, "weakest_assumption": "",
+            "id": None,
+            "model_set": {},
+            "created_at": None,
+            "strongest_claim": "",
+            "one_line_summary": "",
+            "pipeline_version": None,
+            "weakest_assumption": "",
             "pith_extraction_headline": "",
         },
-        "integrity": with_section_sha256({
-            "clean": True,
-            "summary": {"advisory": 0, "critical": 0, "by_detector": {}, "informational": 0},
-            "endpoint": f"/pith/{record.source_id}/integrity.json",
-            "findings": [],
-            "available": True,
-            "detectors_run": [],
-        }),
-        "references": with_section_sha256({"count": 0, "sample": [], "resolved_work": 0, "internal_anchors": 0}),
+        "integrity": with_section_sha256(
+            {
+                "clean": True,
+                "summary": {"advisory": 0, "critical": 0, "by_detector": {}, "informational": 0},
+                "endpoint": f"/pith/{record.source_id}/integrity.json",
+                "findings": [],
+                "available": True,
+                "detectors_run": [],
+            }
+        ),
+        "references": with_section_sha256(
+            {"count": 0, "sample": [], "resolved_work": 0, "internal_anchors": 0}
+        ),
         "formal_canon": with_section_sha256({"evidence_count": 0}),
         "author_claims": with_section_sha256({"count": 0, "strong_count": 0}),
         "builder_version": builder_version,
@@ -171,10 +200,16 @@ def build_record_document(
     inbound_citations: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the full ``pith_number_record`` v1 document, keys in the reference order."""
-    snapshot = dict(graph_snapshot) if graph_snapshot is not None else _default_graph_snapshot(
-        meta, record, receipt.builder_version
+    snapshot = (
+        dict(graph_snapshot)
+        if graph_snapshot is not None
+        else _default_graph_snapshot(meta, record, receipt.builder_version)
     )
-    status = dict(verification_status) if verification_status is not None else _default_verification_status(True)
+    status = (
+        dict(verification_status)
+        if verification_status is not None
+        else _default_verification_status(True)
+    )
     alias_time = _iso(aliases_created_at)
     links, actions = _links(base_url, pith, record.source_id)
     return {
@@ -197,9 +232,9 @@ def build_record_document(
         "events": [dict(e) for e in events],
         "event_summary": dict(event_summary) if event_summary is not None else {},
         "paper_claims": [dict(c) for c in paper_claims],
-        "inbound_citations": dict(inbound_citations) if inbound_citations is not None else {
-            "count": 0, "internal_anchor_count": 0, "sample": []
-        },
+        "inbound_citations": dict(inbound_citations)
+        if inbound_citations is not None
+        else {"count": 0, "internal_anchor_count": 0, "sample": []},
         "formal_canon": {"evidence_count": 0, "sample": [], "anchors": []},
         "links": links,
         "agent_actions": actions,
@@ -273,8 +308,14 @@ def _alias_pairs(raw: Any) -> dict[str, str]:
     if isinstance(raw, list):
         pairs: dict[str, str] = {}
         for item in raw:
-            if not isinstance(item, Mapping) or "alias_kind" not in item or "alias_value" not in item:
-                raise InvalidRecord("aliases", f"expected {{alias_kind, alias_value}}, got {item!r}")
+            if (
+                not isinstance(item, Mapping)
+                or "alias_kind" not in item
+                or "alias_value" not in item
+            ):
+                raise InvalidRecord(
+                    "aliases", f"expected {{alias_kind, alias_value}}, got {item!r}"
+                )
             pairs[str(item["alias_kind"])] = item["alias_value"]
         return pairs
     raise InvalidRecord("aliases", f"expected a list or an object, got {raw!r}")
@@ -329,8 +370,11 @@ def verify_record_document(doc: Mapping[str, Any], trust: TrustStore) -> Verific
             if stated == computed:
                 c.add("canonical_sha256", "ok", "canonical hash")
             else:
-                c.add("canonical_sha256", "mismatch",
-                      f"canonical_record hashes to {computed.hex}, the document says {stated.hex}")
+                c.add(
+                    "canonical_sha256",
+                    "mismatch",
+                    f"canonical_record hashes to {computed.hex}, the document says {stated.hex}",
+                )
         else:
             c.add("canonical_sha256", "absent", "recomputed from canonical_record")
         digest = stated or computed
@@ -343,13 +387,21 @@ def verify_record_document(doc: Mapping[str, Any], trust: TrustStore) -> Verific
     stated_pith: PithNumber | None = None
     if "pith_number" in doc:
         try:
-            stated_pith = parse_pith_number(doc["pith_number"]) if isinstance(doc["pith_number"], str) else None
+            stated_pith = (
+                parse_pith_number(doc["pith_number"])
+                if isinstance(doc["pith_number"], str)
+                else None
+            )
         except InvalidAlias:
             stated_pith = None
         if stated_pith is None:
             c.add("pith_number", "mismatch", f"{doc['pith_number']!r} is not pith:YYYY:<26 base32>")
     if digest is not None:
-        year = record.submitted_year if record is not None else (stated_pith.year if stated_pith else None)
+        year = (
+            record.submitted_year
+            if record is not None
+            else (stated_pith.year if stated_pith else None)
+        )
         if year is not None:
             pith = pith_number_for(digest, year)
         if stated_pith is not None and pith is not None:
@@ -378,9 +430,23 @@ def verify_record_document(doc: Mapping[str, Any], trust: TrustStore) -> Verific
 def _source_only(doc: Mapping[str, Any]) -> CanonicalRecord | None:
     """A stand-in record carrying only the source (for alias checks without canonical_record)."""
     src = doc.get("source")
-    if not isinstance(src, Mapping) or not isinstance(src.get("id"), str) or not isinstance(src.get("version"), int):
+    if (
+        not isinstance(src, Mapping)
+        or not isinstance(src.get("id"), str)
+        or not isinstance(src.get("version"), int)
+    ):
         return None
-    return CanonicalRecord(src.get("kind", "arxiv"), src["id"], src["version"], "", "", "0000-01-01T00:00:00Z", (), "", "")
+    return CanonicalRecord(
+        src.get("kind", "arxiv"),
+        src["id"],
+        src["version"],
+        "",
+        "",
+        "0000-01-01T00:00:00Z",
+        (),
+        "",
+        "",
+    )
 
 
 def _check_against_record(c: _Checker, doc: Mapping[str, Any], record: CanonicalRecord) -> None:
@@ -390,8 +456,11 @@ def _check_against_record(c: _Checker, doc: Mapping[str, Any], record: Canonical
         want = {"kind": record.source_kind, "id": record.source_id, "version": record.version}
         for key in ("kind", "id", "version"):
             if got[key] != want[key]:
-                c.add(f"canonical_record.source.{key}", "mismatch",
-                      f"is {want[key]!r} but source.{key} is {got[key]!r}")
+                c.add(
+                    f"canonical_record.source.{key}",
+                    "mismatch",
+                    f"is {want[key]!r} but source.{key} is {got[key]!r}",
+                )
     paper = doc.get("paper")
     if not isinstance(paper, Mapping):
         return
@@ -402,22 +471,37 @@ def _check_against_record(c: _Checker, doc: Mapping[str, Any], record: Canonical
     )
     for key, got, want in pairs:
         if key in paper and got != want:
-            c.add(f"canonical_record.metadata.{key}", "mismatch", f"is {want!r} but paper.{key} is {got!r}")
-    if isinstance(paper.get("cross_cats"), list) and sorted(paper["cross_cats"]) != list(record.cross_cats_sorted):
-        c.add("canonical_record.metadata.cross_cats_sorted", "mismatch",
-              f"is {list(record.cross_cats_sorted)!r} but paper.cross_cats is {paper['cross_cats']!r}")
+            c.add(
+                f"canonical_record.metadata.{key}",
+                "mismatch",
+                f"is {want!r} but paper.{key} is {got!r}",
+            )
+    if isinstance(paper.get("cross_cats"), list) and sorted(paper["cross_cats"]) != list(
+        record.cross_cats_sorted
+    ):
+        c.add(
+            "canonical_record.metadata.cross_cats_sorted",
+            "mismatch",
+            f"is {list(record.cross_cats_sorted)!r} but paper.cross_cats is {paper['cross_cats']!r}",
+        )
     if isinstance(paper.get("title"), str):
         if text_sha256(paper["title"]) != record.title_canon_sha256:
-            c.add("canonical_record.metadata.title_canon_sha256", "mismatch",
-                  f"is not the hash of paper.title {paper['title']!r}")
+            c.add(
+                "canonical_record.metadata.title_canon_sha256",
+                "mismatch",
+                f"is not the hash of paper.title {paper['title']!r}",
+            )
         else:
             c.add("paper.title", "ok", "title hash")
     excerpt = paper.get("abstract_excerpt")
     # A shorter-than-600 excerpt is the whole abstract, so its hash can be checked too.
     if isinstance(excerpt, str) and len(excerpt) < ABSTRACT_EXCERPT_LENGTH:
         if text_sha256(excerpt) != record.abstract_canon_sha256:
-            c.add("canonical_record.metadata.abstract_canon_sha256", "mismatch",
-                  "is not the hash of paper.abstract_excerpt (the whole abstract)")
+            c.add(
+                "canonical_record.metadata.abstract_canon_sha256",
+                "mismatch",
+                "is not the hash of paper.abstract_excerpt (the whole abstract)",
+            )
 
 
 def _check_aliases(c: _Checker, raw: Any, record: CanonicalRecord, pith: PithNumber) -> None:
@@ -428,7 +512,9 @@ def _check_aliases(c: _Checker, raw: Any, record: CanonicalRecord, pith: PithNum
         return
     want = {a.kind.value: a.value for a in derived_aliases(record, pith)}
     # Only the kinds present are checked: some reference records list only arxiv/arxiv_version/doi.
-    bad = [f"{k}={v!r} (expected {want[k]!r})" for k, v in got.items() if k in want and v != want[k]]
+    bad = [
+        f"{k}={v!r} (expected {want[k]!r})" for k, v in got.items() if k in want and v != want[k]
+    ]
     extra = sorted(set(got) - set(want))
     if bad or extra:
         detail = "; ".join(bad + [f"unknown alias kind {k!r}" for k in extra])
@@ -488,7 +574,9 @@ def parse_record_document(doc: Mapping[str, Any]) -> ParsedRecord:
         digest = Digest.from_hex(doc.get("canonical_sha256"))  # type: ignore[arg-type]
     except ValueError as exc:
         raise InvalidRecord("canonical_sha256", str(exc)) from exc
-    record = CanonicalRecord.from_json(doc["canonical_record"]) if "canonical_record" in doc else None
+    record = (
+        CanonicalRecord.from_json(doc["canonical_record"]) if "canonical_record" in doc else None
+    )
     receipt = None
     if isinstance(doc.get("receipt"), Mapping) and "public_key_fingerprint" in doc["receipt"]:
         try:

@@ -84,7 +84,9 @@ def _parse_source(raw: Mapping[str, Any]) -> tuple[str, str, int]:
     source = raw.get("source")
     if source is not None:
         if not isinstance(source, Mapping):
-            raise InvalidMetadata("source", f"expected an object {{kind, id, version}}, got {source!r}")
+            raise InvalidMetadata(
+                "source", f"expected an object {{kind, id, version}}, got {source!r}"
+            )
         kind = source.get("kind", "arxiv")
         ident, version, prefix = source.get("id"), source.get("version"), "source."
     else:
@@ -92,7 +94,9 @@ def _parse_source(raw: Mapping[str, Any]) -> tuple[str, str, int]:
         ident = raw.get("arxiv_id", raw.get("id"))
         version, prefix = raw.get("version"), ""
     if kind not in SUPPORTED_SOURCE_KINDS:
-        raise InvalidMetadata(f"{prefix}kind", f"unsupported source kind {kind!r}; expected 'arxiv'")
+        raise InvalidMetadata(
+            f"{prefix}kind", f"unsupported source kind {kind!r}; expected 'arxiv'"
+        )
     id_field = f"{prefix}id" if source is not None else ("arxiv_id" if "arxiv_id" in raw else "id")
     if not isinstance(ident, str) or not ident.strip():
         raise InvalidMetadata(id_field, f"an arXiv id is required, got {ident!r}")
@@ -153,11 +157,15 @@ def _parse_categories(raw: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
         if isinstance(cats, str):
             cats = cats.split()
         if not isinstance(cats, (list, tuple)) or not cats:
-            raise InvalidMetadata("categories", f"expected 'primary other ...', got {raw['categories']!r}")
+            raise InvalidMetadata(
+                "categories", f"expected 'primary other ...', got {raw['categories']!r}"
+            )
         primary = _check_category("categories", cats[0])
         cross = [_check_category("categories", c) for c in cats[1:]]
     else:
-        raise InvalidMetadata("primary_cat", "missing: give primary_cat (+ cross_cats) or categories")
+        raise InvalidMetadata(
+            "primary_cat", "missing: give primary_cat (+ cross_cats) or categories"
+        )
     # The primary category is not a cross-list of itself; duplicates carry no information.
     return primary, tuple(dict.fromkeys(c for c in cross if c != primary))
 

@@ -33,7 +33,9 @@ class PithNumber:
         if not isinstance(self.year, int) or not 0 <= self.year <= 9999:
             raise ValueError(f"pith number year must be 0..9999, got {self.year!r}")
         if not isinstance(self.body, str) or not _BODY.fullmatch(self.body):
-            raise ValueError(f"pith number body must be 26 upper-case base32 chars, got {self.body!r}")
+            raise ValueError(
+                f"pith number body must be 26 upper-case base32 chars, got {self.body!r}"
+            )
 
     @property
     def full(self) -> str:

@@ -60,9 +60,21 @@ class Receipt:
     def to_json(self) -> dict[str, str]:
         """The receipt object, keys in the reference order."""
         data = asdict(self)
-        order = ("kind", "key_id", "algorithm", "signed_at", "signature_b64", "signed_message",
-                 "builder_version", "receipt_version", "canonical_sha256", "last_reissued_at",
-                 "signature_status", "first_computed_at", "public_key_fingerprint")
+        order = (
+            "kind",
+            "key_id",
+            "algorithm",
+            "signed_at",
+            "signature_b64",
+            "signed_message",
+            "builder_version",
+            "receipt_version",
+            "canonical_sha256",
+            "last_reissued_at",
+            "signature_status",
+            "first_computed_at",
+            "public_key_fingerprint",
+        )
         return {k: data[k] for k in order}
 
     @classmethod
@@ -126,4 +138,3 @@ def verify_receipt(receipt: Receipt, digest: Digest, trust_store: TrustStore) ->
     # 3. signature
     verify_digest_signature(key, digest, receipt.signature_b64)
     return key
-

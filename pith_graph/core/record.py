@@ -71,34 +71,60 @@ class CanonicalRecord:
         meta = _object(
             top["metadata"],
             "canonical_record.metadata",
-            {"license", "primary_cat", "submitted_at", "cross_cats_sorted",
-             "title_canon_sha256", "abstract_canon_sha256"},
+            {
+                "license",
+                "primary_cat",
+                "submitted_at",
+                "cross_cats_sorted",
+                "title_canon_sha256",
+                "abstract_canon_sha256",
+            },
         )
         if top["schema_version"] != SCHEMA_VERSION:
-            raise InvalidRecord("canonical_record.schema_version", f"expected '1.0', got {top['schema_version']!r}")
+            raise InvalidRecord(
+                "canonical_record.schema_version", f"expected '1.0', got {top['schema_version']!r}"
+            )
         if source["kind"] != "arxiv":
-            raise InvalidRecord("canonical_record.source.kind", f"expected 'arxiv', got {source['kind']!r}")
+            raise InvalidRecord(
+                "canonical_record.source.kind", f"expected 'arxiv', got {source['kind']!r}"
+            )
         if not is_valid_arxiv_id(source["id"]):
-            raise InvalidRecord("canonical_record.source.id", f"{source['id']!r} is not a canonical arXiv id")
+            raise InvalidRecord(
+                "canonical_record.source.id", f"{source['id']!r} is not a canonical arXiv id"
+            )
         version = source["version"]
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise InvalidRecord("canonical_record.source.version", f"expected an integer >= 1, got {version!r}")
+            raise InvalidRecord(
+                "canonical_record.source.version", f"expected an integer >= 1, got {version!r}"
+            )
         for key in ("license", "primary_cat"):
             if not isinstance(meta[key], str):
-                raise InvalidRecord(f"canonical_record.metadata.{key}", f"expected a string, got {meta[key]!r}")
-        if not isinstance(meta["submitted_at"], str) or not _SUBMITTED_AT.fullmatch(meta["submitted_at"]):
+                raise InvalidRecord(
+                    f"canonical_record.metadata.{key}", f"expected a string, got {meta[key]!r}"
+                )
+        if not isinstance(meta["submitted_at"], str) or not _SUBMITTED_AT.fullmatch(
+            meta["submitted_at"]
+        ):
             raise InvalidRecord(
                 "canonical_record.metadata.submitted_at",
                 f"expected YYYY-MM-DDTHH:MM:SSZ, got {meta['submitted_at']!r}",
             )
         cats = meta["cross_cats_sorted"]
         if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
-            raise InvalidRecord("canonical_record.metadata.cross_cats_sorted", f"expected a list of strings, got {cats!r}")
+            raise InvalidRecord(
+                "canonical_record.metadata.cross_cats_sorted",
+                f"expected a list of strings, got {cats!r}",
+            )
         if cats != sorted(cats):
-            raise InvalidRecord("canonical_record.metadata.cross_cats_sorted", f"not in code-point order: {cats!r}")
+            raise InvalidRecord(
+                "canonical_record.metadata.cross_cats_sorted", f"not in code-point order: {cats!r}"
+            )
         for key in ("title_canon_sha256", "abstract_canon_sha256"):
             if not isinstance(meta[key], str) or not _HEX64.fullmatch(meta[key]):
-                raise InvalidRecord(f"canonical_record.metadata.{key}", f"expected 64 lower-case hex, got {meta[key]!r}")
+                raise InvalidRecord(
+                    f"canonical_record.metadata.{key}",
+                    f"expected 64 lower-case hex, got {meta[key]!r}",
+                )
         return cls(
             source_kind=source["kind"],
             source_id=source["id"],

@@ -95,7 +95,9 @@ class SigningKey:
 def signing_key_from_seed(key_id: str, seed32: bytes) -> SigningKey:
     """Rebuild a signing key from its 32-byte seed; ``ValueError`` if the length is wrong."""
     if not isinstance(seed32, bytes) or len(seed32) != 32:
-        raise ValueError(f"an Ed25519 seed has 32 bytes, got {len(seed32) if isinstance(seed32, bytes) else type(seed32).__name__}")
+        raise ValueError(
+            f"an Ed25519 seed has 32 bytes, got {len(seed32) if isinstance(seed32, bytes) else type(seed32).__name__}"
+        )
     return SigningKey(key_id, nacl.signing.SigningKey(seed32))
 
 
@@ -121,7 +123,9 @@ def verify_digest_signature(public_key: PublicKey, digest: Digest, signature_b64
         # Non-zero padding bits decode to the same bytes: accept one spelling per signature.
         raise InvalidReceipt(f"signature {signature_b64!r} is not canonical standard base64")
     if len(signature) != 64:
-        raise InvalidReceipt(f"an Ed25519 signature has 64 bytes, {signature_b64!r} has {len(signature)}")
+        raise InvalidReceipt(
+            f"an Ed25519 signature has 64 bytes, {signature_b64!r} has {len(signature)}"
+        )
     try:
         nacl.signing.VerifyKey(public_key.raw).verify(digest.raw, signature)
     except nacl.exceptions.BadSignatureError as exc:

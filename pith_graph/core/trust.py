@@ -28,7 +28,7 @@ REFERENCE_REGISTRY_KEY = PublicKey(
 )
 
 
-class KeyStatus(str, enum.Enum):
+class KeyStatus(enum.StrEnum):
     CURRENT = "current"
     RETIRED = "retired"
     EXTERNAL = "external"

@@ -23,7 +23,9 @@ def test_generate_list_rotate_publish(data_dir: Path, capsys: pytest.CaptureFixt
     assert doc["key_id"] == "k2" and [k["key_id"] for k in doc["keys"]] == ["k1", "k2"]
 
 
-def test_errors_exit_non_zero_with_advice(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_exit_non_zero_with_advice(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["keys", "rotate"]) == 2
     assert "keys generate" in capsys.readouterr().err
     assert main(["keys", "publish"]) == 2

@@ -22,24 +22,37 @@ METADATA = {
 }
 
 
-def _build(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raw: Any) -> tuple[int, str, str]:
+def _build(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], raw: Any
+) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(raw)))
     code = main(["record", "build"])
     out = capsys.readouterr()
     return code, out.out, out.err
 
 
-def test_verify_founding_record(data_dir: Path, seed_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_founding_record(
+    data_dir: Path, seed_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["record", "verify", str(seed_path)]) == 0
     out = capsys.readouterr().out.strip()
     assert out.count("\n") == 0
     assert out.startswith("OK pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO")
-    for part in ("canonical hash", "pith number", "short form", "6 aliases", "receipt (key pith-v1-2026-05) verified"):
+    for part in (
+        "canonical hash",
+        "pith number",
+        "short form",
+        "6 aliases",
+        "receipt (key pith-v1-2026-05) verified",
+    ):
         assert part in out
 
 
 def test_verify_from_stdin_names_failing_fields(
-    data_dir: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    data_dir: Path,
+    seed_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     doc = json.loads(seed_path.read_text("utf-8"))
     doc["canonical_record"]["metadata"]["license"] = ""
@@ -52,7 +65,9 @@ def test_verify_from_stdin_names_failing_fields(
         assert field in out
 
 
-def test_verify_rejects_non_json(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_verify_rejects_non_json(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
     assert main(["record", "verify", str(bad)]) == 2
@@ -60,7 +75,10 @@ def test_verify_rejects_non_json(data_dir: Path, tmp_path: Path, capsys: pytest.
 
 
 def test_build_generates_key_then_verifies(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     code, out, err = _build(monkeypatch, capsys, METADATA)
     assert code == 0
@@ -81,7 +99,10 @@ def test_build_generates_key_then_verifies(
 
 
 def test_verify_with_unknown_key_reports_unverified(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     _, out, _ = _build(monkeypatch, capsys, METADATA)
     record_file = tmp_path / "built.json"

@@ -8,7 +8,9 @@ import pytest
 from _pith_fixtures import load_seed
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("pith", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "pith", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile("pith")
 
 

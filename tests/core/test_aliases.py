@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _strategies import arxiv_ids, base32_bodies, versions
 from _pith_fixtures import load_reference_records, load_seed
+from _strategies import arxiv_ids, base32_bodies, versions
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -87,11 +87,17 @@ def test_doi_notations(text: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO", AliasQuery(QueryKind.PITH, "XTYU6EUZWRI6EBU2PYG3UUWNUO", year=2026)),
+        (
+            "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO",
+            AliasQuery(QueryKind.PITH, "XTYU6EUZWRI6EBU2PYG3UUWNUO", year=2026),
+        ),
         ("XTYU6EUZWRI6EBU2PYG3UUWNUO", AliasQuery(QueryKind.PITH, "XTYU6EUZWRI6EBU2PYG3UUWNUO")),
         ("pith:XTYU6EUZ", AliasQuery(QueryKind.PITH_PREFIX, "XTYU6EUZ")),
         ("xtyu6euzwri6", AliasQuery(QueryKind.PITH_PREFIX, "XTYU6EUZWRI6")),
-        ("pith:2026:xtyu6euzwri6ebu2", AliasQuery(QueryKind.PITH_PREFIX, "XTYU6EUZWRI6EBU2", year=2026)),
+        (
+            "pith:2026:xtyu6euzwri6ebu2",
+            AliasQuery(QueryKind.PITH_PREFIX, "XTYU6EUZWRI6EBU2", year=2026),
+        ),
     ],
 )
 def test_pith_notations(text: str, expected: AliasQuery) -> None:
@@ -100,8 +106,18 @@ def test_pith_notations(text: str, expected: AliasQuery) -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "   ", "hello", "pith:XTYU6EU", "2613.13419", "2603.13419v0", "doi:nope", "https://example.org/abs/2603.13419",
-     "XTYU6EUZWRI6EBU2PYG3UUWNUOA", "hep-th/92010011"],
+    [
+        "",
+        "   ",
+        "hello",
+        "pith:XTYU6EU",
+        "2613.13419",
+        "2603.13419v0",
+        "doi:nope",
+        "https://example.org/abs/2603.13419",
+        "XTYU6EUZWRI6EBU2PYG3UUWNUOA",
+        "hep-th/92010011",
+    ],
 )
 def test_invalid_alias_quotes_input_and_lists_forms(bad: str) -> None:
     with pytest.raises(InvalidAlias) as info:
@@ -114,8 +130,11 @@ def test_invalid_alias_quotes_input_and_lists_forms(bad: str) -> None:
 def test_every_arxiv_notation_parses_to_the_same_value(ident: str, version: int | None) -> None:
     suffix = f"v{version}" if version else ""
     forms = [
-        f"{ident}{suffix}", f"arXiv:{ident}{suffix}", f"arxiv:{ident}{suffix}",
-        f"https://arxiv.org/abs/{ident}{suffix}", f"http://export.arxiv.org/pdf/{ident}{suffix}.pdf",
+        f"{ident}{suffix}",
+        f"arXiv:{ident}{suffix}",
+        f"arxiv:{ident}{suffix}",
+        f"https://arxiv.org/abs/{ident}{suffix}",
+        f"http://export.arxiv.org/pdf/{ident}{suffix}.pdf",
         f"  {ident}{suffix}\t",
     ]
     expected = AliasQuery(QueryKind.ARXIV, ident, version)
@@ -126,11 +145,15 @@ def test_every_arxiv_notation_parses_to_the_same_value(ident: str, version: int 
 
 @given(arxiv_ids)
 def test_arxiv_doi_parses_as_doi(ident: str) -> None:
-    assert parse_alias(f"https://doi.org/10.48550/arXiv.{ident}") == AliasQuery(QueryKind.DOI, f"10.48550/arxiv.{ident}".lower())
+    assert parse_alias(f"https://doi.org/10.48550/arXiv.{ident}") == AliasQuery(
+        QueryKind.DOI, f"10.48550/arxiv.{ident}".lower()
+    )
 
 
 @given(base32_bodies, st.integers(8, 26), st.integers(1990, 2100), st.booleans())
-def test_pith_notations_agree_and_are_idempotent(body: str, length: int, year: int, lower: bool) -> None:
+def test_pith_notations_agree_and_are_idempotent(
+    body: str, length: int, year: int, lower: bool
+) -> None:
     prefix = body[:length]
     typed = prefix.lower() if lower else prefix
     forms = [typed, f"pith:{typed}"]
@@ -152,7 +175,12 @@ def test_arxiv_normal_form_is_idempotent(ident: str, version: int | None) -> Non
 
 def test_alias_kind_values() -> None:
     assert [k.value for k in AliasKind] == [
-        "arxiv", "arxiv_version", "doi", "pith_short_8", "pith_short_12", "pith_short_16"
+        "arxiv",
+        "arxiv_version",
+        "doi",
+        "pith_short_8",
+        "pith_short_12",
+        "pith_short_16",
     ]
 
 
@@ -165,6 +193,10 @@ def test_arxiv_id_validation() -> None:
 
 
 def test_derived_doi_lower_cases_old_style() -> None:
-    rec = CanonicalRecord("arxiv", "math/9307207", 1, "", "math.CA", "1993-07-09T00:00:00Z", (), "0" * 64, "0" * 64)
+    rec = CanonicalRecord(
+        "arxiv", "math/9307207", 1, "", "math.CA", "1993-07-09T00:00:00Z", (), "0" * 64, "0" * 64
+    )
     pith = parse_pith_number("pith:1993:NI2C7HXIDRN6XE5LL7QG22NHSQ")
-    assert {a.kind: a.value for a in derived_aliases(rec, pith)}[AliasKind.DOI] == "10.48550/arxiv.math/9307207"
+    assert {a.kind: a.value for a in derived_aliases(rec, pith)}[
+        AliasKind.DOI
+    ] == "10.48550/arxiv.math/9307207"

@@ -8,8 +8,8 @@ import unicodedata
 from typing import Any
 
 import pytest
-from _strategies import json_values
 from _pith_fixtures import load_reference_records, load_seed
+from _strategies import json_values
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,7 +31,9 @@ WITH_RECORD = [r for r in [load_seed(), *load_reference_records()] if "canonical
 
 @pytest.mark.parametrize("record", WITH_RECORD, ids=lambda r: r["pith_number"])
 def test_canonical_sha256_of_every_fixture(record: dict[str, Any]) -> None:
-    assert sha256_digest(canonical_bytes(record["canonical_record"])).hex == record["canonical_sha256"]
+    assert (
+        sha256_digest(canonical_bytes(record["canonical_record"])).hex == record["canonical_sha256"]
+    )
 
 
 @given(st.dictionaries(st.text(max_size=8), json_values, max_size=6))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,6 +90,7 @@ def _set(path: str, value: Any) -> Any:
         for p in parents:
             target = target[p]
         target[last] = value
+
     return mutate
 
 
@@ -101,14 +101,28 @@ CANONICAL_CHANGES = [
     ("canonical_record.schema_version", "1.1", {"canonical_record.schema_version"}),
     ("canonical_record.metadata.license", "", {"canonical_record.metadata.license"}),
     ("canonical_record.metadata.primary_cat", "cs.AI", {"canonical_record.metadata.primary_cat"}),
-    ("canonical_record.metadata.submitted_at", "2026-03-12T21:02:18Z", {"canonical_record.metadata.submitted_at"}),
-    ("canonical_record.metadata.cross_cats_sorted", ["stat.ML"], {"canonical_record.metadata.cross_cats_sorted"}),
-    ("canonical_record.metadata.title_canon_sha256", "0" * 64, {"canonical_record.metadata.title_canon_sha256"}),
+    (
+        "canonical_record.metadata.submitted_at",
+        "2026-03-12T21:02:18Z",
+        {"canonical_record.metadata.submitted_at"},
+    ),
+    (
+        "canonical_record.metadata.cross_cats_sorted",
+        ["stat.ML"],
+        {"canonical_record.metadata.cross_cats_sorted"},
+    ),
+    (
+        "canonical_record.metadata.title_canon_sha256",
+        "0" * 64,
+        {"canonical_record.metadata.title_canon_sha256"},
+    ),
     ("canonical_record.metadata.abstract_canon_sha256", "0" * 64, set()),
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "named"), CANONICAL_CHANGES, ids=[c[0] for c in CANONICAL_CHANGES])
+@pytest.mark.parametrize(
+    ("path", "value", "named"), CANONICAL_CHANGES, ids=[c[0] for c in CANONICAL_CHANGES]
+)
 def test_changed_canonical_field_fails_naming_it(path: str, value: Any, named: set[str]) -> None:
     doc = load_seed()
     _set(path, value)(doc)
@@ -132,9 +146,17 @@ def test_changed_canonical_field_fails_naming_it(path: str, value: Any, named: s
         ("pith_number", "pith:2025:XTYU6EUZWRI6EBU2PYG3UUWNUO", "pith_number"),
         ("pith_number", "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUP", "pith_number"),
         ("short_pith_number", "pith:XTYU6EUA", "short_pith_number"),
-        ("receipt.signature_b64", "Tk2zBuDTP3kXucgMTzHXD66IQ9C97FJ2GtYP230k82OTJdsOvSX7q5NyRscHAi391MbgphPVsc0pWgGjCIsyAA==", "receipt"),
+        (
+            "receipt.signature_b64",
+            "Tk2zBuDTP3kXucgMTzHXD66IQ9C97FJ2GtYP230k82OTJdsOvSX7q5NyRscHAi391MbgphPVsc0pWgGjCIsyAA==",
+            "receipt",
+        ),
         # regression: non-zero base64 padding bits decode to the same bytes; refused as non-canonical
-        ("receipt.signature_b64", "Sk2zBuDTP3kXucgMTzHXD66IQ9C97FJ2GtYP230k82OTJdsOvSX7q5NyRscHAi391MbgphPVsc0pWgGjCIsyAB==", "receipt"),
+        (
+            "receipt.signature_b64",
+            "Sk2zBuDTP3kXucgMTzHXD66IQ9C97FJ2GtYP230k82OTJdsOvSX7q5NyRscHAi391MbgphPVsc0pWgGjCIsyAB==",
+            "receipt",
+        ),
         ("receipt.canonical_sha256", "1" * 64, "receipt"),
         ("receipt.public_key_fingerprint", "0" * 32, "receipt"),
         ("paper.title", "Another title", "canonical_record.metadata.title_canon_sha256"),
@@ -162,7 +184,11 @@ def test_part_of_a_record_checks_what_is_present() -> None:
     seed = load_seed()
     part = {k: seed[k] for k in ("pith_number", "canonical_sha256", "receipt")}
     report = verify_record_document(part, default_trust_store())
-    assert report.ok and report.status_of("receipt") == "ok" and report.status_of("aliases") == "absent"
+    assert (
+        report.ok
+        and report.status_of("receipt") == "ok"
+        and report.status_of("aliases") == "absent"
+    )
 
 
 @given(st.integers(0, 255))
@@ -191,12 +217,18 @@ def _shape(value: Any) -> Any:
 
 def _build_founding_like() -> dict[str, Any]:
     seed = load_seed()
-    meta = parse_metadata({
-        "source": seed["source"], "title": seed["paper"]["title"],
-        "abstract": seed["paper"]["abstract_excerpt"] + " More text.", "license": seed["paper"]["license"],
-        "primary_cat": "cs.LG", "cross_cats": [], "submitted_at": "2026-03-12T21:02:17Z",
-        "authors": ["Tim Kaiser", "Markus Kollmann"],
-    })
+    meta = parse_metadata(
+        {
+            "source": seed["source"],
+            "title": seed["paper"]["title"],
+            "abstract": seed["paper"]["abstract_excerpt"] + " More text.",
+            "license": seed["paper"]["license"],
+            "primary_cat": "cs.LG",
+            "cross_cats": [],
+            "submitted_at": "2026-03-12T21:02:17Z",
+            "authors": ["Tim Kaiser", "Markus Kollmann"],
+        }
+    )
     record = canonical_record(meta)
     digest = record_digest(record)
     pith = pith_number_for(digest, record.submitted_year)
@@ -213,7 +245,11 @@ def test_built_document_has_the_founding_shape() -> None:
 def test_built_document_fields() -> None:
     built, seed = _build_founding_like(), load_seed()
     assert built["paper"] == seed["paper"]  # abstract excerpt cut at 600, authors sorted
-    assert built["created_at"] == built["aliases"][0]["created_at"] == "2026-05-21T01:05:17.690271+00:00"
+    assert (
+        built["created_at"]
+        == built["aliases"][0]["created_at"]
+        == "2026-05-21T01:05:17.690271+00:00"
+    )
     assert built["verification_status"] == seed["verification_status"]
     body = built["pith_number"].split(":")[2]
     assert built["links"]["html"] == f"https://pith.science/pith/{body}"
@@ -223,8 +259,10 @@ def test_built_document_fields() -> None:
 
 def test_built_document_verifies_with_own_key_only() -> None:
     built = _build_founding_like()
-    assert verify_record_document(built, default_trust_store([KEY.public_key])).summary_line().endswith(
-        "receipt (key pith-graph-test) verified"
+    assert (
+        verify_record_document(built, default_trust_store([KEY.public_key]))
+        .summary_line()
+        .endswith("receipt (key pith-graph-test) verified")
     )
     assert verify_record_document(built, default_trust_store()).status_of("receipt") == "unverified"
 
@@ -232,13 +270,29 @@ def test_built_document_verifies_with_own_key_only() -> None:
 def test_base_url_is_configurable() -> None:
     built = _build_founding_like()
     seed = load_seed()
-    meta = parse_metadata({"arxiv_id": "math/9307207v1", "title": "t", "abstract": "a",
-                           "categories": "math.CA math.QA", "submitted_at": "1993-07-09"})
+    meta = parse_metadata(
+        {
+            "arxiv_id": "math/9307207v1",
+            "title": "t",
+            "abstract": "a",
+            "categories": "math.CA math.QA",
+            "submitted_at": "1993-07-09",
+        }
+    )
     record = canonical_record(meta)
     digest = record_digest(record)
     pith = pith_number_for(digest, 1993)
-    doc = build_record_document(meta, record, digest, pith, issue_receipt(KEY, digest, NOW), NOW, NOW, NOW,
-                                base_url="http://localhost:8000/")
+    doc = build_record_document(
+        meta,
+        record,
+        digest,
+        pith,
+        issue_receipt(KEY, digest, NOW),
+        NOW,
+        NOW,
+        NOW,
+        base_url="http://localhost:8000/",
+    )
     assert doc["links"]["paper"] == f"http://localhost:8000/paper/{pith.body[:8]}"
     assert doc["agent_actions"]["actions"]["sign_citation"] == (
         f"http://localhost:8000/pith/{pith.body}/action/citation_signature"
@@ -254,7 +308,9 @@ def test_parse_record_document() -> None:
     parsed = parse_record_document(load_seed())
     assert parsed.pith.full == "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO"
     assert parsed.receipt is not None and parsed.record is not None
-    assert len(parsed.aliases) == 6 and parsed.aliases_created_at == "2026-05-21T01:05:17.690271+00:00"
+    assert (
+        len(parsed.aliases) == 6 and parsed.aliases_created_at == "2026-05-21T01:05:17.690271+00:00"
+    )
     with pytest.raises(InvalidRecord, match="pith_number"):
         parse_record_document({"pith_number": "nope", "canonical_sha256": "0" * 64})
 

@@ -7,10 +7,19 @@ import importlib
 import pytest
 
 MODULES = [
-    "pith_graph.core", "pith_graph.core.errors", "pith_graph.core.canonical", "pith_graph.core.text",
-    "pith_graph.core.metadata", "pith_graph.core.record", "pith_graph.core.pith_number",
-    "pith_graph.core.aliases", "pith_graph.core.signing", "pith_graph.core.receipts",
-    "pith_graph.core.trust", "pith_graph.core.snapshot", "pith_graph.core.document",
+    "pith_graph.core",
+    "pith_graph.core.errors",
+    "pith_graph.core.canonical",
+    "pith_graph.core.text",
+    "pith_graph.core.metadata",
+    "pith_graph.core.record",
+    "pith_graph.core.pith_number",
+    "pith_graph.core.aliases",
+    "pith_graph.core.signing",
+    "pith_graph.core.receipts",
+    "pith_graph.core.trust",
+    "pith_graph.core.snapshot",
+    "pith_graph.core.document",
     "pith_graph.keystore",
 ]
 
@@ -30,8 +39,16 @@ def test_core_imports_no_other_layer() -> None:
     for mod in list(sys.modules):
         if mod.startswith("pith_graph.core"):
             source = sys.modules[mod]
-            deps = {v.__name__ for v in vars(source).values() if hasattr(v, "__name__") and isinstance(v, type(sys))}
-            assert not {d for d in deps if d.startswith("pith_graph.") and not d.startswith("pith_graph.core")}
+            deps = {
+                v.__name__
+                for v in vars(source).values()
+                if hasattr(v, "__name__") and isinstance(v, type(sys))
+            }
+            assert not {
+                d
+                for d in deps
+                if d.startswith("pith_graph.") and not d.startswith("pith_graph.core")
+            }
 
 
 def test_errors_tree() -> None:

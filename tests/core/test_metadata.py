@@ -43,7 +43,9 @@ def test_version_taken_from_id_suffix() -> None:
 
 
 def test_old_style_id_and_bare_date() -> None:
-    meta = parse_metadata(_raw(arxiv_id="math.CA/9307207", version=1, submitted_at="1993-07-09", license=None))
+    meta = parse_metadata(
+        _raw(arxiv_id="math.CA/9307207", version=1, submitted_at="1993-07-09", license=None)
+    )
     assert meta.source_id == "math/9307207"
     assert meta.submitted_at == "1993-07-09T00:00:00Z"
     assert meta.license == ""

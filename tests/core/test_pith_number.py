@@ -34,7 +34,15 @@ def test_parse_accepts_lower_case(year: int, body: str) -> None:
     assert parse_pith_number(f"pith:{year:04d}:{body.lower()}") == PithNumber(year, body)
 
 
-@pytest.mark.parametrize("bad", ["", "pith:XTYU6EUZ", "pith:26:XTYU6EUZWRI6EBU2PYG3UUWNUO", "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNU1"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "pith:XTYU6EUZ",
+        "pith:26:XTYU6EUZWRI6EBU2PYG3UUWNUO",
+        "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNU1",
+    ],
+)
 def test_parse_rejects_quoting_input(bad: str) -> None:
     with pytest.raises(InvalidAlias, match=repr(bad).replace("\\", "\\\\")[1:-1] or "invalid"):
         parse_pith_number(bad)

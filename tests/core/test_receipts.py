@@ -33,7 +33,11 @@ def test_issue_receipt_fields() -> None:
     receipt = issue_receipt(KEY, DIGEST, NOW, first_computed_at=first)
     assert receipt.signed_at == receipt.last_reissued_at == "2026-05-21T01:05:17.690768Z"
     assert receipt.first_computed_at == "2026-01-01T00:00:00.000000Z"
-    assert (receipt.kind, receipt.algorithm, receipt.signed_message) == ("pith_receipt", "ed25519", "canonical_sha256_bytes")
+    assert (receipt.kind, receipt.algorithm, receipt.signed_message) == (
+        "pith_receipt",
+        "ed25519",
+        "canonical_sha256_bytes",
+    )
     assert (receipt.receipt_version, receipt.signature_status) == ("0.3", "signed_v1")
     assert receipt.canonical_sha256 == DIGEST.hex
     assert receipt.public_key_fingerprint == KEY.public_key.fingerprint
@@ -64,13 +68,21 @@ def test_tampered_fingerprint_and_signature_fail() -> None:
         verify_receipt(dataclasses.replace(receipt, public_key_fingerprint="0" * 32), DIGEST, trust)
     other = issue_receipt(signing_key_from_seed("ours-1", bytes(32)), DIGEST, NOW)
     with pytest.raises(InvalidReceipt):
-        verify_receipt(dataclasses.replace(other, public_key_fingerprint=receipt.public_key_fingerprint), DIGEST, trust)
+        verify_receipt(
+            dataclasses.replace(other, public_key_fingerprint=receipt.public_key_fingerprint),
+            DIGEST,
+            trust,
+        )
 
 
 def test_retired_key_still_verifies_old_receipts() -> None:
     old = issue_receipt(KEY, DIGEST, NOW)
     new_key = signing_key_from_seed("ours-2", bytes(range(1, 33)))
-    trust = default_trust_store().with_key(KEY.public_key, KeyStatus.RETIRED).with_key(new_key.public_key)
+    trust = (
+        default_trust_store()
+        .with_key(KEY.public_key, KeyStatus.RETIRED)
+        .with_key(new_key.public_key)
+    )
     assert verify_receipt(old, DIGEST, trust) == KEY.public_key
     assert trust.status_of("ours-1") is KeyStatus.RETIRED
     assert trust.status_of("pith-v1-2026-05") is KeyStatus.EXTERNAL
@@ -81,7 +93,12 @@ def test_trust_store_refuses_two_keys_with_one_id() -> None:
     from pith_graph.core.trust import TrustedKey
 
     with pytest.raises(ValueError, match="ours-1"):
-        TrustStore((TrustedKey(KEY.public_key), TrustedKey(signing_key_from_seed("ours-1", bytes(32)).public_key)))
+        TrustStore(
+            (
+                TrustedKey(KEY.public_key),
+                TrustedKey(signing_key_from_seed("ours-1", bytes(32)).public_key),
+            )
+        )
 
 
 def test_receipt_from_json_names_missing_field() -> None:

@@ -26,7 +26,10 @@ KEY = signing_key_from_seed("test-key", SEED)
 def test_reference_key_fingerprint() -> None:
     assert REFERENCE_REGISTRY_KEY.fingerprint == "8d4b5ee74e4693bcd1df2446408b0d54"
     assert base64.b64decode(REFERENCE_REGISTRY_KEY.b64) == REFERENCE_REGISTRY_KEY.raw
-    assert REFERENCE_REGISTRY_KEY.hex == "b2d552b68890857171a78b36a5dccf368a953413288c353f7c9d9d6f94b709b3"
+    assert (
+        REFERENCE_REGISTRY_KEY.hex
+        == "b2d552b68890857171a78b36a5dccf368a953413288c353f7c9d9d6f94b709b3"
+    )
 
 
 def test_founding_signature_verifies_over_raw_digest() -> None:

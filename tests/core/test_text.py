@@ -16,16 +16,23 @@ TITLED = [r for r in load_reference_records() if "title" in r]
 
 def test_founding_title_hash() -> None:
     seed = load_seed()
-    assert text_sha256(seed["paper"]["title"]) == seed["canonical_record"]["metadata"]["title_canon_sha256"]
+    assert (
+        text_sha256(seed["paper"]["title"])
+        == seed["canonical_record"]["metadata"]["title_canon_sha256"]
+    )
 
 
 @pytest.mark.parametrize("record", TITLED, ids=lambda r: r["source"]["id"])
 def test_title_hash_of_every_reference_record(record: dict[str, Any]) -> None:
-    assert text_sha256(record["title"]) == record["canonical_record"]["metadata"]["title_canon_sha256"]
+    assert (
+        text_sha256(record["title"]) == record["canonical_record"]["metadata"]["title_canon_sha256"]
+    )
 
 
 def test_latex_and_punctuation_kept_verbatim() -> None:
-    assert canonical_text('On K\\"ahler  $E_q(2)$\n manifolds ') == 'on k\\"ahler $e_q(2)$ manifolds'
+    assert (
+        canonical_text('On K\\"ahler  $E_q(2)$\n manifolds ') == 'on k\\"ahler $e_q(2)$ manifolds'
+    )
 
 
 def test_wrapped_title_hashes_like_single_line() -> None:
@@ -45,4 +52,3 @@ def test_canonical_text_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec="ascii")))
 def test_ascii_rule_is_lower_and_single_space(text: str) -> None:
     assert canonical_text(text) == " ".join(text.lower().split())
-
