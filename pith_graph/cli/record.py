@@ -104,5 +104,9 @@ def _verify(args: argparse.Namespace) -> int:
         report = verify_record_document(doc, trust)
     except (InvalidRecord, keystore.KeyStoreError) as exc:
         return _error(str(exc))
+    if report.ok and not any(c.status == "ok" for c in report.checks):
+        # Nothing present could be checked: that is not a valid record.
+        print("FAIL nothing to verify: no canonical_record, canonical_sha256 or pith_number")
+        return 1
     print(report.summary_line())
     return 0 if report.ok else 1

@@ -129,3 +129,23 @@ def test_build_with_env_key(
     assert code == 0 and err == ""
     assert json.loads(out)["receipt"]["key_id"] == "env-key"
     assert not data_dir.exists()
+
+
+def test_verify_empty_object_fails(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("{}"))
+    assert main(["record", "verify", "-"]) == 1
+    assert "nothing to verify" in capsys.readouterr().out
+
+
+def test_verify_short_reference_record(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = (Path(__file__).resolve().parents[1] / "fixtures" / "pith" / "reference-records.jsonl")
+    last = line.read_text("utf-8").splitlines()[-1]
+    record_file = tmp_path / "short.json"
+    record_file.write_text(last)
+    assert main(["record", "verify", str(record_file)]) == 0
+    out = capsys.readouterr().out
+    assert "3 aliases" in out and "receipt (key pith-v1-2026-05) verified" in out

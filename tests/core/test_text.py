@@ -52,3 +52,11 @@ def test_canonical_text_idempotent(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec="ascii")))
 def test_ascii_rule_is_lower_and_single_space(text: str) -> None:
     assert canonical_text(text) == " ".join(text.lower().split())
+
+
+@given(st.text())
+def test_hash_independent_of_unicode_normal_form(text: str) -> None:
+    import unicodedata
+
+    for form in ("NFC", "NFD"):
+        assert text_sha256(unicodedata.normalize(form, text)) == text_sha256(text)
