@@ -469,12 +469,12 @@ def _check_against_record(c: _Checker, doc: Mapping[str, Any], record: Canonical
         ("primary_cat", paper.get("primary_cat"), record.primary_cat),
         ("submitted_at", paper.get("submitted_at"), record.submitted_at),
     )
-    for key, got, want in pairs:
-        if key in paper and got != want:
+    for name, in_paper, in_record in pairs:
+        if name in paper and in_paper != in_record:
             c.add(
-                f"canonical_record.metadata.{key}",
+                f"canonical_record.metadata.{name}",
                 "mismatch",
-                f"is {want!r} but paper.{key} is {got!r}",
+                f"is {in_record!r} but paper.{name} is {in_paper!r}",
             )
     if isinstance(paper.get("cross_cats"), list) and sorted(paper["cross_cats"]) != list(
         record.cross_cats_sorted

@@ -11,7 +11,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pith"
 
 def load_seed() -> dict[str, Any]:
     """The founding record, complete (a fresh copy each call)."""
-    return json.loads((FIXTURES / "seed-2603.13419v2.json").read_text("utf-8"))
+    seed: dict[str, Any] = json.loads((FIXTURES / "seed-2603.13419v2.json").read_text("utf-8"))
+    return seed
 
 
 def load_reference_records() -> list[dict[str, Any]]:
