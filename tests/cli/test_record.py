@@ -142,7 +142,7 @@ def test_verify_empty_object_fails(
 def test_verify_short_reference_record(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    line = (Path(__file__).resolve().parents[1] / "fixtures" / "pith" / "reference-records.jsonl")
+    line = Path(__file__).resolve().parents[1] / "fixtures" / "pith" / "reference-records.jsonl"
     last = line.read_text("utf-8").splitlines()[-1]
     record_file = tmp_path / "short.json"
     record_file.write_text(last)
