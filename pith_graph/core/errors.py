@@ -7,8 +7,10 @@ callers that only know the standard library still catch them::
     ├── InvalidMetadata (ValueError)   paper metadata that cannot become a canonical record
     ├── InvalidAlias (ValueError)      text that is no pith number, arXiv id or DOI
     ├── InvalidRecord (ValueError)     a pith_number_record v1 document that does not parse / hold
-    └── InvalidReceipt                 a receipt whose signature or digest does not verify
-        └── UnknownSigningKey          its key id / fingerprint is not in the trust store
+    ├── InvalidReceipt                 a receipt whose signature or digest does not verify
+    │   └── UnknownSigningKey          its key id / fingerprint is not in the trust store
+    └── InvalidEvent (ValueError)      a signed event that does not parse (events.py)
+        └── InvalidEventSignature      its id or Ed25519 signature does not verify
 
 Every message names the offending value.
 """
@@ -22,6 +24,8 @@ __all__ = [
     "InvalidRecord",
     "InvalidReceipt",
     "UnknownSigningKey",
+    "InvalidEvent",
+    "InvalidEventSignature",
 ]
 
 
@@ -71,3 +75,16 @@ class UnknownSigningKey(InvalidReceipt):
         self.fingerprint = fingerprint
         detail = f" (fingerprint {fingerprint})" if fingerprint else ""
         super().__init__(f"unknown signing key {key_id!r}{detail}: not in the trust store")
+
+
+class InvalidEvent(PithError, ValueError):
+    """A signed event that does not have the canonical form of its kind; ``field`` names where."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"invalid event field {field!r}: {reason}")
+
+
+class InvalidEventSignature(InvalidEvent):
+    """An event whose Ed25519 signature (over its content id's digest bytes) does not verify."""

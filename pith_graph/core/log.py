@@ -1,0 +1,155 @@
+"""The transparency log's leaves, signed tree heads and proof documents (pure).
+
+Every receipt and every accepted event becomes one leaf of an RFC 6962 Merkle tree
+(:mod:`pith_graph.core.merkle`). A leaf's bytes are canonical JSON (REFERENCE.md "Canonical
+bytes") of::
+
+    receipt leaf: {"canonical_sha256", "key_id", "leaf_type": "receipt", "pith_number", "signature_b64"}
+    event leaf:   {"event_id", "leaf_type": "event", "pith_number"}
+
+A signed tree head (STH) is ``{"tree_head": {"log_id", "root_hash", "timestamp", "tree_size"},
+"key_id", "public_key_fingerprint", "signature_b64"}``: Ed25519 over the raw SHA-256 of the
+canonical bytes of ``tree_head``. The proof documents that ``pith-graph log verify`` checks are
+described in ``schema/log.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pith_graph.core.canonical import CanonicalBytes, canonical_bytes, sha256_digest
+from pith_graph.core.errors import InvalidReceipt
+from pith_graph.core.events import SignedEvent, format_event_time
+from pith_graph.core.merkle import InvalidProof, leaf_hash, verify_consistency, verify_inclusion
+from pith_graph.core.receipts import Receipt
+from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_digest_signature
+
+__all__ = [
+    "LOG_ID",
+    "receipt_leaf",
+    "event_leaf",
+    "leaf_hash_hex",
+    "sign_tree_head",
+    "verify_tree_head",
+    "verify_proof_document",
+]
+
+LOG_ID = "pith-graph-log-v1"
+
+
+def receipt_leaf(pith_number: str, receipt: Receipt) -> dict[str, str]:
+    """The leaf object of a registration receipt."""
+    return {
+        "leaf_type": "receipt",
+        "pith_number": pith_number,
+        "canonical_sha256": receipt.canonical_sha256,
+        "key_id": receipt.key_id,
+        "signature_b64": receipt.signature_b64,
+    }
+
+
+def event_leaf(event: SignedEvent) -> dict[str, str]:
+    """The leaf object of an accepted event."""
+    return {"leaf_type": "event", "pith_number": event.subject, "event_id": event.event_id}
+
+
+def leaf_hash_hex(leaf: Mapping[str, Any]) -> str:
+    """RFC 6962 leaf hash of a leaf object's canonical bytes, hex."""
+    data: CanonicalBytes = canonical_bytes(leaf)
+    return leaf_hash(data).hex()
+
+
+def sign_tree_head(key: SigningKey, tree_size: int, root: bytes, now: datetime) -> dict[str, Any]:
+    """A signed tree head document for ``(tree_size, root)`` at ``now``."""
+    head = {
+        "log_id": LOG_ID,
+        "tree_size": tree_size,
+        "root_hash": root.hex(),
+        "timestamp": format_event_time(now),
+    }
+    return {
+        "tree_head": head,
+        "key_id": key.key_id,
+        "public_key_fingerprint": key.public_key.fingerprint,
+        "signature_b64": sign_digest(key, sha256_digest(canonical_bytes(head))),
+    }
+
+
+def verify_tree_head(document: Any, public_key: PublicKey) -> tuple[int, bytes]:
+    """Check an STH's signature with ``public_key``; return ``(tree_size, root)``.
+
+    Raises :class:`InvalidProof` for a malformed head or a signature that does not verify.
+    """
+    if not isinstance(document, Mapping) or not isinstance(document.get("tree_head"), Mapping):
+        raise InvalidProof("a signed tree head is {tree_head, key_id, public_key_fingerprint, signature_b64}")
+    head = document["tree_head"]
+    size, root_hex = head.get("tree_size"), head.get("root_hash")
+    if head.get("log_id") != LOG_ID or not isinstance(size, int) or size < 0:
+        raise InvalidProof(f"tree head {dict(head)!r} is not a {LOG_ID} head")
+    try:
+        root = bytes.fromhex(root_hex) if isinstance(root_hex, str) else b""
+    except ValueError:
+        root = b""
+    if len(root) != 32:
+        raise InvalidProof(f"tree head root_hash {root_hex!r} is not 64 hex characters")
+    if document.get("public_key_fingerprint") != public_key.fingerprint:
+        raise InvalidProof(
+            f"tree head is signed by key fingerprint {document.get('public_key_fingerprint')!r}, "
+            f"not by the given key ({public_key.fingerprint})"
+        )
+    try:
+        verify_digest_signature(
+            public_key, sha256_digest(canonical_bytes(dict(head))), str(document.get("signature_b64"))
+        )
+    except InvalidReceipt as exc:
+        raise InvalidProof(f"tree head signature: {exc}") from exc
+    return size, root
+
+
+def _hashes(values: Any, field: str) -> list[bytes]:
+    if not isinstance(values, list):
+        raise InvalidProof(f"{field} must be a list of hex hashes")
+    out = []
+    for value in values:
+        try:
+            raw = bytes.fromhex(value) if isinstance(value, str) else b""
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            raise InvalidProof(f"{field} holds {value!r}, not a 64-hex hash")
+        out.append(raw)
+    return out
+
+
+def verify_proof_document(document: Any, public_key: PublicKey) -> str:
+    """Verify an inclusion or consistency proof document offline; return a one-line summary.
+
+    1. every signed tree head in it verifies with ``public_key``;
+    2. inclusion: the leaf (if given) hashes to ``leaf_hash``, and the audit path leads from
+       ``leaf_hash`` at ``leaf_index`` to the signed root of ``tree_size`` (RFC 9162 2.1.3.2);
+    3. consistency: the path proves the first signed root is a prefix of the second (2.1.4.2).
+    Raises :class:`InvalidProof` on the first failure.
+    """
+    if not isinstance(document, Mapping):
+        raise InvalidProof("a proof document is a JSON object")
+    kind = document.get("proof_type")
+    if kind == "inclusion":
+        size, root = verify_tree_head(document.get("signed_tree_head"), public_key)
+        index = document.get("leaf_index")
+        if not isinstance(index, int) or document.get("tree_size") != size:
+            raise InvalidProof("leaf_index must be an integer and tree_size that of the signed head")
+        leaf_hex = document.get("leaf_hash")
+        if document.get("leaf") is not None and leaf_hash_hex(document["leaf"]) != leaf_hex:
+            raise InvalidProof("leaf does not hash to leaf_hash")
+        (leaf,) = _hashes([leaf_hex], "leaf_hash")
+        verify_inclusion(leaf, index, size, _hashes(document.get("audit_path"), "audit_path"), root)
+        return f"inclusion of leaf {index} in tree size {size} (root {root.hex()}) verified"
+    if kind == "consistency":
+        first_size, first_root = verify_tree_head(document.get("first_tree_head"), public_key)
+        second_size, second_root = verify_tree_head(document.get("second_tree_head"), public_key)
+        path = _hashes(document.get("consistency_path"), "consistency_path")
+        verify_consistency(first_size, second_size, path, first_root, second_root)
+        return f"tree size {second_size} is consistent with tree size {first_size}: verified"
+    raise InvalidProof(f"proof_type must be 'inclusion' or 'consistency', got {kind!r}")

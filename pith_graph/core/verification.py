@@ -1,0 +1,89 @@
+"""``verification_status`` and ``attestation_state``: derived from events and graph facts, never set.
+
+The twelve flags are those of the founding record (REFERENCE.md "verification_status"); which
+fact or event turns each one on is listed in ``schema/events.md``. Only *effective* events count
+(:func:`pith_graph.core.merge.effective_events`: equivocating and revoked events do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pith_graph.core.events import EventKind, SignedEvent
+from pith_graph.core.merge import effective_events
+
+__all__ = ["GraphFacts", "verification_status", "attestation_state", "event_summary"]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphFacts:
+    """What the graph (not the events) says about a record.
+
+    ``content_addressed``: its canonical record hashes to its canonical_sha256;
+    ``pith_receipt``: a registry receipt over that digest is stored and verifies;
+    ``graph_snapshot``: the record has a graph snapshot;
+    ``references_resolved``: it has references and every one points at a registered paper.
+    """
+
+    content_addressed: bool = False
+    pith_receipt: bool = False
+    graph_snapshot: bool = False
+    references_resolved: bool = False
+
+
+def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dict[str, Any]:
+    """The twelve flags, in the founding record's order."""
+    effective = effective_events(events).events
+    kinds = [e.kind for e in effective]
+    claims: dict[tuple[str, bytes], str] = {}
+    for event in effective:  # latest claim per (author, signer), as in the merge
+        if event.kind is EventKind.AUTHOR_ATTESTATION:
+            claims[(event.payload["author"], event.signer.public_key)] = event.payload["strength"]
+    replications = [e for e in effective if e.kind is EventKind.REPLICATION_RECORD]
+    citations = {
+        (e.payload["cited"], e.signer.public_key)
+        for e in effective
+        if e.kind is EventKind.CITATION_SIGNATURE
+    }
+    return {
+        "content_addressed": facts.content_addressed,
+        "pith_receipt": facts.pith_receipt,
+        "author_attested": bool(claims),
+        "weak_author_claims": sum(1 for s in claims.values() if s == "weak"),
+        "strong_author_claims": sum(1 for s in claims.values() if s == "strong"),
+        "externally_anchored": EventKind.TIMESTAMP_ANCHOR in kinds,
+        "storage_verified": EventKind.STORAGE_ATTESTATION in kinds,
+        "citation_signatures": len(citations),
+        "replication_records": sum(1 for e in replications if e.payload["kind"] != "formal_bridge"),
+        "graph_snapshot": facts.graph_snapshot or EventKind.GRAPH_SNAPSHOT in kinds,
+        "references_resolved": facts.references_resolved,
+        "formal_links_present": any(e.payload["kind"] == "formal_bridge" for e in replications),
+    }
+
+
+def attestation_state(status: dict[str, Any]) -> str:
+    """One word that moves with the flags, the strongest that holds:
+
+    ``unverified`` (no receipt) < ``computed`` (content addressed and receipted) < ``anchored``
+    (plus an external timestamp or storage attestation) < ``author_attested`` (a weak author claim)
+    < ``author_verified`` (a strong, identity-verified author claim).
+    """
+    if status["strong_author_claims"]:
+        return "author_verified"
+    if status["author_attested"]:
+        return "author_attested"
+    if not (status["content_addressed"] and status["pith_receipt"]):
+        return "unverified"
+    if status["externally_anchored"] or status["storage_verified"]:
+        return "anchored"
+    return "computed"
+
+
+def event_summary(events: Iterable[SignedEvent]) -> dict[str, int]:
+    """Count of effective events per ``event_type``, keys sorted (``{}`` when there are none)."""
+    counts: dict[str, int] = {}
+    for event in effective_events(events).events:
+        counts[event.kind.value] = counts.get(event.kind.value, 0) + 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,63 @@
+"""Signed-event factories shared by the event, merge and verification tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pith_graph.core.events import EventKind, SignedEvent, build_event
+from pith_graph.core.signing import SigningKey, generate_signing_key
+
+SUBJECT = "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO"
+OTHER = "pith:2025:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+T0 = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
+
+PAYLOADS: dict[EventKind, dict[str, Any]] = {
+    EventKind.TIMESTAMP_ANCHOR: {
+        "anchored_sha256": "bc" * 32,
+        "method": "opentimestamps",
+        "proof_b64": "AE9wZW5UaW1lc3RhbXBz",
+    },
+    EventKind.STORAGE_ATTESTATION: {
+        "archive": "internet_archive",
+        "url": "https://web.archive.org/web/20260501/https://arxiv.org/abs/2603.13419v2",
+        "captured_at": "2026-05-01T11:59:00Z",
+        "content_sha256": "ab" * 32,
+    },
+    EventKind.AUTHOR_ATTESTATION: {"author": "Tim Kaiser", "strength": "weak"},
+    EventKind.CITATION_SIGNATURE: {"relation": "extends", "cited": OTHER, "note": ""},
+    EventKind.REPLICATION_RECORD: {
+        "kind": "replication",
+        "outcome": "reproduced",
+        "evidence_url": "https://example.org/replication",
+        "evidence_sha256": "cd" * 32,
+        "summary": "same gap",
+    },
+}
+
+
+def agent_key(n: int = 1) -> SigningKey:
+    return generate_signing_key(f"agent-{n}", seed=bytes([n]) * 32)
+
+
+def make_event(
+    kind: EventKind = EventKind.TIMESTAMP_ANCHOR,
+    *,
+    key: SigningKey | None = None,
+    subject: str = SUBJECT,
+    payload: dict[str, Any] | None = None,
+    nonce: str = "00" * 8,
+    at: datetime = T0,
+    signer_id: str = "agent:test",
+    signer_type: str = "agent",
+) -> SignedEvent:
+    return build_event(
+        kind,
+        subject,
+        PAYLOADS[kind] if payload is None else payload,
+        key=key or agent_key(),
+        signer_id=signer_id,
+        signer_type=signer_type,
+        nonce=nonce,
+        created_at=at,
+    )
