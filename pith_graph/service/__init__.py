@@ -1,0 +1,1 @@
+"""Use cases: parse, hash and sign, then one write through the store."""

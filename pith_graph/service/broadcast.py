@@ -1,0 +1,51 @@
+"""An in-process broadcaster: the service publishes, GraphQL subscriptions listen.
+
+One process only: subscribers in *this* process see what *this* process accepted or registered.
+Several API processes would need a shared channel (Neo4j CDC, Redis pub/sub); that is not built.
+Each subscriber has a bounded queue; a subscriber too slow to keep up loses the oldest messages
+rather than slowing writers down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+__all__ = ["Broadcaster", "broadcaster"]
+
+_QUEUE_SIZE = 1000
+
+
+class Broadcaster:
+    """Fan-out of messages (plain dicts) to every current subscriber."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[dict[str, Any]]] = set()
+
+    def publish(self, message: dict[str, Any]) -> None:
+        """Hand ``message`` to every subscriber; never blocks."""
+        for queue in list(self._queues):
+            if queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait(message)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(_QUEUE_SIZE)
+        self._queues.add(queue)
+        try:
+            yield queue
+        finally:
+            self._queues.discard(queue)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._queues)
+
+
+# The process's broadcaster. The event service publishes ``{"kind": "event", ...}`` and the
+# registration service ``{"kind": "registration", "pith_number", "categories"}`` after commit.
+broadcaster = Broadcaster()

@@ -1,0 +1,252 @@
+"""Events and author keys in Neo4j: ``(:Event)-[:ABOUT]->(:Paper)``, ``(:AuthorKey)``.
+
+Events are immutable: they are only ever CREATEd (``event_id`` unique, ``(signer_key, nonce)``
+unique). Each write appends the event's leaf to the log in the same transaction
+(:mod:`pith_graph.store.log`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from pith_graph.core.events import SignedEvent
+from pith_graph.core.log import event_leaf
+from pith_graph.store.errors import StoreError
+from pith_graph.store.log import append_leaves, leaf_rows
+
+__all__ = [
+    "EventConflict",
+    "UnknownPaper",
+    "event_row",
+    "insert_events",
+    "new_event_rows",
+    "events_by_subject",
+    "events_page",
+    "event_envelopes",
+    "subject_facts",
+    "add_author_key",
+    "author_key_registrations",
+]
+
+
+class EventConflict(StoreError):
+    """An event id, or a (signer key, nonce) pair, is already stored: the write was a replay."""
+
+
+class UnknownPaper(StoreError):
+    """The pith number an event is about is not registered."""
+
+    def __init__(self, pith_number: str) -> None:
+        self.pith_number = pith_number
+        super().__init__(f"no paper is registered as {pith_number!r}")
+
+
+_INSERT = """
+UNWIND $rows AS row
+MATCH (p:Paper {pith_number: row.subject})
+CREATE (e:Event {event_id: row.event_id, event_type: row.event_type, subject: row.subject,
+                 target: row.target, created_at: row.created_at, nonce: row.nonce,
+                 signer_key: row.signer_key, signer_fingerprint: row.signer_fingerprint,
+                 signer_id: row.signer_id, signer_type: row.signer_type, key_id: row.key_id,
+                 envelope_json: row.envelope_json, accepted_at: row.accepted_at})
+CREATE (e)-[:ABOUT]->(p)
+RETURN row.event_id AS event_id
+"""
+
+# Which of the rows are new: not stored, and not reusing a stored (signer key, nonce) pair.
+_NEW_ROWS = """
+UNWIND $rows AS row
+OPTIONAL MATCH (same:Event {event_id: row.event_id})
+OPTIONAL MATCH (slot:Event {signer_key: row.signer_key, nonce: row.nonce})
+RETURN row.event_id AS event_id, same IS NOT NULL AS stored, slot IS NOT NULL AS slot_used
+"""
+
+_BY_SUBJECT = """
+UNWIND $subjects AS subject
+OPTIONAL MATCH (e:Event {subject: subject})
+WITH subject, e ORDER BY e.created_at, e.event_id
+RETURN subject, collect(e.envelope_json) AS envelopes
+"""
+
+_BY_ID = """
+UNWIND $ids AS id
+OPTIONAL MATCH (e:Event {event_id: id})
+RETURN id, e.envelope_json AS envelope_json
+"""
+
+# Keyset pages over (created_at, event_id); $subject null means the global feed.
+_PAGE = """
+MATCH (e:Event)
+WHERE ($subject IS NULL OR e.subject = $subject)
+  AND ($categories IS NULL OR EXISTS {
+        MATCH (e)-[:ABOUT]->(p:Paper) WHERE any(c IN $categories WHERE c IN p.categories) })
+  AND ($after IS NULL OR [e.created_at, e.event_id] > $after)
+RETURN e.envelope_json AS envelope_json, e.created_at AS created_at, e.event_id AS event_id
+ORDER BY e.created_at, e.event_id
+LIMIT $limit
+"""
+
+_FACTS = """
+UNWIND $subjects AS subject
+OPTIONAL MATCH (p:Paper {pith_number: subject})
+RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
+       p.canonical_json AS canonical_json, p.authors AS authors,
+       EXISTS { MATCH (p)-[:HAS_RECEIPT]->(:Receipt) } AS has_receipt,
+       COUNT { MATCH (p)-[:CITES]->() } AS references,
+       COUNT { MATCH (p)-[:CITES]->(:Work) } AS unresolved
+"""
+
+_ADD_AUTHOR_KEY = """
+MATCH (p:Paper {pith_number: $pith_number})
+MERGE (k:AuthorKey {fingerprint: $fingerprint, pith_number: $pith_number, author: $author})
+ON CREATE SET k.public_key = $public_key, k.registered_at = $registered_at
+SET k.identity_verified = $identity_verified
+RETURN k.fingerprint AS fingerprint
+"""
+
+_AUTHOR_KEYS = """
+UNWIND $keys AS key
+OPTIONAL MATCH (k:AuthorKey {fingerprint: key.fingerprint, pith_number: key.pith_number,
+                             author: key.author})
+RETURN k IS NOT NULL AS registered, coalesce(k.identity_verified, false) AS identity_verified
+"""
+
+
+def event_row(event: SignedEvent, accepted_at: str) -> dict[str, Any]:
+    """The row of one event (pure)."""
+    return {
+        "event_id": event.event_id,
+        "event_type": event.kind.value,
+        "subject": event.subject,
+        "target": event.target,
+        "created_at": event.created_at,
+        "nonce": event.nonce,
+        "signer_key": event.signer.public_key.hex(),
+        "signer_fingerprint": event.signer.fingerprint,
+        "signer_id": event.signer.signer_id,
+        "signer_type": event.signer.signer_type.value,
+        "key_id": event.signer.key_id,
+        "envelope_json": json.dumps(event.to_json(), sort_keys=True, ensure_ascii=False),
+        "accepted_at": accepted_at,
+    }
+
+
+async def insert_events(
+    tx: AsyncManagedTransaction, events: Sequence[SignedEvent], accepted_at: str
+) -> int:
+    """CREATE ``events`` and append their log leaves, in the caller's transaction.
+
+    Raises :class:`UnknownPaper` (nothing written: the caller's transaction rolls back) when a
+    subject is not registered, and :class:`EventConflict` on a stored id or nonce.
+    Returns the log index of the first event.
+    """
+    rows = [event_row(e, accepted_at) for e in events]
+    try:
+        result = await tx.run(_INSERT, rows=rows)
+        created = {r["event_id"] async for r in result}
+    except ConstraintError as exc:
+        raise EventConflict(f"already stored (event id or signer nonce reused): {exc.message}") from exc
+    for event in events:
+        if event.event_id not in created:
+            raise UnknownPaper(event.subject)
+    leaves = leaf_rows([(e.event_id, event_leaf(e)) for e in events])
+    return await append_leaves(tx, leaves, token=events[0].event_id)
+
+
+async def new_event_rows(
+    driver: AsyncDriver, database: str, events: Sequence[SignedEvent]
+) -> list[tuple[bool, bool]]:
+    """``(stored, slot_used)`` for each event, in order (used by bundle import to skip)."""
+    rows = [{"event_id": e.event_id, "signer_key": e.signer.public_key.hex(), "nonce": e.nonce} for e in events]
+    records, _, _ = await driver.execute_query(_NEW_ROWS, rows=rows, database_=database, routing_="r")
+    return [(bool(r["stored"]), bool(r["slot_used"])) for r in records]
+
+
+async def events_by_subject(
+    driver: AsyncDriver, database: str, subjects: Sequence[str]
+) -> list[list[dict[str, Any]]]:
+    """Every stored envelope of each subject, time-ordered, in key order."""
+    records, _, _ = await driver.execute_query(
+        _BY_SUBJECT, subjects=list(subjects), database_=database, routing_="r"
+    )
+    return [[json.loads(e) for e in r["envelopes"]] for r in records]
+
+
+async def event_envelopes(
+    driver: AsyncDriver, database: str, event_ids: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    """Envelopes by event id, in key order; ``None`` for a miss."""
+    records, _, _ = await driver.execute_query(
+        _BY_ID, ids=list(event_ids), database_=database, routing_="r"
+    )
+    return [json.loads(r["envelope_json"]) if r["envelope_json"] else None for r in records]
+
+
+async def events_page(
+    driver: AsyncDriver,
+    database: str,
+    *,
+    subject: str | None,
+    categories: Sequence[str] | None,
+    after: tuple[str, str] | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` envelopes after the keyset cursor ``(created_at, event_id)``."""
+    records, _, _ = await driver.execute_query(
+        _PAGE,
+        subject=subject,
+        categories=list(categories) if categories else None,
+        after=list(after) if after else None,
+        limit=limit,
+        database_=database,
+        routing_="r",
+    )
+    return [json.loads(r["envelope_json"]) for r in records]
+
+
+async def subject_facts(
+    driver: AsyncDriver, database: str, subjects: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    """What the graph says about each pith number (``None`` when it is not registered)."""
+    records, _, _ = await driver.execute_query(
+        _FACTS, subjects=list(subjects), database_=database, routing_="r"
+    )
+    out: list[dict[str, Any] | None] = []
+    for r in records:
+        out.append(
+            None
+            if not r["exists"]
+            else {
+                "canonical_sha256": r["canonical_sha256"],
+                "canonical_json": r["canonical_json"],
+                "authors": list(r["authors"] or []),
+                "has_receipt": bool(r["has_receipt"]),
+                "references": int(r["references"]),
+                "unresolved": int(r["unresolved"]),
+            }
+        )
+    return out
+
+
+async def add_author_key(
+    driver: AsyncDriver, database: str, row: Mapping[str, Any]
+) -> None:
+    """Register (or re-flag) an author key for a paper; :class:`UnknownPaper` if not registered."""
+    records, _, _ = await driver.execute_query(_ADD_AUTHOR_KEY, **row, database_=database)
+    if not records:
+        raise UnknownPaper(str(row["pith_number"]))
+
+
+async def author_key_registrations(
+    driver: AsyncDriver, database: str, keys: Sequence[Mapping[str, str]]
+) -> list[tuple[bool, bool]]:
+    """``(registered, identity_verified)`` for each ``{fingerprint, pith_number, author}``."""
+    records, _, _ = await driver.execute_query(
+        _AUTHOR_KEYS, keys=[dict(k) for k in keys], database_=database, routing_="r"
+    )
+    return [(bool(r["registered"]), bool(r["identity_verified"])) for r in records]

@@ -1,0 +1,145 @@
+"""The transparency log in Neo4j: ``(:LogEntry)`` leaves and the ``(:LogHead)`` that orders them.
+
+:func:`append_leaves` runs *inside* the caller's write transaction (a registration's or an
+event's), so a log entry exists exactly when the thing it records does. Appends are serialised
+by writing a lock property on the single ``LogHead`` before reading its size: concurrent
+transactions queue on that node's write lock, and indices stay dense (``log_entry_index`` is
+unique, so a bug could only fail loudly, never fork the log).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+
+from pith_graph.core.canonical import canonical_bytes
+from pith_graph.core.log import leaf_hash_hex, receipt_leaf
+from pith_graph.core.receipts import Receipt
+
+__all__ = [
+    "leaf_rows",
+    "append_leaves",
+    "append_receipt_leaf",
+    "log_size",
+    "log_leaf_hashes",
+    "log_entries_by_ref",
+    "latest_receipt_entries",
+]
+
+_APPEND = """
+MERGE (h:LogHead {log_id: 'main'}) ON CREATE SET h.size = 0
+SET h.lock_token = $token
+WITH h, h.size AS base
+UNWIND range(0, size($rows) - 1) AS i
+WITH h, base, i, $rows[i] AS row
+CREATE (:LogEntry {index: base + i, leaf_hash: row.leaf_hash, leaf_type: row.leaf_type,
+                   ref: row.ref, pith_number: row.pith_number, leaf_json: row.leaf_json})
+WITH h, base, count(*) AS appended
+SET h.size = base + appended
+RETURN base
+"""
+
+_SIZE = "OPTIONAL MATCH (h:LogHead {log_id: 'main'}) RETURN coalesce(h.size, 0) AS size"
+
+_LEAF_HASHES = """
+MATCH (l:LogEntry) WHERE l.index < $size
+RETURN l.leaf_hash AS leaf_hash ORDER BY l.index
+"""
+
+_BY_REF = """
+UNWIND $refs AS ref
+OPTIONAL MATCH (l:LogEntry {ref: ref})
+RETURN ref, l.index AS index, l.leaf_json AS leaf_json, l.leaf_hash AS leaf_hash
+"""
+
+_LATEST_RECEIPT = """
+UNWIND $pith_numbers AS pith
+OPTIONAL MATCH (l:LogEntry {pith_number: pith, leaf_type: 'receipt'})
+WITH pith, l ORDER BY l.index DESC
+WITH pith, collect(l)[0] AS l
+RETURN pith, l.index AS index, l.leaf_json AS leaf_json, l.leaf_hash AS leaf_hash
+"""
+
+
+def leaf_rows(leaves: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str, Any]]:
+    """Rows for :func:`append_leaves` from ``(ref, leaf object)`` pairs (pure)."""
+    return [
+        {
+            "ref": ref,
+            "leaf_type": leaf["leaf_type"],
+            "pith_number": leaf["pith_number"],
+            "leaf_hash": leaf_hash_hex(leaf),
+            "leaf_json": canonical_bytes(leaf).decode("utf-8"),
+        }
+        for ref, leaf in leaves
+    ]
+
+
+async def append_leaves(tx: AsyncManagedTransaction, rows: Sequence[Mapping[str, Any]], token: str) -> int:
+    """Append ``rows`` (see :func:`leaf_rows`) in this transaction; return the first new index.
+
+    ``token`` is any unique string (the caller's id): writing it takes the head's write lock.
+    """
+    if not rows:
+        return -1
+    result = await tx.run(_APPEND, rows=list(rows), token=token)
+    record = await result.single(strict=True)
+    return int(record["base"])
+
+
+async def log_size(driver: AsyncDriver, database: str) -> int:
+    records, _, _ = await driver.execute_query(_SIZE, database_=database, routing_="r")
+    return int(records[0]["size"])
+
+
+async def log_leaf_hashes(driver: AsyncDriver, database: str, size: int) -> list[bytes]:
+    """The first ``size`` leaf hashes, in index order."""
+    records, _, _ = await driver.execute_query(
+        _LEAF_HASHES, size=size, database_=database, routing_="r"
+    )
+    return [bytes.fromhex(r["leaf_hash"]) for r in records]
+
+
+def _entry(record: Any) -> dict[str, Any] | None:
+    if record["index"] is None:
+        return None
+    return {
+        "index": int(record["index"]),
+        "leaf": json.loads(record["leaf_json"]),
+        "leaf_hash": record["leaf_hash"],
+    }
+
+
+async def log_entries_by_ref(
+    driver: AsyncDriver, database: str, refs: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    """Log entries of event ids (``ref``), in key order; ``None`` for a miss."""
+    records, _, _ = await driver.execute_query(
+        _BY_REF, refs=list(refs), database_=database, routing_="r"
+    )
+    return [_entry(r) for r in records]
+
+
+async def latest_receipt_entries(
+    driver: AsyncDriver, database: str, pith_numbers: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    """The newest receipt leaf of each pith number, in key order; ``None`` for a miss."""
+    records, _, _ = await driver.execute_query(
+        _LATEST_RECEIPT, pith_numbers=list(pith_numbers), database_=database, routing_="r"
+    )
+    return [_entry(r) for r in records]
+
+
+async def append_receipt_leaf(
+    tx: AsyncManagedTransaction, pith_number: str, receipt: Receipt
+) -> int:
+    """Append a registration receipt's leaf in the registration's own transaction.
+
+    The registration store write calls this inside its transaction function, after creating the
+    paper and receipt, so that no receipt exists without its log entry (and vice versa).
+    """
+    rows = leaf_rows([(f"receipt:{receipt.signature_b64}", receipt_leaf(pith_number, receipt))])
+    return await append_leaves(tx, rows, token=receipt.signature_b64)
