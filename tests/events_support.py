@@ -62,8 +62,8 @@ CREATE (p:Paper {pith_number: $pith_number, pith_body: $pith_body,
                  canonical_sha256: $canonical_sha256, canonical_json: $canonical_json,
                  title: $title, authors: $authors, primary_cat: $primary_cat,
                  categories: $categories, submitted_at: $submitted_at})
-CREATE (p)-[:HAS_RECEIPT]->(:Receipt {key_id: $key_id, signature_b64: $signature_b64,
-                                      canonical_sha256: $canonical_sha256})
+CREATE (p)-[:HAS_RECEIPT]->(r:Receipt)
+SET r += $receipt
 """
 
 
@@ -92,8 +92,7 @@ def insert_paper(settings: Settings, record: dict[str, Any]) -> str:
             primary_cat=meta["primary_cat"],
             categories=[meta["primary_cat"], *meta["cross_cats_sorted"]],
             submitted_at=meta["submitted_at"],
-            key_id=receipt.key_id,
-            signature_b64=receipt.signature_b64,
+            receipt=receipt.to_json(),
         )
         await append_receipt_leaf(tx, pith, receipt)
 

@@ -26,9 +26,12 @@ class ServiceQueries:
 
 
 # "module:attribute" of each root class, in the order their fields appear in the SDL.
-QUERY_ROOTS: tuple[str, ...] = ("pith_graph.graphql.schema:ServiceQueries",)
-MUTATION_ROOTS: tuple[str, ...] = ()
-SUBSCRIPTION_ROOTS: tuple[str, ...] = ()
+QUERY_ROOTS: tuple[str, ...] = (
+    "pith_graph.graphql.schema:ServiceQueries",
+    "pith_graph.graphql.events:EventQueries",
+)
+MUTATION_ROOTS: tuple[str, ...] = ("pith_graph.graphql.events:EventMutations",)
+SUBSCRIPTION_ROOTS: tuple[str, ...] = ("pith_graph.graphql.events:EventSubscriptions",)
 
 
 def _load(paths: tuple[str, ...]) -> tuple[type[Any], ...]:

@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-__all__ = ["Broadcaster", "broadcaster"]
+__all__ = ["Broadcaster", "broadcaster", "registration_message"]
 
 _QUEUE_SIZE = 1000
 
@@ -49,3 +49,8 @@ class Broadcaster:
 # The process's broadcaster. The event service publishes ``{"kind": "event", ...}`` and the
 # registration service ``{"kind": "registration", "pith_number", "categories"}`` after commit.
 broadcaster = Broadcaster()
+
+
+def registration_message(pith_number: str, categories: list[str]) -> dict[str, Any]:
+    """What the registration service publishes after a paper's registration commits."""
+    return {"kind": "registration", "pith_number": pith_number, "categories": list(categories), "event": None}

@@ -120,7 +120,7 @@ def _check_window(event: SignedEvent, now: datetime, window: timedelta) -> None:
 
 async def _check_subject(
     driver: AsyncDriver, database: str, event: SignedEvent
-) -> None:
+) -> dict[str, Any]:
     (facts,) = await store.subject_facts(driver, database, [event.subject])
     if facts is None:
         raise UnknownSubject(f"no paper is registered as {event.subject!r}")
@@ -148,6 +148,7 @@ async def _check_subject(
                 f"a strong claim needs an identity-verified registration; key "
                 f"{event.signer.fingerprint} for {author!r} is registered without one"
             )
+    return facts
 
 
 def event_message(event: SignedEvent, categories: list[str] | None = None) -> dict[str, Any]:
@@ -191,7 +192,7 @@ async def submit_event(
     # 3. freshness
     _check_window(event, now, window)
     # 4. subject and author key
-    await _check_subject(driver, database, event)
+    facts = await _check_subject(driver, database, event)
     # 5. one write
     accepted_at = format_receipt_time(now)
 
@@ -208,7 +209,7 @@ async def submit_event(
         ) from exc
     except UnknownPaper as exc:
         raise UnknownSubject(str(exc)) from exc
-    channel.publish(event_message(event))
+    channel.publish(event_message(event, facts["categories"]))
     return event, index
 
 

@@ -96,6 +96,7 @@ UNWIND $subjects AS subject
 OPTIONAL MATCH (p:Paper {pith_number: subject})
 RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
        p.canonical_json AS canonical_json, p.authors AS authors,
+       p.categories AS categories,
        EXISTS { MATCH (p)-[:HAS_RECEIPT]->(:Receipt) } AS has_receipt,
        COUNT { MATCH (p)-[:CITES]->() } AS references,
        COUNT { MATCH (p)-[:CITES]->(:Work) } AS unresolved
@@ -225,6 +226,7 @@ async def subject_facts(
                 "canonical_sha256": r["canonical_sha256"],
                 "canonical_json": r["canonical_json"],
                 "authors": list(r["authors"] or []),
+                "categories": list(r["categories"] or []),
                 "has_receipt": bool(r["has_receipt"]),
                 "references": int(r["references"]),
                 "unresolved": int(r["unresolved"]),

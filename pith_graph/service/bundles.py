@@ -1,0 +1,175 @@
+"""Export a record's signed bundle, compute its merged state, and import a bundle on a mirror.
+
+Import verifies **every** signature first (:func:`pith_graph.core.bundle.verify_bundle`), then
+makes one write transaction: the paper if this instance does not have it (with its receipt and
+the receipt's log leaf), and every user event not stored yet, each with its log leaf. Events
+already stored are skipped (import is idempotent); an event reusing a stored (signer, nonce) pair
+with other content is an equivocation: skipped and reported, as the store holds one statement per
+signer nonce. Registry events (record_created, graph_snapshot) are regenerated on export, not stored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncDriver, AsyncManagedTransaction
+
+from pith_graph.core.bundle import InvalidBundle, build_bundle, verify_bundle
+from pith_graph.core.events import USER_KINDS
+from pith_graph.core.merge import merge_state
+from pith_graph.core.receipts import Receipt, format_receipt_time
+from pith_graph.core.signing import SigningKey
+from pith_graph.core.trust import KeyStatus, TrustStore
+from pith_graph.service.events import UnknownSubject
+from pith_graph.store import bundles as store
+from pith_graph.store import events as event_store
+
+__all__ = ["ImportReport", "export_bundle", "bundle_state", "import_bundle", "InvalidBundle"]
+
+
+def _snapshot(paper: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "paper": {
+            "title": paper.get("title") or "",
+            "authors_text": ", ".join(sorted(paper.get("authors") or [])),
+            "primary_cat": paper.get("primary_cat") or "",
+            "categories": list(paper.get("categories") or []),
+            "submitted_at": paper.get("submitted_at") or "",
+        }
+    }
+
+
+async def export_bundle(
+    driver: AsyncDriver, database: str, key: SigningKey, pith_number: str, now: datetime
+) -> dict[str, Any]:
+    """The signed ``pith_open_graph_bundle`` of ``pith_number`` (UNKNOWN_SUBJECT if absent)."""
+    (row,) = await store.papers_for_export(driver, database, [pith_number])
+    if row is None:
+        raise UnknownSubject(f"no paper is registered as {pith_number!r}")
+    (events,) = await event_store.events_by_subject(driver, database, [pith_number])
+    receipt = Receipt.from_json(row["receipt"])
+    return build_bundle(
+        pith_number=pith_number,
+        canonical_record=json.loads(row["paper"]["canonical_json"]),
+        receipt=receipt,
+        aliases=sorted(row["aliases"], key=lambda a: (a["alias_kind"], a["alias_value"])),
+        graph_snapshot=_snapshot(row["paper"]),
+        events=events,
+        key=key,
+        now=now,
+    )
+
+
+def bundle_state(bundle: dict[str, Any], trust_store: TrustStore) -> dict[str, Any]:
+    """The ``pith_open_graph_state`` of a bundle's events (merge rules: schema/merge-rules.md)."""
+    return merge_state(
+        bundle["pith_number"], bundle["events"], trust_store, bundle.get("source_aliases") or []
+    )
+
+
+@dataclass
+class ImportReport:
+    pith_number: str
+    paper_created: bool = False
+    imported: list[str] = field(default_factory=list)
+    already_stored: list[str] = field(default_factory=list)
+    conflicting: list[str] = field(default_factory=list)
+    state_sha256: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pith_number": self.pith_number,
+            "paper_created": self.paper_created,
+            "imported": self.imported,
+            "already_stored": self.already_stored,
+            "conflicting": self.conflicting,
+            "state_sha256": self.state_sha256,
+        }
+
+
+def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) -> dict[str, Any]:
+    meta, source = canonical.get("metadata", {}), canonical.get("source", {})
+    snapshot = next(
+        (e["event"]["payload"]["graph_snapshot"] for e in bundle["events"]
+         if e["event"]["event_type"] == "graph_snapshot"),
+        {},
+    )  # fmt: skip
+    paper = snapshot.get("paper", {}) if isinstance(snapshot, dict) else {}
+    cross = list(meta.get("cross_cats_sorted") or [])
+    return {
+        "pith_body": bundle["pith_number"].split(":")[2],
+        "canonical_sha256": bundle["canonical_sha256"],
+        "canonical_json": json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        "source_kind": source.get("kind"),
+        "source_id": source.get("id"),
+        "version": source.get("version"),
+        "license": meta.get("license"),
+        "primary_cat": meta.get("primary_cat"),
+        "cross_cats": cross,
+        "categories": [meta.get("primary_cat"), *cross],
+        "submitted_at": meta.get("submitted_at"),
+        "year": int(str(meta.get("submitted_at"))[:4]),
+        "title": str(paper.get("title") or ""),
+        "authors": [],
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def import_bundle(
+    driver: AsyncDriver,
+    database: str,
+    document: Any,
+    trust_store: TrustStore,
+    now: datetime,
+    *,
+    trust_bundle_key: bool = False,
+) -> ImportReport:
+    """Verify every signature of ``document``, then store what is new in one transaction."""
+    # 1. verify everything (optionally trusting the bundle's own key, for a first mirror)
+    if trust_bundle_key and isinstance(document, dict) and isinstance(document.get("registry_key"), dict):
+        from pith_graph.core.signing import PublicKey
+
+        key_doc = document["registry_key"]
+        try:
+            key = PublicKey(str(key_doc.get("key_id")), bytes.fromhex(str(key_doc.get("public_key"))))
+        except ValueError as exc:
+            raise InvalidBundle("registry_key", str(exc)) from exc
+        if key.key_id not in trust_store:
+            trust_store = trust_store.with_key(key, KeyStatus.EXTERNAL)
+    bundle = verify_bundle(document, trust_store)
+    report = ImportReport(bundle.pith_number)
+    user_events = [e for e in bundle.events if e.kind in USER_KINDS]
+    # 2. what is new
+    flags = await event_store.new_event_rows(driver, database, user_events) if user_events else []
+    fresh = []
+    seen_slots: set[tuple[bytes, str]] = set()
+    for event, (stored, slot_used) in zip(user_events, flags, strict=True):
+        slot = (event.signer.public_key, event.nonce)
+        if stored:
+            report.already_stored.append(event.event_id)
+        elif slot_used or slot in seen_slots:
+            report.conflicting.append(event.event_id)
+        else:
+            seen_slots.add(slot)
+            fresh.append(event)
+    # 3. one write: the paper if missing, then the new events with their log leaves
+    stamp = format_receipt_time(now)
+    canonical = bundle.document["canonical_record"]
+    receipt = Receipt.from_json(bundle.document["receipt"])
+    props = _paper_props(canonical, bundle.document, stamp)
+
+    async def write(tx: AsyncManagedTransaction) -> bool:
+        created = await store.create_imported_paper(tx, bundle.pith_number, props, receipt, stamp)
+        if fresh:
+            await event_store.insert_events(tx, fresh, stamp)
+        return created
+
+    async with driver.session(database=database) as session:
+        report.paper_created = await session.execute_write(write)
+    report.imported = [e.event_id for e in fresh]
+    report.state_sha256 = bundle_state(bundle.document, trust_store)["state_sha256"]
+    return report

@@ -1,0 +1,164 @@
+"""Events, verification, log proofs, bundles and the live subscription through the HTTP app."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from events_support import REGISTRY_KEY, insert_paper, paper_receipt, payload_for, seed_records, signed
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from pith_graph.app import create_app
+from pith_graph.config import Settings
+from pith_graph.core.bundle import verify_bundle
+from pith_graph.core.events import EventKind
+from pith_graph.core.log import verify_proof_document
+from pith_graph.core.trust import default_trust_store
+from pith_graph.service.broadcast import broadcaster
+
+SUBMIT = """
+mutation($event: JSON!) {
+  signCitation(event: $event) {
+    __typename
+    ... on EventAccepted { logIndex event { eventId eventType pithNumber signer { signerType } } }
+    ... on EventRefusal { code message }
+  }
+}
+"""
+
+
+@pytest.fixture
+def client(
+    clean_graph: Driver, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
+    monkeypatch.setenv("PITH_SIGNING_KEY", REGISTRY_KEY.export_seed().hex())
+    monkeypatch.setenv("PITH_SIGNING_KEY_ID", REGISTRY_KEY.key_id)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def papers(client: TestClient, settings: Settings) -> list[str]:
+    return [insert_paper(settings, r) for r in seed_records()]
+
+
+def gql(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    body = response.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def _citation(papers: list[str], nonce: str = "00" * 8) -> dict[str, Any]:
+    payload = payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1])
+    return signed(EventKind.CITATION_SIGNATURE, papers[0], payload, nonce=nonce).to_json()
+
+
+def test_sign_citation_is_accepted_and_listed(client: TestClient, papers: list[str]) -> None:
+    envelope = _citation(papers)
+    result = gql(client, SUBMIT, {"event": envelope})["signCitation"]
+    assert result["__typename"] == "EventAccepted"
+    assert result["event"]["eventId"] == envelope["event_id"]
+    assert result["logIndex"] == 2
+    listed = gql(
+        client,
+        "query($p: String!) { events(pithNumber: $p) { edges { node { eventId } } pageInfo { hasNextPage } } "
+        "eventFeed(category: \"cs.LG\") { edges { node { eventId } } } "
+        "recordVerification(pithNumber: $p) { verificationStatus attestationState eventSummary } }",
+        {"p": papers[0]},
+    )
+    assert [e["node"]["eventId"] for e in listed["events"]["edges"]] == [envelope["event_id"]]
+    assert [e["node"]["eventId"] for e in listed["eventFeed"]["edges"]] == [envelope["event_id"]]
+    assert listed["recordVerification"]["verificationStatus"]["citation_signatures"] == 1
+    assert listed["recordVerification"]["eventSummary"] == {"citation_signature": 1}
+
+
+def test_tampered_event_is_refused_as_data(client: TestClient, papers: list[str]) -> None:
+    envelope = _citation(papers)
+    envelope["signature_b64"] = _citation(papers, nonce="11" * 8)["signature_b64"]
+    result = gql(client, SUBMIT, {"event": envelope})["signCitation"]
+    assert result == {"__typename": "EventRefusal", "code": "BAD_SIGNATURE", "message": result["message"]}
+
+
+def test_wrong_action_for_the_kind_is_refused(client: TestClient, papers: list[str]) -> None:
+    envelope = signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)).to_json()
+    result = gql(client, SUBMIT, {"event": envelope})["signCitation"]
+    assert result["code"] == "FORBIDDEN_KIND"
+
+
+def test_feed_pages_with_a_cursor(client: TestClient, papers: list[str]) -> None:
+    for i in range(3):
+        gql(client, SUBMIT, {"event": _citation(papers, nonce=f"{i:016x}")})
+    query = "query($a: String) { eventFeed(first: 2, after: $a) { edges { node { eventId } } pageInfo { hasNextPage endCursor } } }"
+    first = gql(client, query)["eventFeed"]
+    second = gql(client, query, {"a": first["pageInfo"]["endCursor"]})["eventFeed"]
+    assert first["pageInfo"]["hasNextPage"] and not second["pageInfo"]["hasNextPage"]
+    ids = [e["node"]["eventId"] for e in first["edges"] + second["edges"]]
+    assert len(set(ids)) == 3
+
+
+def test_inclusion_and_consistency_proofs_verify(client: TestClient, papers: list[str]) -> None:
+    envelope = _citation(papers)
+    gql(client, SUBMIT, {"event": envelope})
+    proofs = gql(
+        client,
+        "query($e: String!, $p: String!) {"
+        " ev: inclusionProof(eventId: $e) { ... on LogDocument { document } ... on LogRefusal { code } }"
+        " rc: inclusionProof(pithNumber: $p) { ... on LogDocument { document } }"
+        " cons: consistencyProof(first: 1, second: 3) { ... on LogDocument { document } }"
+        " bad: consistencyProof(first: 3, second: 9) { ... on LogRefusal { code } }"
+        " signedTreeHead }",
+        {"e": envelope["event_id"], "p": papers[1]},
+    )
+    key = REGISTRY_KEY.public_key
+    assert "leaf 2 in tree size 3" in verify_proof_document(proofs["ev"]["document"], key)
+    assert "leaf 1 in tree size 3" in verify_proof_document(proofs["rc"]["document"], key)
+    verify_proof_document(proofs["cons"]["document"], key)
+    assert proofs["bad"] == {"code": "BAD_TREE_SIZE"}
+    assert proofs["signedTreeHead"]["tree_head"]["tree_size"] == 3
+
+
+def test_export_bundle_verifies_and_state_is_served(client: TestClient, papers: list[str]) -> None:
+    gql(client, SUBMIT, {"event": _citation(papers)})
+    data = gql(
+        client,
+        "query($p: String!) { exportBundle(pithNumber: $p) graphState(pithNumber: $p) }",
+        {"p": papers[0]},
+    )
+    bundle = verify_bundle(data["exportBundle"], default_trust_store([REGISTRY_KEY.public_key]))
+    assert [e.kind.value for e in bundle.events] == ["record_created", "graph_snapshot", "citation_signature"]
+    state = data["graphState"]
+    assert state["state_type"] == "pith_open_graph_state"
+    assert state["current"]["canonical_sha256"] == paper_receipt(seed_records()[0])[1].canonical_sha256
+    assert len(state["current"]["citation_signatures"]) == 1
+
+
+def test_subscription_receives_a_new_event(client: TestClient, papers: list[str]) -> None:
+    envelope = _citation(papers)
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({
+            "id": "1",
+            "type": "subscribe",
+            "payload": {
+                "query": "subscription($p: String) { registryEvents(pithNumber: $p) "
+                "{ kind pithNumber categories event { eventId } } }",
+                "variables": {"p": papers[0]},
+            },
+        })  # fmt: skip
+        deadline = time.monotonic() + 5
+        while broadcaster.subscriber_count == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        gql(client, SUBMIT, {"event": envelope})
+        message = ws.receive_json()
+        assert message["type"] == "next", message
+        live = message["payload"]["data"]["registryEvents"]
+        assert live["kind"] == "event"
+        assert live["event"]["eventId"] == envelope["event_id"]
+        assert "cs.LG" in live["categories"]
+        ws.send_json({"id": "1", "type": "complete"})
