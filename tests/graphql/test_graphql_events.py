@@ -162,3 +162,15 @@ def test_subscription_receives_a_new_event(client: TestClient, papers: list[str]
         assert live["event"]["eventId"] == envelope["event_id"]
         assert "cs.LG" in live["categories"]
         ws.send_json({"id": "1", "type": "complete"})
+
+
+def test_bundle_and_state_json_are_served(client: TestClient, papers: list[str]) -> None:
+    body = papers[0].split(":")[2]
+    bundle = client.get(f"/pith/{body}/bundle.json")
+    assert bundle.status_code == 200 and bundle.json()["pith_number"] == papers[0]
+    well_known = client.get(f"/.well-known/pith/{body}/bundle.json")
+    assert well_known.status_code == 200 and well_known.json()["pith_number"] == papers[0]
+    state = client.get(f"/pith/{body}/state.json").json()
+    assert state["state_type"] == "pith_open_graph_state"
+    missing = client.get("/pith/AAAAAAAAAAAAAAAAAAAAAAAAAA/state.json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "NOT_FOUND"

@@ -167,3 +167,27 @@ def test_record_status_moves_with_events(papers: list[str], settings: Settings) 
     assert after.verification_status["externally_anchored"]
     assert after.attestation_state == "anchored"
     assert after.event_summary == {"timestamp_anchor": 1}
+
+
+def test_concurrent_submissions_keep_log_indices_dense(papers: list[str], settings: Settings, bolt: Driver) -> None:
+    import asyncio
+
+    events = [
+        signed(EventKind.STORAGE_ATTESTATION, papers[i % 2], payload_for(EventKind.STORAGE_ATTESTATION), nonce=f"{i:016x}")
+        for i in range(12)
+    ]
+
+    async def go(driver: AsyncDriver) -> list[Any]:
+        return await asyncio.gather(*[
+            service.submit_event(driver, settings.neo4j_database, e.to_json(), now=datetime.now(UTC))
+            for e in events
+        ])  # fmt: skip
+
+    indices = sorted(index for _, index in arun(settings, go))
+    assert indices == list(range(2, 14))
+    records, _, _ = bolt.execute_query(
+        "MATCH (l:LogEntry) RETURN collect(l.index) AS ix", database_=settings.neo4j_database
+    )
+    assert sorted(records[0]["ix"]) == list(range(14))
+    head, _, _ = bolt.execute_query("MATCH (h:LogHead) RETURN h.size AS size", database_=settings.neo4j_database)
+    assert head[0]["size"] == 14
