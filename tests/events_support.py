@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-
 from pith_graph.config import Settings
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.events import EventKind, SignedEvent, build_event
@@ -48,7 +47,9 @@ def seed_records() -> list[dict[str, Any]]:
     """Two real canonical records with titles and authors: the founding record and one more."""
     seed = json.loads((FIXTURES / "seed-2603.13419v2.json").read_text("utf-8"))
     lines = (FIXTURES / "reference-records.jsonl").read_text("utf-8").splitlines()
-    other = next(json.loads(x) for x in lines if x.strip() and json.loads(x).get("canonical_record"))
+    other = next(
+        json.loads(x) for x in lines if x.strip() and json.loads(x).get("canonical_record")
+    )
     return [
         {"canonical_record": seed["canonical_record"], "title": seed["paper"]["title"],
          "authors": ["Tim Kaiser", "Markus Kollmann"]},

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver
-
 from pith_graph import keystore
 from pith_graph.cli._async_db import run_with_driver
 from pith_graph.config import Settings
@@ -38,7 +37,9 @@ def register(subparsers: Any) -> None:
         help="trust the registry key the bundle names (first import from a new mirror)",
     )
     imp.set_defaults(func=_import)
-    state = commands.add_parser("state", help="print the merged state.json of a bundle file (offline)")
+    state = commands.add_parser(
+        "state", help="print the merged state.json of a bundle file (offline)"
+    )
     state.add_argument("file", help="bundle JSON file, or - for stdin")
     state.add_argument("--trust-bundle-key", action="store_true")
     state.set_defaults(func=_state)
@@ -73,7 +74,9 @@ def _export(args: argparse.Namespace) -> int:
         return _error(str(exc), 2)
 
     async def go(driver: AsyncDriver, settings: Settings) -> dict[str, Any]:
-        return await bundles.export_bundle(driver, settings.neo4j_database, key, pith, datetime.now(UTC))
+        return await bundles.export_bundle(
+            driver, settings.neo4j_database, key, pith, datetime.now(UTC)
+        )
 
     try:
         document = run_with_driver(go)
@@ -118,7 +121,9 @@ def _state(args: argparse.Namespace) -> int:
         if args.trust_bundle_key:
             key_doc = document.get("registry_key") or {}
             trust = trust.with_key(
-                PublicKey(str(key_doc.get("key_id")), bytes.fromhex(str(key_doc.get("public_key")))),
+                PublicKey(
+                    str(key_doc.get("key_id")), bytes.fromhex(str(key_doc.get("public_key")))
+                ),
                 KeyStatus.EXTERNAL,
             )
         verify_bundle(document, trust)

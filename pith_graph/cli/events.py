@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver
-
 from pith_graph.cli._async_db import run_with_driver
 from pith_graph.config import Settings
 from pith_graph.service import events as service
@@ -24,7 +23,9 @@ def register(subparsers: Any) -> None:
     add.add_argument("author")
     add.add_argument("public_key_hex")
     add.add_argument(
-        "--identity-verified", action="store_true", help="the operator verified the author's identity (strong claims)"
+        "--identity-verified",
+        action="store_true",
+        help="the operator verified the author's identity (strong claims)",
     )
     add.set_defaults(func=_add)
 

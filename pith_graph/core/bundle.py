@@ -42,7 +42,12 @@ class InvalidBundle(InvalidEvent):
 
 
 def _registry_event(
-    kind: EventKind, subject: str, payload: Mapping[str, Any], key: SigningKey, at: datetime, seed: str
+    kind: EventKind,
+    subject: str,
+    payload: Mapping[str, Any],
+    key: SigningKey,
+    at: datetime,
+    seed: str,
 ) -> SignedEvent:
     return build_event(
         kind,
@@ -69,11 +74,17 @@ def build_bundle(
 ) -> dict[str, Any]:
     """The signed bundle of one record: registry events first, then every stored event envelope."""
     digest = sha256_digest(canonical_bytes(canonical_record))
-    signed_at = datetime.strptime(receipt.signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=now.tzinfo)
+    signed_at = datetime.strptime(receipt.signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=now.tzinfo
+    )
     created = _registry_event(
         EventKind.RECORD_CREATED,
         pith_number,
-        {"canonical_record": canonical_record, "canonical_sha256": digest.hex, "receipt": receipt.to_json()},
+        {
+            "canonical_record": canonical_record,
+            "canonical_sha256": digest.hex,
+            "receipt": receipt.to_json(),
+        },
         key,
         signed_at,
         digest.hex,
@@ -116,7 +127,9 @@ def build_bundle(
 class VerifiedBundle:
     """A bundle whose every signature verified: its pith number, registry key and parsed events."""
 
-    def __init__(self, pith_number: str, key: PublicKey, events: list[SignedEvent], document: dict[str, Any]):
+    def __init__(
+        self, pith_number: str, key: PublicKey, events: list[SignedEvent], document: dict[str, Any]
+    ):
         self.pith_number = pith_number
         self.key = key
         self.events = events
@@ -137,7 +150,9 @@ def verify_bundle(document: Any, trust_store: TrustStore) -> VerifiedBundle:
     if not isinstance(document, Mapping) or document.get("bundle_type") != BUNDLE_TYPE:
         raise InvalidBundle("bundle_type", f"expected {BUNDLE_TYPE!r}")
     if document.get("bundle_version") != BUNDLE_VERSION:
-        raise InvalidBundle("bundle_version", f"expected {BUNDLE_VERSION!r}, got {document.get('bundle_version')!r}")
+        raise InvalidBundle(
+            "bundle_version", f"expected {BUNDLE_VERSION!r}, got {document.get('bundle_version')!r}"
+        )
     pith_number = document.get("pith_number")
     try:
         parse_pith_number(str(pith_number))
@@ -147,17 +162,25 @@ def verify_bundle(document: Any, trust_store: TrustStore) -> VerifiedBundle:
     key_doc = document.get("registry_key") or {}
     key_id = str(key_doc.get("key_id"))
     if key_id not in trust_store:
-        raise InvalidBundle("registry_key", f"key {key_id!r} is not trusted here; trust it explicitly to import")
+        raise InvalidBundle(
+            "registry_key", f"key {key_id!r} is not trusted here; trust it explicitly to import"
+        )
     key = trust_store.by_key_id(key_id)
     if key.hex != key_doc.get("public_key"):
-        raise InvalidBundle("registry_key", f"key {key_id!r} in the bundle is not the trusted key of that id")
+        raise InvalidBundle(
+            "registry_key", f"key {key_id!r} in the bundle is not the trusted key of that id"
+        )
     # 3. bundle signature, receipt
     signature = document.get("bundle_signature") or {}
     body = {k: v for k, v in document.items() if k != "bundle_signature"}
     try:
-        verify_digest_signature(key, sha256_digest(canonical_bytes(body)), str(signature.get("signature_b64")))
+        verify_digest_signature(
+            key, sha256_digest(canonical_bytes(body)), str(signature.get("signature_b64"))
+        )
         receipt = Receipt.from_json(document.get("receipt"))
-        verify_receipt(receipt, sha256_digest(canonical_bytes(document.get("canonical_record"))), trust_store)
+        verify_receipt(
+            receipt, sha256_digest(canonical_bytes(document.get("canonical_record"))), trust_store
+        )
     except (InvalidReceipt, ValueError, TypeError) as exc:
         raise InvalidBundle("bundle_signature", str(exc)) from exc
     # 4. events
@@ -172,7 +195,12 @@ def verify_bundle(document: Any, trust_store: TrustStore) -> VerifiedBundle:
             raise InvalidBundle(f"events[{i}]", str(exc)) from exc
         if event.subject != pith_number:
             raise InvalidBundle(f"events[{i}]", f"is about {event.subject}, not {pith_number}")
-        if event.kind in (EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT) and event.signer.public_key != key.raw:
-            raise InvalidBundle(f"events[{i}]", f"{event.kind.value} is not signed by the registry key")
+        if (
+            event.kind in (EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT)
+            and event.signer.public_key != key.raw
+        ):
+            raise InvalidBundle(
+                f"events[{i}]", f"{event.kind.value} is not signed by the registry key"
+            )
         events.append(event)
     return VerifiedBundle(str(pith_number), key, events, dict(document))

@@ -36,17 +36,17 @@ from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_d
 
 __all__ = [
     "EVENT_VERSION",
-    "EventKind",
-    "CitationRelation",
-    "SignerType",
-    "Signer",
-    "SignedEvent",
     "TARGETS",
     "USER_KINDS",
+    "CitationRelation",
+    "EventKind",
+    "SignedEvent",
+    "Signer",
+    "SignerType",
     "build_event",
-    "parse_event",
-    "format_event_time",
     "event_id_of",
+    "format_event_time",
+    "parse_event",
 ]
 
 EVENT_VERSION = "1.0"
@@ -220,7 +220,9 @@ def _text(payload: Mapping[str, Any], key: str, *, empty: bool = False) -> str:
     value = payload[key]
     if not isinstance(value, str) or len(value) > _MAX_TEXT or (not empty and not value.strip()):
         need = "a string" if empty else "a non-empty string"
-        raise _fail(f"event.payload.{key}", f"expected {need} of at most {_MAX_TEXT} chars, got {value!r}")
+        raise _fail(
+            f"event.payload.{key}", f"expected {need} of at most {_MAX_TEXT} chars, got {value!r}"
+        )
     return value
 
 
@@ -263,7 +265,9 @@ def _check_record_created(p: Mapping[str, Any], subject: str) -> None:
         raise _fail("event.payload.canonical_record", "metadata.submitted_at is missing")
     expected = pith_number_for(digest, int(submitted[:4])).full
     if expected != subject:
-        raise _fail("event.subject", f"{subject!r} is not the pith number of the record ({expected})")
+        raise _fail(
+            "event.subject", f"{subject!r} is not the pith number of the record ({expected})"
+        )
 
 
 def _check_graph_snapshot(p: Mapping[str, Any], subject: str) -> None:
@@ -310,7 +314,9 @@ def _check_citation_signature(p: Mapping[str, Any], subject: str) -> None:
     except ValueError:
         canonical = None
     if canonical is None or canonical != cited:
-        raise _fail("event.payload.cited", f"expected a full pith number pith:YYYY:BODY, got {cited!r}")
+        raise _fail(
+            "event.payload.cited", f"expected a full pith number pith:YYYY:BODY, got {cited!r}"
+        )
     if cited == subject:
         raise _fail("event.payload.cited", "a paper does not sign a citation of itself")
     _text(p, "note", empty=True)
@@ -349,24 +355,50 @@ _CHECKS: dict[EventKind, Callable[[Mapping[str, Any], str], None]] = {
 # statement and envelope
 
 _STATEMENT_KEYS = (
-    "created_at", "event_type", "event_version", "nonce", "payload", "signer", "subject", "target"
+    "created_at",
+    "event_type",
+    "event_version",
+    "nonce",
+    "payload",
+    "signer",
+    "subject",
+    "target",
 )
 
 
 def _parse_signer(obj: Any) -> Signer:
-    if not isinstance(obj, Mapping) or set(obj) != {"key_id", "public_key", "signer_id", "signer_type"}:
+    if not isinstance(obj, Mapping) or set(obj) != {
+        "key_id",
+        "public_key",
+        "signer_id",
+        "signer_type",
+    }:
         raise _fail("event.signer", "expected exactly {key_id, public_key, signer_id, signer_type}")
     key_id, public_hex, signer_id, signer_type = (
-        obj["key_id"], obj["public_key"], obj["signer_id"], obj["signer_type"]
+        obj["key_id"],
+        obj["public_key"],
+        obj["signer_id"],
+        obj["signer_type"],
     )
     if not isinstance(key_id, str) or not _SIGNER_ID.fullmatch(key_id):
-        raise _fail("event.signer.key_id", f"expected a non-empty id of at most 200 chars, got {key_id!r}")
+        raise _fail(
+            "event.signer.key_id", f"expected a non-empty id of at most 200 chars, got {key_id!r}"
+        )
     if not isinstance(public_hex, str) or not _HEX64.fullmatch(public_hex):
-        raise _fail("event.signer.public_key", f"expected the raw Ed25519 key as 64 lower-case hex, got {public_hex!r}")
+        raise _fail(
+            "event.signer.public_key",
+            f"expected the raw Ed25519 key as 64 lower-case hex, got {public_hex!r}",
+        )
     if not isinstance(signer_id, str) or not _SIGNER_ID.fullmatch(signer_id):
-        raise _fail("event.signer.signer_id", f"expected a non-empty id of at most 200 chars, got {signer_id!r}")
+        raise _fail(
+            "event.signer.signer_id",
+            f"expected a non-empty id of at most 200 chars, got {signer_id!r}",
+        )
     if signer_type not in {t.value for t in SignerType}:
-        raise _fail("event.signer.signer_type", f"expected one of {[t.value for t in SignerType]}, got {signer_type!r}")
+        raise _fail(
+            "event.signer.signer_type",
+            f"expected one of {[t.value for t in SignerType]}, got {signer_type!r}",
+        )
     return Signer(key_id, bytes.fromhex(public_hex), signer_id, SignerType(signer_type))
 
 
@@ -380,7 +412,9 @@ def _parse_statement(obj: Any) -> tuple[EventKind, str, str, dict[str, Any], str
             f"a statement has exactly the keys {list(_STATEMENT_KEYS)}; got {sorted(obj)}",
         )
     if obj["event_version"] != EVENT_VERSION:
-        raise _fail("event.event_version", f"expected {EVENT_VERSION!r}, got {obj['event_version']!r}")
+        raise _fail(
+            "event.event_version", f"expected {EVENT_VERSION!r}, got {obj['event_version']!r}"
+        )
     try:
         kind = EventKind(obj["event_type"])
     except ValueError as exc:
@@ -397,7 +431,9 @@ def _parse_statement(obj: Any) -> tuple[EventKind, str, str, dict[str, Any], str
     if full is None or full != subject:
         raise _fail("event.subject", f"expected a full pith number pith:YYYY:BODY, got {subject!r}")
     if obj["target"] != TARGETS[kind]:
-        raise _fail("event.target", f"{kind.value} targets {TARGETS[kind]!r}, got {obj['target']!r}")
+        raise _fail(
+            "event.target", f"{kind.value} targets {TARGETS[kind]!r}, got {obj['target']!r}"
+        )
     nonce, created_at = obj["nonce"], obj["created_at"]
     if not isinstance(nonce, str) or not _NONCE.fullmatch(nonce):
         raise _fail("event.nonce", f"expected 16 to 64 lower-case hex characters, got {nonce!r}")
@@ -413,7 +449,10 @@ def _parse_statement(obj: Any) -> tuple[EventKind, str, str, dict[str, Any], str
     if not isinstance(payload, Mapping):
         raise _fail("event.payload", f"expected an object, got {type(payload).__name__}")
     _CHECKS[kind](payload, subject)
-    if kind in (EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT) and signer.signer_type is not SignerType.REGISTRY:
+    if (
+        kind in (EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT)
+        and signer.signer_type is not SignerType.REGISTRY
+    ):
         raise _fail("event.signer.signer_type", f"{kind.value} is signed by the registry")
     return kind, subject, obj["target"], dict(payload), nonce, created_at, signer
 
@@ -448,7 +487,9 @@ def parse_event(envelope: Any) -> SignedEvent:
         verify_digest_signature(signer.key, digest, signature)
     except InvalidReceipt as exc:
         raise InvalidEventSignature("signature_b64", f"event {event_id}: {exc}") from exc
-    return SignedEvent(event_id, kind, subject, target, payload, nonce, created_at, signer, signature)
+    return SignedEvent(
+        event_id, kind, subject, target, payload, nonce, created_at, signer, signature
+    )
 
 
 def build_event(

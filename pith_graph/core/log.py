@@ -28,12 +28,12 @@ from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_d
 
 __all__ = [
     "LOG_ID",
-    "receipt_leaf",
     "event_leaf",
     "leaf_hash_hex",
+    "receipt_leaf",
     "sign_tree_head",
-    "verify_tree_head",
     "verify_proof_document",
+    "verify_tree_head",
 ]
 
 LOG_ID = "pith-graph-log-v1"
@@ -83,7 +83,9 @@ def verify_tree_head(document: Any, public_key: PublicKey) -> tuple[int, bytes]:
     Raises :class:`InvalidProof` for a malformed head or a signature that does not verify.
     """
     if not isinstance(document, Mapping) or not isinstance(document.get("tree_head"), Mapping):
-        raise InvalidProof("a signed tree head is {tree_head, key_id, public_key_fingerprint, signature_b64}")
+        raise InvalidProof(
+            "a signed tree head is {tree_head, key_id, public_key_fingerprint, signature_b64}"
+        )
     head = document["tree_head"]
     size, root_hex = head.get("tree_size"), head.get("root_hash")
     if head.get("log_id") != LOG_ID or not isinstance(size, int) or size < 0:
@@ -101,7 +103,9 @@ def verify_tree_head(document: Any, public_key: PublicKey) -> tuple[int, bytes]:
         )
     try:
         verify_digest_signature(
-            public_key, sha256_digest(canonical_bytes(dict(head))), str(document.get("signature_b64"))
+            public_key,
+            sha256_digest(canonical_bytes(dict(head))),
+            str(document.get("signature_b64")),
         )
     except InvalidReceipt as exc:
         raise InvalidProof(f"tree head signature: {exc}") from exc
@@ -139,7 +143,9 @@ def verify_proof_document(document: Any, public_key: PublicKey) -> str:
         size, root = verify_tree_head(document.get("signed_tree_head"), public_key)
         index = document.get("leaf_index")
         if not isinstance(index, int) or document.get("tree_size") != size:
-            raise InvalidProof("leaf_index must be an integer and tree_size that of the signed head")
+            raise InvalidProof(
+                "leaf_index must be an integer and tree_size that of the signed head"
+            )
         leaf_hex = document.get("leaf_hash")
         if document.get("leaf") is not None and leaf_hash_hex(document["leaf"]) != leaf_hex:
             raise InvalidProof("leaf does not hash to leaf_hash")

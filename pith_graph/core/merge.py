@@ -34,8 +34,8 @@ __all__ = [
     "STATE_TYPE",
     "Effective",
     "effective_events",
-    "merge_state",
     "event_view",
+    "merge_state",
 ]
 
 MERGE_VERSION = "pith-open-graph-merge-v1"
@@ -118,9 +118,7 @@ def _aliases(aliases: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def _is_valid(
-    raw: Any, subject: str, trust_store: TrustStore
-) -> SignedEvent | None:
+def _is_valid(raw: Any, subject: str, trust_store: TrustStore) -> SignedEvent | None:
     try:
         event = parse_event(raw)
     except InvalidEvent:

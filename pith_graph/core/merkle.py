@@ -20,15 +20,15 @@ from collections.abc import Sequence
 from pith_graph.core.errors import PithError
 
 __all__ = [
-    "InvalidProof",
     "EMPTY_ROOT",
+    "InvalidProof",
+    "consistency_proof",
+    "inclusion_proof",
     "leaf_hash",
     "node_hash",
     "root_hash",
-    "inclusion_proof",
-    "consistency_proof",
-    "verify_inclusion",
     "verify_consistency",
+    "verify_inclusion",
 ]
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()

@@ -14,7 +14,7 @@ from typing import Any
 from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.merge import effective_events
 
-__all__ = ["GraphFacts", "verification_status", "attestation_state", "event_summary"]
+__all__ = ["GraphFacts", "attestation_state", "event_summary", "verification_status"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,7 +135,12 @@ async def _page(
         raise ValueError(f"first must be 1..{_MAX_PAGE}, got {first}")
     driver, database = _db(info)
     raw = await store.events_page(
-        driver, database, subject=subject, categories=categories, after=_after(after), limit=first + 1
+        driver,
+        database,
+        subject=subject,
+        categories=categories,
+        after=_after(after),
+        limit=first + 1,
     )
     events = [parse_event(e) for e in raw]
     edges = [EventEdge(cursor=_cursor(e), node=Event.from_event(e)) for e in events[:first]]
@@ -214,9 +219,13 @@ class EventQueries:
     @strawberry.field(description="The registry-signed tree head of the transparency log.")
     async def signed_tree_head(self, info: Info) -> JSON:
         driver, database = _db(info)
-        return await log_service.signed_tree_head(driver, database, _registry_key(info), datetime.now(UTC))
+        return await log_service.signed_tree_head(
+            driver, database, _registry_key(info), datetime.now(UTC)
+        )
 
-    @strawberry.field(description="Inclusion proof of an event (eventId) or of a pith number's receipt.")
+    @strawberry.field(
+        description="Inclusion proof of an event (eventId) or of a pith number's receipt."
+    )
     async def inclusion_proof(
         self, info: Info, event_id: str | None = None, pith_number: str | None = None
     ) -> ProofResult:
@@ -241,7 +250,9 @@ class EventQueries:
             return LogRefusal(code=exc.code, message=str(exc))
         return LogDocument(document=document)
 
-    @strawberry.field(description="The signed pith_open_graph_bundle of a record (null if unknown).")
+    @strawberry.field(
+        description="The signed pith_open_graph_bundle of a record (null if unknown)."
+    )
     async def export_bundle(self, info: Info, pith_number: str) -> JSON | None:
         driver, database = _db(info)
         try:
@@ -296,7 +307,9 @@ class EventMutations:
     async def sign_citation(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.CITATION_SIGNATURE)
 
-    @strawberry.mutation(description="Submit a replication record (replication_record). " + _EVENT_ARG)
+    @strawberry.mutation(
+        description="Submit a replication record (replication_record). " + _EVENT_ARG
+    )
     async def submit_replication(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REPLICATION_RECORD)
 
@@ -336,5 +349,3 @@ class EventSubscriptions:
                     categories=list(message.get("categories", [])),
                     event=Event.from_event(parse_event(event)) if event else None,
                 )
-
-

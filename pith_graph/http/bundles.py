@@ -30,7 +30,9 @@ async def _bundle(request: Request) -> dict[str, object] | JSONResponse:
             {"error": {"code": "NOT_FOUND", "message": f"no pith number with body {suffix!r}"}},
             status_code=404,
         )
-    key = getattr(state, "events_registry_key", None) or keystore.load_signing_key(state.settings.data_dir)
+    key = getattr(state, "events_registry_key", None) or keystore.load_signing_key(
+        state.settings.data_dir
+    )
     state.events_registry_key = key
     try:
         return await bundles.export_bundle(state.driver, database, key, pith, datetime.now(UTC))

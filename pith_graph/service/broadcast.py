@@ -53,4 +53,9 @@ broadcaster = Broadcaster()
 
 def registration_message(pith_number: str, categories: list[str]) -> dict[str, Any]:
     """What the registration service publishes after a paper's registration commits."""
-    return {"kind": "registration", "pith_number": pith_number, "categories": list(categories), "event": None}
+    return {
+        "kind": "registration",
+        "pith_number": pith_number,
+        "categories": list(categories),
+        "event": None,
+    }

@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-
 from pith_graph.core.bundle import InvalidBundle, build_bundle, verify_bundle
 from pith_graph.core.events import USER_KINDS
 from pith_graph.core.merge import merge_state
@@ -27,7 +26,7 @@ from pith_graph.service.events import UnknownSubject
 from pith_graph.store import bundles as store
 from pith_graph.store import events as event_store
 
-__all__ = ["ImportReport", "export_bundle", "bundle_state", "import_bundle", "InvalidBundle"]
+__all__ = ["ImportReport", "InvalidBundle", "bundle_state", "export_bundle", "import_bundle"]
 
 
 def _snapshot(paper: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +91,7 @@ class ImportReport:
 
 def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) -> dict[str, Any]:
     meta, source = canonical.get("metadata", {}), canonical.get("source", {})
-    snapshot = next(
+    snapshot: Any = next(
         (e["event"]["payload"]["graph_snapshot"] for e in bundle["events"]
          if e["event"]["event_type"] == "graph_snapshot"),
         {},
@@ -102,7 +101,9 @@ def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) ->
     return {
         "pith_body": bundle["pith_number"].split(":")[2],
         "canonical_sha256": bundle["canonical_sha256"],
-        "canonical_json": json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
+        "canonical_json": json.dumps(
+            canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ),
         "source_kind": source.get("kind"),
         "source_id": source.get("id"),
         "version": source.get("version"),
@@ -130,12 +131,18 @@ async def import_bundle(
 ) -> ImportReport:
     """Verify every signature of ``document``, then store what is new in one transaction."""
     # 1. verify everything (optionally trusting the bundle's own key, for a first mirror)
-    if trust_bundle_key and isinstance(document, dict) and isinstance(document.get("registry_key"), dict):
+    if (
+        trust_bundle_key
+        and isinstance(document, dict)
+        and isinstance(document.get("registry_key"), dict)
+    ):
         from pith_graph.core.signing import PublicKey
 
         key_doc = document["registry_key"]
         try:
-            key = PublicKey(str(key_doc.get("key_id")), bytes.fromhex(str(key_doc.get("public_key"))))
+            key = PublicKey(
+                str(key_doc.get("key_id")), bytes.fromhex(str(key_doc.get("public_key")))
+            )
         except ValueError as exc:
             raise InvalidBundle("registry_key", str(exc)) from exc
         if key.key_id not in trust_store:

@@ -22,11 +22,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidEvent, InvalidEventSignature
 from pith_graph.core.events import USER_KINDS, EventKind, SignedEvent, parse_event
-
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.signing import fingerprint_of
 from pith_graph.core.verification import (
@@ -41,17 +39,17 @@ from pith_graph.store.events import EventConflict, UnknownPaper
 
 __all__ = [
     "DEFAULT_WINDOW",
-    "EventRefused",
-    "MalformedEvent",
     "BadSignature",
-    "UnknownSubject",
+    "EventRefused",
     "ForbiddenKind",
-    "UnregisteredAuthorKey",
+    "MalformedEvent",
     "ReplayedEvent",
-    "submit_event",
-    "register_author_key",
-    "record_status",
+    "UnknownSubject",
+    "UnregisteredAuthorKey",
     "event_message",
+    "record_status",
+    "register_author_key",
+    "submit_event",
 ]
 
 DEFAULT_WINDOW = timedelta(minutes=10)
@@ -118,13 +116,14 @@ def _check_window(event: SignedEvent, now: datetime, window: timedelta) -> None:
         )
 
 
-async def _check_subject(
-    driver: AsyncDriver, database: str, event: SignedEvent
-) -> dict[str, Any]:
+async def _check_subject(driver: AsyncDriver, database: str, event: SignedEvent) -> dict[str, Any]:
     (facts,) = await store.subject_facts(driver, database, [event.subject])
     if facts is None:
         raise UnknownSubject(f"no paper is registered as {event.subject!r}")
-    if event.kind is EventKind.TIMESTAMP_ANCHOR and event.payload["anchored_sha256"] != facts["canonical_sha256"]:
+    if (
+        event.kind is EventKind.TIMESTAMP_ANCHOR
+        and event.payload["anchored_sha256"] != facts["canonical_sha256"]
+    ):
         raise MalformedEvent(
             f"timestamp_anchor anchors {event.payload['anchored_sha256']!r}, not the canonical "
             f"sha256 {facts['canonical_sha256']!r} of {event.subject}"
@@ -136,7 +135,13 @@ async def _check_subject(
         ((registered, verified),) = await store.author_key_registrations(
             driver,
             database,
-            [{"fingerprint": event.signer.fingerprint, "pith_number": event.subject, "author": author}],
+            [
+                {
+                    "fingerprint": event.signer.fingerprint,
+                    "pith_number": event.subject,
+                    "author": author,
+                }
+            ],
         )
         if not registered:
             raise UnregisteredAuthorKey(
@@ -188,7 +193,9 @@ async def submit_event(
     if event.kind not in USER_KINDS:
         raise ForbiddenKind(f"{event.kind.value} events are signed by the registry itself")
     if expected_kind is not None and event.kind is not expected_kind:
-        raise ForbiddenKind(f"this action takes {expected_kind.value} events, got {event.kind.value}")
+        raise ForbiddenKind(
+            f"this action takes {expected_kind.value} events, got {event.kind.value}"
+        )
     # 3. freshness
     _check_window(event, now, window)
     # 4. subject and author key
@@ -308,6 +315,3 @@ async def record_status(
 def nonce_for(seed: str) -> str:
     """A deterministic 32-hex nonce from ``seed`` (for registry-signed events)."""
     return hashlib.sha256(seed.encode()).hexdigest()[:32]
-
-
-

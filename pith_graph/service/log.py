@@ -10,13 +10,12 @@ from datetime import datetime
 from typing import Any
 
 from neo4j import AsyncDriver
-
-from pith_graph.core.merkle import consistency_proof, inclusion_proof, root_hash
 from pith_graph.core.log import sign_tree_head
+from pith_graph.core.merkle import consistency_proof, inclusion_proof, root_hash
 from pith_graph.core.signing import SigningKey
 from pith_graph.store import log as store
 
-__all__ = ["LogError", "signed_tree_head", "inclusion_document", "consistency_document"]
+__all__ = ["LogError", "consistency_document", "inclusion_document", "signed_tree_head"]
 
 
 class LogError(Exception):
@@ -50,7 +49,9 @@ async def inclusion_document(
 ) -> dict[str, Any]:
     """Inclusion proof of an event (by id) or of a pith number's latest receipt, in the current tree."""
     if (event_id is None) == (pith_number is None):
-        raise LogError("BAD_REQUEST", "give exactly one of event_id (an event) or pith_number (its receipt)")
+        raise LogError(
+            "BAD_REQUEST", "give exactly one of event_id (an event) or pith_number (its receipt)"
+        )
     if event_id is not None:
         (entry,) = await store.log_entries_by_ref(driver, database, [event_id])
         missing = f"event {event_id!r} is not in the log"
@@ -79,7 +80,9 @@ async def consistency_document(
     """Consistency proof between tree sizes ``first`` and ``second`` with both heads signed."""
     current = await store.log_size(driver, database)
     if not 0 < first <= second <= current:
-        raise LogError("BAD_TREE_SIZE", f"need 0 < first <= second <= {current}, got {first}, {second}")
+        raise LogError(
+            "BAD_TREE_SIZE", f"need 0 < first <= second <= {current}, got {first}, {second}"
+        )
     hashes = await store.log_leaf_hashes(driver, database, second)
     return {
         "proof_type": "consistency",

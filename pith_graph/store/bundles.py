@@ -6,11 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-
 from pith_graph.core.receipts import Receipt
 from pith_graph.store.log import append_receipt_leaf
 
-__all__ = ["papers_for_export", "pith_numbers_by_body", "create_imported_paper"]
+__all__ = ["create_imported_paper", "papers_for_export", "pith_numbers_by_body"]
 
 _EXPORT = """
 UNWIND $pith_numbers AS pith
@@ -52,7 +51,11 @@ async def papers_for_export(
     return [
         None
         if r["paper"] is None
-        else {"paper": dict(r["paper"]), "receipt": dict(r["receipt"] or {}), "aliases": list(r["aliases"])}
+        else {
+            "paper": dict(r["paper"]),
+            "receipt": dict(r["receipt"] or {}),
+            "aliases": list(r["aliases"]),
+        }
         for r in records
     ]
 
@@ -60,7 +63,9 @@ async def papers_for_export(
 async def pith_numbers_by_body(
     driver: AsyncDriver, database: str, bodies: Sequence[str]
 ) -> list[str | None]:
-    records, _, _ = await driver.execute_query(_BY_BODY, bodies=list(bodies), database_=database, routing_="r")
+    records, _, _ = await driver.execute_query(
+        _BY_BODY, bodies=list(bodies), database_=database, routing_="r"
+    )
     return [r["pith_number"] for r in records]
 
 
@@ -73,7 +78,11 @@ async def create_imported_paper(
 ) -> bool:
     """Create the paper of an imported bundle unless present (with its receipt and log leaf)."""
     result = await tx.run(
-        _IMPORT_PAPER, pith_number=pith_number, props=dict(props), receipt=receipt.to_json(), token=token
+        _IMPORT_PAPER,
+        pith_number=pith_number,
+        props=dict(props),
+        receipt=receipt.to_json(),
+        token=token,
     )
     record = await result.single(strict=True)
     if record["created"]:

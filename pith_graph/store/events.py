@@ -11,9 +11,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import ConstraintError
 
+from neo4j import AsyncDriver, AsyncManagedTransaction
 from pith_graph.core.events import SignedEvent
 from pith_graph.core.log import event_leaf
 from pith_graph.store.errors import StoreError
@@ -22,15 +22,15 @@ from pith_graph.store.log import append_leaves, leaf_rows
 __all__ = [
     "EventConflict",
     "UnknownPaper",
-    "event_row",
-    "insert_events",
-    "new_event_rows",
-    "events_by_subject",
-    "events_page",
-    "event_envelopes",
-    "subject_facts",
     "add_author_key",
     "author_key_registrations",
+    "event_envelopes",
+    "event_row",
+    "events_by_subject",
+    "events_page",
+    "insert_events",
+    "new_event_rows",
+    "subject_facts",
 ]
 
 
@@ -151,7 +151,9 @@ async def insert_events(
         result = await tx.run(_INSERT, rows=rows)
         created = {r["event_id"] async for r in result}
     except ConstraintError as exc:
-        raise EventConflict(f"already stored (event id or signer nonce reused): {exc.message}") from exc
+        raise EventConflict(
+            f"already stored (event id or signer nonce reused): {exc.message}"
+        ) from exc
     for event in events:
         if event.event_id not in created:
             raise UnknownPaper(event.subject)
@@ -163,8 +165,13 @@ async def new_event_rows(
     driver: AsyncDriver, database: str, events: Sequence[SignedEvent]
 ) -> list[tuple[bool, bool]]:
     """``(stored, slot_used)`` for each event, in order (used by bundle import to skip)."""
-    rows = [{"event_id": e.event_id, "signer_key": e.signer.public_key.hex(), "nonce": e.nonce} for e in events]
-    records, _, _ = await driver.execute_query(_NEW_ROWS, rows=rows, database_=database, routing_="r")
+    rows = [
+        {"event_id": e.event_id, "signer_key": e.signer.public_key.hex(), "nonce": e.nonce}
+        for e in events
+    ]
+    records, _, _ = await driver.execute_query(
+        _NEW_ROWS, rows=rows, database_=database, routing_="r"
+    )
     return [(bool(r["stored"]), bool(r["slot_used"])) for r in records]
 
 
@@ -235,9 +242,7 @@ async def subject_facts(
     return out
 
 
-async def add_author_key(
-    driver: AsyncDriver, database: str, row: Mapping[str, Any]
-) -> None:
+async def add_author_key(driver: AsyncDriver, database: str, row: Mapping[str, Any]) -> None:
     """Register (or re-flag) an author key for a paper; :class:`UnknownPaper` if not registered."""
     records, _, _ = await driver.execute_query(_ADD_AUTHOR_KEY, **row, database_=database)
     if not records:

@@ -14,19 +14,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
-
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.log import leaf_hash_hex, receipt_leaf
 from pith_graph.core.receipts import Receipt
 
 __all__ = [
-    "leaf_rows",
     "append_leaves",
     "append_receipt_leaf",
-    "log_size",
-    "log_leaf_hashes",
-    "log_entries_by_ref",
     "latest_receipt_entries",
+    "leaf_rows",
+    "log_entries_by_ref",
+    "log_leaf_hashes",
+    "log_size",
 ]
 
 _APPEND = """
@@ -78,7 +77,9 @@ def leaf_rows(leaves: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str,
     ]
 
 
-async def append_leaves(tx: AsyncManagedTransaction, rows: Sequence[Mapping[str, Any]], token: str) -> int:
+async def append_leaves(
+    tx: AsyncManagedTransaction, rows: Sequence[Mapping[str, Any]], token: str
+) -> int:
     """Append ``rows`` (see :func:`leaf_rows`) in this transaction; return the first new index.
 
     ``token`` is any unique string (the caller's id): writing it takes the head's write lock.

@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from events_support import REGISTRY_KEY, arun, count, insert_paper, payload_for, seed_records, signed
-from neo4j import AsyncDriver, Driver
+from events_support import (
+    REGISTRY_KEY,
+    arun,
+    count,
+    insert_paper,
+    payload_for,
+    seed_records,
+    signed,
+)
 
+from neo4j import AsyncDriver, Driver
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
@@ -18,7 +26,9 @@ from pith_graph.service import events as event_service
 
 
 @pytest.fixture
-def env(data_dir: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, clean_graph: Driver) -> Settings:
+def env(
+    data_dir: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, clean_graph: Driver
+) -> Settings:
     monkeypatch.setenv("NEO4J_URI", str(settings.neo4j_uri))
     monkeypatch.setenv("PITH_SIGNING_KEY", REGISTRY_KEY.export_seed().hex())
     monkeypatch.setenv("PITH_SIGNING_KEY_ID", REGISTRY_KEY.key_id)
@@ -28,13 +38,24 @@ def env(data_dir: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, cle
 def _exported(env: Settings, tmp_path: Path) -> tuple[str, Path]:
     papers = [insert_paper(env, r) for r in seed_records()]
     events = [
-        signed(EventKind.CITATION_SIGNATURE, papers[0], payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1])),
-        signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION), nonce="01" * 8),
+        signed(
+            EventKind.CITATION_SIGNATURE,
+            papers[0],
+            payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]),
+        ),
+        signed(
+            EventKind.STORAGE_ATTESTATION,
+            papers[0],
+            payload_for(EventKind.STORAGE_ATTESTATION),
+            nonce="01" * 8,
+        ),
     ]
 
     async def go(driver: AsyncDriver) -> None:
         for e in events:
-            await event_service.submit_event(driver, env.neo4j_database, e.to_json(), now=datetime.now(UTC))
+            await event_service.submit_event(
+                driver, env.neo4j_database, e.to_json(), now=datetime.now(UTC)
+            )
 
     arun(env, go)
     out = tmp_path / "bundle.json"
@@ -43,16 +64,21 @@ def _exported(env: Settings, tmp_path: Path) -> tuple[str, Path]:
 
 
 def _clear(bolt: Driver, settings: Settings) -> None:
-    bolt.execute_query("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n", database_=settings.neo4j_database)
+    bolt.execute_query(
+        "MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n", database_=settings.neo4j_database
+    )
 
 
 def test_export_then_import_into_an_empty_instance(
     env: Settings, bolt: Driver, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pith, path = _exported(env, tmp_path)
+    _, path = _exported(env, tmp_path)
     bundle = json.loads(path.read_text())
     assert bundle["bundle_type"] == "pith_open_graph_bundle"
-    assert [e["event"]["event_type"] for e in bundle["events"]][:2] == ["record_created", "graph_snapshot"]
+    assert [e["event"]["event_type"] for e in bundle["events"]][:2] == [
+        "record_created",
+        "graph_snapshot",
+    ]
     _clear(bolt, env)
     capsys.readouterr()
     assert main(["bundle", "import", str(path)]) == 0
@@ -108,6 +134,8 @@ def test_unknown_record_exits_1(env: Settings) -> None:
 def test_author_key_add_registers_the_key(env: Settings, bolt: Driver) -> None:
     pith = insert_paper(env, seed_records()[0])
     key = "ab" * 32
-    assert main(["events", "author-key", "add", pith, "Tim Kaiser", key, "--identity-verified"]) == 0
+    assert (
+        main(["events", "author-key", "add", pith, "Tim Kaiser", key, "--identity-verified"]) == 0
+    )
     assert count(bolt, env, "MATCH (k:AuthorKey {identity_verified: true}) RETURN count(k)") == 1
     assert main(["events", "author-key", "add", pith, "Nobody", key]) == 1

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from events_support import REGISTRY_KEY, arun, insert_paper, payload_for, seed_records, signed
-from neo4j import AsyncDriver, Driver
 
+from neo4j import AsyncDriver, Driver
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
@@ -23,15 +23,25 @@ PUBLIC = REGISTRY_KEY.public_key.hex
 @pytest.fixture
 def proofs(clean_graph: Driver, settings: Settings) -> dict[str, Any]:
     papers = [insert_paper(settings, r) for r in seed_records()]
-    event = signed(EventKind.CITATION_SIGNATURE, papers[0], payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]))
+    event = signed(
+        EventKind.CITATION_SIGNATURE,
+        papers[0],
+        payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]),
+    )
 
     async def go(driver: AsyncDriver) -> dict[str, Any]:
         db, now = settings.neo4j_database, datetime.now(UTC)
         await event_service.submit_event(driver, db, event.to_json(), now=now)
         return {
-            "event": await log_service.inclusion_document(driver, db, REGISTRY_KEY, now, event_id=event.event_id),
-            "receipt": await log_service.inclusion_document(driver, db, REGISTRY_KEY, now, pith_number=papers[0]),
-            "consistency": await log_service.consistency_document(driver, db, REGISTRY_KEY, now, 2, 3),
+            "event": await log_service.inclusion_document(
+                driver, db, REGISTRY_KEY, now, event_id=event.event_id
+            ),
+            "receipt": await log_service.inclusion_document(
+                driver, db, REGISTRY_KEY, now, pith_number=papers[0]
+            ),
+            "consistency": await log_service.consistency_document(
+                driver, db, REGISTRY_KEY, now, 2, 3
+            ),
         }
 
     return arun(settings, go)
@@ -57,7 +67,9 @@ def test_a_whole_graphql_response_is_accepted(proofs: dict[str, Any], tmp_path: 
 
 
 def test_published_key_file_works(proofs: dict[str, Any], tmp_path: Path) -> None:
-    key_file = _file(tmp_path, {"key_id": REGISTRY_KEY.key_id, "public_key_hex": PUBLIC}, "key.json")
+    key_file = _file(
+        tmp_path, {"key_id": REGISTRY_KEY.key_id, "public_key_hex": PUBLIC}, "key.json"
+    )
     assert main(["log", "verify", _file(tmp_path, proofs["event"]), "--key-file", key_file]) == 0
 
 

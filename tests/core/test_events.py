@@ -29,14 +29,20 @@ def test_event_id_is_sha256_of_the_canonical_statement() -> None:
 def test_canonical_bytes_of_a_timestamp_anchor_are_exactly_these() -> None:
     event = make_event()
     public = agent_key().public_key.hex
-    assert event.canonical() == (
-        '{"created_at":"2026-05-01T12:00:00Z","event_type":"timestamp_anchor",'
-        '"event_version":"1.0","nonce":"0000000000000000","payload":{"anchored_sha256":"'
-        + "bc" * 32
-        + '","method":"opentimestamps","proof_b64":"AE9wZW5UaW1lc3RhbXBz"},"signer":{"key_id":'
-        '"agent-1","public_key":"' + public + '","signer_id":"agent:test","signer_type":"agent"},'
-        '"subject":"pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO","target":"record"}'
-    ).encode()
+    assert (
+        event.canonical()
+        == (
+            '{"created_at":"2026-05-01T12:00:00Z","event_type":"timestamp_anchor",'
+            '"event_version":"1.0","nonce":"0000000000000000","payload":{"anchored_sha256":"'
+            + "bc"
+            * 32
+            + '","method":"opentimestamps","proof_b64":"AE9wZW5UaW1lc3RhbXBz"},"signer":{"key_id":'
+            '"agent-1","public_key":"'
+            + public
+            + '","signer_id":"agent:test","signer_type":"agent"},'
+            '"subject":"pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO","target":"record"}'
+        ).encode()
+    )
 
 
 def test_tampered_payload_breaks_the_id() -> None:
@@ -57,7 +63,9 @@ def test_tampered_signature_is_refused() -> None:
 def test_signature_by_another_key_is_refused() -> None:
     envelope = make_event().to_json()
     envelope["event"]["signer"]["public_key"] = agent_key(2).public_key.hex
-    envelope["event_id"] = "sha256:" + hashlib.sha256(canonical_bytes(envelope["event"])).hexdigest()
+    envelope["event_id"] = (
+        "sha256:" + hashlib.sha256(canonical_bytes(envelope["event"])).hexdigest()
+    )
     with pytest.raises(InvalidEventSignature):
         parse_event(envelope)
 

@@ -73,7 +73,9 @@ def test_state_counts_valid_invalid_equivocations_and_revocations() -> None:
     assert state["state_type"] == "pith_open_graph_state"
     assert state["merge_version"] == "pith-open-graph-merge-v1"
     assert (state["event_count"], state["valid_event_count"], state["invalid_event_count"]) == (
-        16, 14, 2
+        16,
+        14,
+        2,
     )
     assert state["equivocation_count"] == 1
     assert len(state["revoked"]) == 1
@@ -89,7 +91,9 @@ def test_latest_author_claim_per_signer_wins() -> None:
         at=T0.replace(hour=13),
         payload={"author": "Tim Kaiser", "strength": "strong"},
     )
-    claims = merge_state(SUBJECT, [strong.to_json(), weak.to_json()], TRUST)["current"]["author_claims"]
+    claims = merge_state(SUBJECT, [strong.to_json(), weak.to_json()], TRUST)["current"][
+        "author_claims"
+    ]
     assert [c["event_id"] for c in claims] == [strong.event_id]
 
 

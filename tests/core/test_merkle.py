@@ -82,7 +82,9 @@ def test_inclusion_proofs_match_vectors_and_verify(index: int, size: int, path: 
 
 
 @pytest.mark.parametrize(("first", "second", "path"), CONSISTENCY)
-def test_consistency_proofs_match_vectors_and_verify(first: int, second: int, path: list[str]) -> None:
+def test_consistency_proofs_match_vectors_and_verify(
+    first: int, second: int, path: list[str]
+) -> None:
     proof = consistency_proof(HASHES[:second], first)
     assert [p.hex() for p in proof] == path
     verify_consistency(
@@ -91,7 +93,9 @@ def test_consistency_proofs_match_vectors_and_verify(first: int, second: int, pa
 
 
 @given(st.integers(1, 70), st.data())
-def test_every_inclusion_proof_verifies_and_a_flipped_hash_fails(size: int, data: st.DataObject) -> None:
+def test_every_inclusion_proof_verifies_and_a_flipped_hash_fails(
+    size: int, data: st.DataObject
+) -> None:
     hashes = [leaf_hash(i.to_bytes(2, "big")) for i in range(size)]
     root = root_hash(hashes)
     index = data.draw(st.integers(0, size - 1))
@@ -106,7 +110,9 @@ def test_every_inclusion_proof_verifies_and_a_flipped_hash_fails(size: int, data
 
 
 @given(st.integers(1, 70), st.data())
-def test_every_consistency_proof_verifies_and_a_wrong_old_root_fails(size: int, data: st.DataObject) -> None:
+def test_every_consistency_proof_verifies_and_a_wrong_old_root_fails(
+    size: int, data: st.DataObject
+) -> None:
     hashes = [leaf_hash(i.to_bytes(2, "big")) for i in range(size)]
     first = data.draw(st.integers(1, size))
     proof = consistency_proof(hashes, first)

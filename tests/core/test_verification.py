@@ -18,7 +18,10 @@ from pith_graph.core.verification import (
 OFF = verification_status([], GraphFacts())
 
 
-def _on(events: list[Any], facts: GraphFacts = GraphFacts()) -> dict[str, Any]:
+NO_FACTS = GraphFacts()
+
+
+def _on(events: list[Any], facts: GraphFacts = NO_FACTS) -> dict[str, Any]:
     status = verification_status(events, facts)
     return {k: v for k, v in status.items() if v != OFF[k]}
 
@@ -64,7 +67,11 @@ def test_replication_record_is_counted() -> None:
 
 
 def test_formal_bridge_turns_on_formal_links_present() -> None:
-    payload = {**PAYLOADS[EventKind.REPLICATION_RECORD], "kind": "formal_bridge", "outcome": "linked"}
+    payload = {
+        **PAYLOADS[EventKind.REPLICATION_RECORD],
+        "kind": "formal_bridge",
+        "outcome": "linked",
+    }
     assert _on([make_event(EventKind.REPLICATION_RECORD, payload=payload)]) == {
         "formal_links_present": True
     }
@@ -92,5 +99,8 @@ def test_attestation_state_moves_with_the_flags() -> None:
 
 
 def test_event_summary_counts_effective_events_per_type() -> None:
-    events = [make_event(EventKind.TIMESTAMP_ANCHOR), make_event(EventKind.CITATION_SIGNATURE, nonce="01" * 8)]
+    events = [
+        make_event(EventKind.TIMESTAMP_ANCHOR),
+        make_event(EventKind.CITATION_SIGNATURE, nonce="01" * 8),
+    ]
     assert event_summary(events) == {"citation_signature": 1, "timestamp_anchor": 1}

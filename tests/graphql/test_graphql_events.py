@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from events_support import REGISTRY_KEY, insert_paper, paper_receipt, payload_for, seed_records, signed
-from neo4j import Driver
+from events_support import (
+    REGISTRY_KEY,
+    insert_paper,
+    paper_receipt,
+    payload_for,
+    seed_records,
+    signed,
+)
 from starlette.testclient import TestClient
 
+from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.bundle import verify_bundle
@@ -67,7 +74,7 @@ def test_sign_citation_is_accepted_and_listed(client: TestClient, papers: list[s
     listed = gql(
         client,
         "query($p: String!) { events(pithNumber: $p) { edges { node { eventId } } pageInfo { hasNextPage } } "
-        "eventFeed(category: \"cs.LG\") { edges { node { eventId } } } "
+        'eventFeed(category: "cs.LG") { edges { node { eventId } } } '
         "recordVerification(pithNumber: $p) { verificationStatus attestationState eventSummary } }",
         {"p": papers[0]},
     )
@@ -81,11 +88,17 @@ def test_tampered_event_is_refused_as_data(client: TestClient, papers: list[str]
     envelope = _citation(papers)
     envelope["signature_b64"] = _citation(papers, nonce="11" * 8)["signature_b64"]
     result = gql(client, SUBMIT, {"event": envelope})["signCitation"]
-    assert result == {"__typename": "EventRefusal", "code": "BAD_SIGNATURE", "message": result["message"]}
+    assert result == {
+        "__typename": "EventRefusal",
+        "code": "BAD_SIGNATURE",
+        "message": result["message"],
+    }
 
 
 def test_wrong_action_for_the_kind_is_refused(client: TestClient, papers: list[str]) -> None:
-    envelope = signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)).to_json()
+    envelope = signed(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)
+    ).to_json()
     result = gql(client, SUBMIT, {"event": envelope})["signCitation"]
     assert result["code"] == "FORBIDDEN_KIND"
 
@@ -130,10 +143,16 @@ def test_export_bundle_verifies_and_state_is_served(client: TestClient, papers: 
         {"p": papers[0]},
     )
     bundle = verify_bundle(data["exportBundle"], default_trust_store([REGISTRY_KEY.public_key]))
-    assert [e.kind.value for e in bundle.events] == ["record_created", "graph_snapshot", "citation_signature"]
+    assert [e.kind.value for e in bundle.events] == [
+        "record_created",
+        "graph_snapshot",
+        "citation_signature",
+    ]
     state = data["graphState"]
     assert state["state_type"] == "pith_open_graph_state"
-    assert state["current"]["canonical_sha256"] == paper_receipt(seed_records()[0])[1].canonical_sha256
+    assert (
+        state["current"]["canonical_sha256"] == paper_receipt(seed_records()[0])[1].canonical_sha256
+    )
     assert len(state["current"]["citation_signatures"]) == 1
 
 

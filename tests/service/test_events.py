@@ -16,8 +16,8 @@ from events_support import (
     seed_records,
     signed,
 )
-from neo4j import AsyncDriver, Driver
 
+from neo4j import AsyncDriver, Driver
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
 from pith_graph.service import events as service
@@ -54,7 +54,11 @@ def _register_key(settings: Settings, pith: str, author: str, verified: bool, n:
 def test_accepted_event_is_stored_with_its_log_entry(
     papers: list[str], settings: Settings, bolt: Driver
 ) -> None:
-    event = signed(EventKind.CITATION_SIGNATURE, papers[0], payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]))
+    event = signed(
+        EventKind.CITATION_SIGNATURE,
+        papers[0],
+        payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]),
+    )
     stored, index = _submit(settings, event.to_json())
     assert stored == event
     assert index == 2  # after the two receipts
@@ -66,17 +70,26 @@ def test_accepted_event_is_stored_with_its_log_entry(
 def test_tampered_signature_is_refused_and_writes_nothing(
     papers: list[str], settings: Settings, bolt: Driver
 ) -> None:
-    envelope = signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)).to_json()
+    envelope = signed(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)
+    ).to_json()
     envelope["signature_b64"] = signed(
-        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION), nonce="11" * 8
+        EventKind.STORAGE_ATTESTATION,
+        papers[0],
+        payload_for(EventKind.STORAGE_ATTESTATION),
+        nonce="11" * 8,
     ).signature_b64
     with pytest.raises(service.BadSignature):
         _submit(settings, envelope)
     assert (count(bolt, settings, EVENTS), count(bolt, settings, ENTRIES)) == (0, 2)
 
 
-def test_same_event_twice_is_a_replay_stored_once(papers: list[str], settings: Settings, bolt: Driver) -> None:
-    envelope = signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)).to_json()
+def test_same_event_twice_is_a_replay_stored_once(
+    papers: list[str], settings: Settings, bolt: Driver
+) -> None:
+    envelope = signed(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)
+    ).to_json()
     _submit(settings, envelope)
     with pytest.raises(service.ReplayedEvent):
         _submit(settings, envelope)
@@ -84,8 +97,12 @@ def test_same_event_twice_is_a_replay_stored_once(papers: list[str], settings: S
 
 
 def test_reused_nonce_is_a_replay(papers: list[str], settings: Settings, bolt: Driver) -> None:
-    first = signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION))
-    second = signed(EventKind.REPLICATION_RECORD, papers[0], payload_for(EventKind.REPLICATION_RECORD))
+    first = signed(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)
+    )
+    second = signed(
+        EventKind.REPLICATION_RECORD, papers[0], payload_for(EventKind.REPLICATION_RECORD)
+    )
     _submit(settings, first.to_json())
     with pytest.raises(service.ReplayedEvent, match="nonce"):
         _submit(settings, second.to_json())
@@ -101,7 +118,11 @@ def test_stale_event_is_a_replay(papers: list[str], settings: Settings, bolt: Dr
 
 
 def test_unknown_subject_is_refused(papers: list[str], settings: Settings, bolt: Driver) -> None:
-    event = signed(EventKind.STORAGE_ATTESTATION, "pith:2020:AAAAAAAAAAAAAAAAAAAAAAAAAA", payload_for(EventKind.STORAGE_ATTESTATION))
+    event = signed(
+        EventKind.STORAGE_ATTESTATION,
+        "pith:2020:AAAAAAAAAAAAAAAAAAAAAAAAAA",
+        payload_for(EventKind.STORAGE_ATTESTATION),
+    )
     with pytest.raises(service.UnknownSubject):
         _submit(settings, event.to_json())
     assert (count(bolt, settings, EVENTS), count(bolt, settings, ENTRIES)) == (0, 2)
@@ -109,29 +130,46 @@ def test_unknown_subject_is_refused(papers: list[str], settings: Settings, bolt:
 
 def test_malformed_body_is_refused(papers: list[str], settings: Settings) -> None:
     with pytest.raises(service.MalformedEvent):
-        _submit(settings, {"event": {"event_type": "timestamp_anchor"}, "event_id": "x", "signature_b64": ""})
+        _submit(
+            settings,
+            {"event": {"event_type": "timestamp_anchor"}, "event_id": "x", "signature_b64": ""},
+        )
 
 
 def test_anchor_of_another_digest_is_refused(papers: list[str], settings: Settings) -> None:
-    event = signed(EventKind.TIMESTAMP_ANCHOR, papers[0], payload_for(EventKind.TIMESTAMP_ANCHOR, anchored="ee" * 32))
+    event = signed(
+        EventKind.TIMESTAMP_ANCHOR,
+        papers[0],
+        payload_for(EventKind.TIMESTAMP_ANCHOR, anchored="ee" * 32),
+    )
     with pytest.raises(service.MalformedEvent, match="canonical sha256"):
         _submit(settings, event.to_json())
 
 
 def test_anchor_of_the_record_digest_is_accepted(papers: list[str], settings: Settings) -> None:
     _, receipt = paper_receipt(seed_records()[0])
-    event = signed(EventKind.TIMESTAMP_ANCHOR, papers[0], payload_for(EventKind.TIMESTAMP_ANCHOR, anchored=receipt.canonical_sha256))
+    event = signed(
+        EventKind.TIMESTAMP_ANCHOR,
+        papers[0],
+        payload_for(EventKind.TIMESTAMP_ANCHOR, anchored=receipt.canonical_sha256),
+    )
     assert _submit(settings, event.to_json(), expected_kind=EventKind.TIMESTAMP_ANCHOR)[0] == event
 
 
 def test_action_of_another_kind_is_refused(papers: list[str], settings: Settings) -> None:
-    event = signed(EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION))
+    event = signed(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)
+    )
     with pytest.raises(service.ForbiddenKind):
         _submit(settings, event.to_json(), expected_kind=EventKind.TIMESTAMP_ANCHOR)
 
 
-def test_author_claim_needs_a_registered_key(papers: list[str], settings: Settings, bolt: Driver) -> None:
-    claim = signed(EventKind.AUTHOR_ATTESTATION, papers[0], payload_for(EventKind.AUTHOR_ATTESTATION))
+def test_author_claim_needs_a_registered_key(
+    papers: list[str], settings: Settings, bolt: Driver
+) -> None:
+    claim = signed(
+        EventKind.AUTHOR_ATTESTATION, papers[0], payload_for(EventKind.AUTHOR_ATTESTATION)
+    )
     with pytest.raises(service.UnregisteredAuthorKey):
         _submit(settings, claim.to_json())
     _register_key(settings, papers[0], "Tim Kaiser", verified=False)
@@ -140,7 +178,11 @@ def test_author_claim_needs_a_registered_key(papers: list[str], settings: Settin
 
 
 def test_strong_claim_needs_an_identity_verified_key(papers: list[str], settings: Settings) -> None:
-    strong = signed(EventKind.AUTHOR_ATTESTATION, papers[0], payload_for(EventKind.AUTHOR_ATTESTATION, strength="strong"))
+    strong = signed(
+        EventKind.AUTHOR_ATTESTATION,
+        papers[0],
+        payload_for(EventKind.AUTHOR_ATTESTATION, strength="strong"),
+    )
     _register_key(settings, papers[0], "Tim Kaiser", verified=False)
     with pytest.raises(service.UnregisteredAuthorKey, match="identity-verified"):
         _submit(settings, strong.to_json())
@@ -150,18 +192,27 @@ def test_strong_claim_needs_an_identity_verified_key(papers: list[str], settings
 
 def test_record_status_moves_with_events(papers: list[str], settings: Settings) -> None:
     _, receipt = paper_receipt(seed_records()[0])
-    anchor = signed(EventKind.TIMESTAMP_ANCHOR, papers[0], payload_for(EventKind.TIMESTAMP_ANCHOR, anchored=receipt.canonical_sha256))
+    anchor = signed(
+        EventKind.TIMESTAMP_ANCHOR,
+        papers[0],
+        payload_for(EventKind.TIMESTAMP_ANCHOR, anchored=receipt.canonical_sha256),
+    )
 
     def status() -> Any:
         async def go(driver: AsyncDriver) -> Any:
-            return await service.record_status(driver, settings.neo4j_database, [papers[0], "pith:2020:AAAAAAAAAAAAAAAAAAAAAAAAAA"])
+            return await service.record_status(
+                driver, settings.neo4j_database, [papers[0], "pith:2020:AAAAAAAAAAAAAAAAAAAAAAAAAA"]
+            )
 
         return arun(settings, go)
 
     before, missing = status()
     assert missing is None
     assert before.attestation_state == "computed"
-    assert before.verification_status["content_addressed"] and before.verification_status["pith_receipt"]
+    assert (
+        before.verification_status["content_addressed"]
+        and before.verification_status["pith_receipt"]
+    )
     _submit(settings, anchor.to_json())
     after, _ = status()
     assert after.verification_status["externally_anchored"]
@@ -169,11 +220,18 @@ def test_record_status_moves_with_events(papers: list[str], settings: Settings) 
     assert after.event_summary == {"timestamp_anchor": 1}
 
 
-def test_concurrent_submissions_keep_log_indices_dense(papers: list[str], settings: Settings, bolt: Driver) -> None:
+def test_concurrent_submissions_keep_log_indices_dense(
+    papers: list[str], settings: Settings, bolt: Driver
+) -> None:
     import asyncio
 
     events = [
-        signed(EventKind.STORAGE_ATTESTATION, papers[i % 2], payload_for(EventKind.STORAGE_ATTESTATION), nonce=f"{i:016x}")
+        signed(
+            EventKind.STORAGE_ATTESTATION,
+            papers[i % 2],
+            payload_for(EventKind.STORAGE_ATTESTATION),
+            nonce=f"{i:016x}",
+        )
         for i in range(12)
     ]
 
@@ -189,5 +247,7 @@ def test_concurrent_submissions_keep_log_indices_dense(papers: list[str], settin
         "MATCH (l:LogEntry) RETURN collect(l.index) AS ix", database_=settings.neo4j_database
     )
     assert sorted(records[0]["ix"]) == list(range(14))
-    head, _, _ = bolt.execute_query("MATCH (h:LogHead) RETURN h.size AS size", database_=settings.neo4j_database)
+    head, _, _ = bolt.execute_query(
+        "MATCH (h:LogHead) RETURN h.size AS size", database_=settings.neo4j_database
+    )
     assert head[0]["size"] == 14
