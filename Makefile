@@ -29,3 +29,8 @@ schema: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) neo4j/launcher/target
+
+# Signed events, merge, Merkle log, bundles (issue 6).
+.PHONY: test-events
+test-events: launcher
+	$(BIN)/pytest -q tests/core/test_events.py tests/core/test_merge.py tests/core/test_merkle.py tests/core/test_verification.py tests/service tests/graphql/test_graphql_events.py tests/cli/test_log.py tests/cli/test_bundle.py
