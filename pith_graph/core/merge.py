@@ -15,7 +15,8 @@ rules (``schema/merge-rules.md``) are applied in this order:
 5. **conflicts** inside a kind, ordered by ``(created_at, event_id)``: the *earliest*
    ``record_created`` gives the canonical record; for authorship the *latest* claim per
    ``(author, signer)`` wins, for citations the latest per ``(cited, signer)``; anchors, storage
-   attestations, replication records and graph snapshots all stand.
+   attestations, replication records and graph snapshots all stand; an anchor of another digest
+   than the canonical record's is not listed.
 """
 
 from __future__ import annotations
@@ -173,7 +174,11 @@ def merge_state(
         "receipt": origin["receipt"] if origin else None,
         "aliases": _aliases(aliases),
         "graph_snapshots": [event_view(e) for e in by_kind[EventKind.GRAPH_SNAPSHOT]],
-        "timestamp_anchors": [event_view(e) for e in by_kind[EventKind.TIMESTAMP_ANCHOR]],
+        "timestamp_anchors": [
+            event_view(e)
+            for e in by_kind[EventKind.TIMESTAMP_ANCHOR]
+            if origin is None or e.payload["anchored_sha256"] == origin["canonical_sha256"]
+        ],
         "storage_attestations": [event_view(e) for e in by_kind[EventKind.STORAGE_ATTESTATION]],
         "author_claims": [
             event_view(e) for e in _latest_per(by_kind[EventKind.AUTHOR_ATTESTATION], "author")

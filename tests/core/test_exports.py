@@ -20,6 +20,12 @@ MODULES = [
     "pith_graph.core.trust",
     "pith_graph.core.snapshot",
     "pith_graph.core.document",
+    "pith_graph.core.events",  # events helper
+    "pith_graph.core.merkle",  # events helper
+    "pith_graph.core.merge",  # events helper
+    "pith_graph.core.verification",  # events helper
+    "pith_graph.core.log",  # events helper
+    "pith_graph.core.bundle",  # events helper
     "pith_graph.keystore",
 ]
 

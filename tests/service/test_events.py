@@ -251,3 +251,17 @@ def test_concurrent_submissions_keep_log_indices_dense(
         "MATCH (h:LogHead) RETURN h.size AS size", database_=settings.neo4j_database
     )
     assert head[0]["size"] == 14
+
+
+def test_failed_log_append_leaves_no_event(papers: list[str], settings: Settings, bolt: Driver) -> None:
+    from neo4j.exceptions import ConstraintError
+
+    # A stray entry takes the next index: the append fails after the event was created.
+    bolt.execute_query("CREATE (:LogEntry {index: 2})", database_=settings.neo4j_database)
+    event = signed(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION)
+    )
+    with pytest.raises(ConstraintError):
+        _submit(settings, event.to_json())
+    assert count(bolt, settings, EVENTS) == 0
+    assert count(bolt, settings, "MATCH (h:LogHead) RETURN h.size") == 2
