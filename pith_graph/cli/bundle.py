@@ -74,9 +74,7 @@ def _export(args: argparse.Namespace) -> int:
         return _error(str(exc), 2)
 
     async def go(driver: AsyncDriver, settings: Settings) -> dict[str, Any]:
-        return await bundles.export_bundle(
-            driver, settings.neo4j_database, key, pith, datetime.now(UTC)
-        )
+        return await bundles.export_bundle(driver, settings.neo4j_database, key, pith)
 
     try:
         document = run_with_driver(go)

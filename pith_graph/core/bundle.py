@@ -5,15 +5,16 @@ source, ``source_aliases`` and ``events``, the first event ``record_created`` (t
 canonical record, hash and receipt), then a graph snapshot (target ``graph``). Ours adds the
 registry's public key (``registry_key``) and a ``bundle_signature``: Ed25519 over the raw SHA-256
 of the canonical bytes of the bundle without ``bundle_signature``. The registry events are
-deterministic (time = the receipt's ``signed_at`` / the export time, nonce derived from the
-digest), so exporting twice gives the same ``record_created`` event id.
+deterministic: ``record_created`` is dated by the receipt's ``signed_at``, the graph snapshot by the
+newest of that and the events' times, and their nonces derive from the hashes they sign, so two
+exports of the same record and events are byte-identical (Ed25519 signatures are deterministic).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
@@ -70,12 +71,16 @@ def build_bundle(
     graph_snapshot: Mapping[str, Any],
     events: Sequence[Mapping[str, Any]],
     key: SigningKey,
-    now: datetime,
 ) -> dict[str, Any]:
     """The signed bundle of one record: registry events first, then every stored event envelope."""
     digest = sha256_digest(canonical_bytes(canonical_record))
-    signed_at = datetime.strptime(receipt.signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-        tzinfo=now.tzinfo
+    signed_at = datetime.strptime(receipt.signed_at, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    snapshot_at = max(
+        [signed_at.replace(microsecond=0)]
+        + [
+            datetime.strptime(e["event"]["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+            for e in events
+        ]
     )
     created = _registry_event(
         EventKind.RECORD_CREATED,
@@ -95,7 +100,7 @@ def build_bundle(
         pith_number,
         {"graph_snapshot": graph_snapshot, "snapshot_sha256": snapshot_sha},
         key,
-        now,
+        snapshot_at,
         snapshot_sha,
     )
     pith = parse_pith_number(pith_number)

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
-from neo4j import AsyncDriver
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from neo4j import AsyncDriver
 from pith_graph import keystore
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind, SignedEvent, parse_event
@@ -28,7 +28,7 @@ from pith_graph.service import log as log_service
 from pith_graph.service.broadcast import broadcaster
 from pith_graph.store import events as store
 
-__all__ = ["EventQueries", "EventMutations", "EventSubscriptions"]
+__all__ = ["EventMutations", "EventQueries", "EventSubscriptions"]
 
 _MAX_PAGE = 100
 
@@ -256,9 +256,7 @@ class EventQueries:
     async def export_bundle(self, info: Info, pith_number: str) -> JSON | None:
         driver, database = _db(info)
         try:
-            return await bundles.export_bundle(
-                driver, database, _registry_key(info), pith_number, datetime.now(UTC)
-            )
+            return await bundles.export_bundle(driver, database, _registry_key(info), pith_number)
         except service.UnknownSubject:
             return None
 
@@ -266,9 +264,7 @@ class EventQueries:
     async def graph_state(self, info: Info, pith_number: str) -> JSON | None:
         driver, database = _db(info)
         try:
-            bundle = await bundles.export_bundle(
-                driver, database, _registry_key(info), pith_number, datetime.now(UTC)
-            )
+            bundle = await bundles.export_bundle(driver, database, _registry_key(info), pith_number)
         except service.UnknownSubject:
             return None
         trust = keystore.trust_store_for(_app_state(info).settings.data_dir)

@@ -6,8 +6,6 @@ malformed suffixes answer 404 with a JSON error, never a 500.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -35,7 +33,7 @@ async def _bundle(request: Request) -> dict[str, object] | JSONResponse:
     )
     state.events_registry_key = key
     try:
-        return await bundles.export_bundle(state.driver, database, key, pith, datetime.now(UTC))
+        return await bundles.export_bundle(state.driver, database, key, pith)
     except UnknownSubject as exc:
         return JSONResponse({"error": {"code": "NOT_FOUND", "message": str(exc)}}, status_code=404)
 

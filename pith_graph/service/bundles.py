@@ -42,7 +42,7 @@ def _snapshot(paper: dict[str, Any]) -> dict[str, Any]:
 
 
 async def export_bundle(
-    driver: AsyncDriver, database: str, key: SigningKey, pith_number: str, now: datetime
+    driver: AsyncDriver, database: str, key: SigningKey, pith_number: str
 ) -> dict[str, Any]:
     """The signed ``pith_open_graph_bundle`` of ``pith_number`` (UNKNOWN_SUBJECT if absent)."""
     (row,) = await store.papers_for_export(driver, database, [pith_number])
@@ -58,7 +58,6 @@ async def export_bundle(
         graph_snapshot=_snapshot(row["paper"]),
         events=events,
         key=key,
-        now=now,
     )
 
 
@@ -114,7 +113,8 @@ def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) ->
         "submitted_at": meta.get("submitted_at"),
         "year": int(str(meta.get("submitted_at"))[:4]),
         "title": str(paper.get("title") or ""),
-        "authors": [],
+        # The snapshot's "A, B" (sorted names) is all a bundle says about authors.
+        "authors": [a for a in str(paper.get("authors_text") or "").split(", ") if a],
         "created_at": now,
         "updated_at": now,
     }
