@@ -193,3 +193,34 @@ def test_bundle_and_state_json_are_served(client: TestClient, papers: list[str])
     assert state["state_type"] == "pith_open_graph_state"
     missing = client.get("/pith/AAAAAAAAAAAAAAAAAAAAAAAAAA/state.json")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "NOT_FOUND"
+
+
+def test_subscription_filters_by_category(client: TestClient, papers: list[str]) -> None:
+    from pith_graph.service.broadcast import registration_message
+
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({
+            "id": "2",
+            "type": "subscribe",
+            "payload": {"query": 'subscription { registryEvents(category: "math.AG") { kind pithNumber } }'},
+        })  # fmt: skip
+        deadline = time.monotonic() + 5
+        while broadcaster.subscriber_count == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # An event about a cs.LG paper is filtered out; a math.AG registration comes through.
+        gql(client, SUBMIT, {"event": _citation(papers)})
+        client.portal.call(  # type: ignore[union-attr]
+            _publish, registration_message("pith:2026:AAAAAAAAAAAAAAAAAAAAAAAAAA", ["math.AG"])
+        )
+        message = ws.receive_json()
+        assert message["payload"]["data"]["registryEvents"] == {
+            "kind": "registration",
+            "pithNumber": "pith:2026:AAAAAAAAAAAAAAAAAAAAAAAAAA",
+        }
+        ws.send_json({"id": "2", "type": "complete"})
+
+
+async def _publish(message: dict[str, Any]) -> None:
+    broadcaster.publish(message)
