@@ -90,8 +90,13 @@ def _pending(migrations: tuple[Migration, ...], applied: dict[int, str]) -> list
     return [m for m in migrations if m.version not in applied]
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
+def _record_parameters(migration: Migration) -> dict[str, object]:
+    return {
+        "version": migration.version,
+        "name": migration.name,
+        "checksum": migration.checksum,
+        "applied_at": datetime.now(UTC).isoformat(),
+    }
 
 
 def apply_migrations(driver: Driver, database: str, directory: Path = MIGRATIONS_DIR) -> list[int]:
@@ -104,14 +109,7 @@ def apply_migrations(driver: Driver, database: str, directory: Path = MIGRATIONS
             for statement in migration.statements:
                 # Schema statements must run as auto-commit queries, one per transaction.
                 session.run(cast(LiteralString, statement)).consume()
-        driver.execute_query(
-            _RECORD,
-            version=migration.version,
-            name=migration.name,
-            checksum=migration.checksum,
-            applied_at=_now(),
-            database_=database,
-        )
+        driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
     return [m.version for m in pending]
 
 
@@ -132,14 +130,7 @@ async def apply_migrations_async(
             for statement in migration.statements:
                 result = await session.run(cast(LiteralString, statement))
                 await result.consume()
-        await driver.execute_query(
-            _RECORD,
-            version=migration.version,
-            name=migration.name,
-            checksum=migration.checksum,
-            applied_at=_now(),
-            database_=database,
-        )
+        await driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
     return [m.version for m in pending]
 
 
