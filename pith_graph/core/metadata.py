@@ -1,0 +1,209 @@
+"""Paper metadata, parsed once at the boundary into a frozen value.
+
+``parse_metadata`` accepts the JSON a harvester or a user hands us and returns a
+:class:`PaperMetadata` whose every field is valid, or raises :class:`InvalidMetadata` naming the
+field. The fields that enter the canonical record follow REFERENCE.md "Identity" (V): ``license``
+verbatim or ``""``; ``primary_cat`` a string; the other categories; ``submitted_at`` the v1
+submission time in UTC to the second, ``YYYY-MM-DDTHH:MM:SSZ`` (a bare date means ``T00:00:00Z``,
+as the reference does for old papers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pith_graph.core._arxiv import normalise_arxiv
+from pith_graph.core.errors import InvalidMetadata
+
+__all__ = ["PaperMetadata", "parse_metadata", "SUPPORTED_SOURCE_KINDS"]
+
+SUPPORTED_SOURCE_KINDS = ("arxiv",)
+_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMetadata:
+    """Validated metadata of one version of one paper."""
+
+    source_kind: str
+    source_id: str
+    version: int
+    title: str
+    abstract: str
+    license: str
+    primary_cat: str
+    cross_cats: tuple[str, ...]
+    submitted_at: str
+    authors: tuple[str, ...]
+    doi: str | None = None
+    journal_ref: str | None = None
+    comments: str | None = None
+    headline: str = ""
+
+    @property
+    def submitted_year(self) -> int:
+        return int(self.submitted_at[:4])
+
+
+def parse_metadata(raw: Mapping[str, Any]) -> PaperMetadata:
+    """Parse raw metadata (see module docstring) into :class:`PaperMetadata`.
+
+    Accepted keys: ``source`` ``{kind, id, version}`` or flat ``arxiv_id``/``id`` + ``version``;
+    ``title``; ``abstract``; ``license`` (missing/None -> ``""``); ``primary_cat`` + ``cross_cats``
+    or ``categories`` (space-separated, first is primary); ``submitted_at`` (ISO 8601 with offset
+    or ``Z``, or a date); ``authors`` (list, or ``"A and B, C"``); optional ``doi``,
+    ``journal_ref``, ``comments``, ``headline``.
+    """
+    if not isinstance(raw, Mapping):
+        raise InvalidMetadata("<root>", f"expected a JSON object, got {type(raw).__name__}")
+    kind, source_id, version = _parse_source(raw)
+    primary, cross = _parse_categories(raw)
+    return PaperMetadata(
+        source_kind=kind,
+        source_id=source_id,
+        version=version,
+        title=_required_text(raw, "title"),
+        abstract=_required_text(raw, "abstract"),
+        license=_optional_text(raw, "license") or "",
+        primary_cat=primary,
+        cross_cats=cross,
+        submitted_at=_parse_submitted_at(raw.get("submitted_at")),
+        authors=_parse_authors(raw.get("authors")),
+        doi=_parse_doi(raw.get("doi")),
+        journal_ref=_optional_text(raw, "journal_ref"),
+        comments=_optional_text(raw, "comments"),
+        headline=_optional_text(raw, "headline") or "",
+    )
+
+
+def _parse_source(raw: Mapping[str, Any]) -> tuple[str, str, int]:
+    source = raw.get("source")
+    if source is not None:
+        if not isinstance(source, Mapping):
+            raise InvalidMetadata(
+                "source", f"expected an object {{kind, id, version}}, got {source!r}"
+            )
+        kind = source.get("kind", "arxiv")
+        ident, version, prefix = source.get("id"), source.get("version"), "source."
+    else:
+        kind = "arxiv"
+        ident = raw.get("arxiv_id", raw.get("id"))
+        version, prefix = raw.get("version"), ""
+    if kind not in SUPPORTED_SOURCE_KINDS:
+        raise InvalidMetadata(
+            f"{prefix}kind", f"unsupported source kind {kind!r}; expected 'arxiv'"
+        )
+    id_field = f"{prefix}id" if source is not None else ("arxiv_id" if "arxiv_id" in raw else "id")
+    if not isinstance(ident, str) or not ident.strip():
+        raise InvalidMetadata(id_field, f"an arXiv id is required, got {ident!r}")
+    parsed = normalise_arxiv(ident.strip())
+    if parsed is None:
+        raise InvalidMetadata(
+            id_field, f"{ident!r} is not an arXiv id (YYMM.NNNN(N) or archive/YYMMNNN)"
+        )
+    canonical_id, id_version = parsed
+    if version is None:
+        version = id_version
+    if isinstance(version, str) and version.isdigit():
+        version = int(version)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidMetadata(f"{prefix}version", f"expected an integer >= 1, got {version!r}")
+    if id_version is not None and id_version != version:
+        raise InvalidMetadata(
+            f"{prefix}version", f"id {ident!r} says v{id_version} but version is {version!r}"
+        )
+    return kind, canonical_id, version
+
+
+def _required_text(raw: Mapping[str, Any], field: str) -> str:
+    value = raw.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidMetadata(field, f"a non-empty string is required, got {value!r}")
+    return value
+
+
+def _optional_text(raw: Mapping[str, Any], field: str) -> str | None:
+    value = raw.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidMetadata(field, f"expected a string or null, got {value!r}")
+    return value
+
+
+def _check_category(field: str, value: Any) -> str:
+    if not isinstance(value, str) or not _CATEGORY.fullmatch(value):
+        raise InvalidMetadata(field, f"{value!r} is not an arXiv category like 'cs.LG' or 'hep-th'")
+    return value
+
+
+def _parse_categories(raw: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    if raw.get("primary_cat") is not None:
+        primary = _check_category("primary_cat", raw["primary_cat"])
+        cross_raw = raw.get("cross_cats", [])
+        if cross_raw is None:
+            cross_raw = []
+        if isinstance(cross_raw, str):
+            cross_raw = cross_raw.split()
+        if not isinstance(cross_raw, (list, tuple)):
+            raise InvalidMetadata("cross_cats", f"expected a list of categories, got {cross_raw!r}")
+        cross = [_check_category("cross_cats", c) for c in cross_raw]
+    elif raw.get("categories") is not None:
+        cats = raw["categories"]
+        if isinstance(cats, str):
+            cats = cats.split()
+        if not isinstance(cats, (list, tuple)) or not cats:
+            raise InvalidMetadata(
+                "categories", f"expected 'primary other ...', got {raw['categories']!r}"
+            )
+        primary = _check_category("categories", cats[0])
+        cross = [_check_category("categories", c) for c in cats[1:]]
+    else:
+        raise InvalidMetadata(
+            "primary_cat", "missing: give primary_cat (+ cross_cats) or categories"
+        )
+    # The primary category is not a cross-list of itself; duplicates carry no information.
+    return primary, tuple(dict.fromkeys(c for c in cross if c != primary))
+
+
+def _parse_submitted_at(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidMetadata("submitted_at", f"an ISO 8601 time is required, got {value!r}")
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError as exc:
+        raise InvalidMetadata("submitted_at", f"{value!r} is not an ISO 8601 time") from exc
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidMetadata("submitted_at", f"{value!r} has no UTC offset; add 'Z' or '+HH:MM'")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_authors(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        parts = re.split(r",\s*|\s+and\s+", value)
+    elif isinstance(value, (list, tuple)):
+        if not all(isinstance(a, str) for a in value):
+            raise InvalidMetadata("authors", f"expected a list of names, got {value!r}")
+        parts = list(value)
+    else:
+        raise InvalidMetadata("authors", f"expected a list or 'A and B, C', got {value!r}")
+    return tuple(" ".join(p.split()) for p in parts if p.strip())
+
+
+def _parse_doi(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"10\.\d{4,9}/\S+", value.strip()):
+        raise InvalidMetadata("doi", f"{value!r} is not a DOI like '10.1000/xyz'")
+    return value.strip().lower()
