@@ -22,8 +22,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=_serve)
 
 
+def _raise_system_exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _serve(args: argparse.Namespace) -> int:
     import dataclasses
+    import signal
 
     import uvicorn
 
@@ -35,6 +40,10 @@ def _serve(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, host=args.host)
     if args.port:
         settings = dataclasses.replace(settings, port=args.port)
+    # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal under the handler it
+    # found installed. With Python's default that kills the process before the local Neo4j is
+    # stopped; this handler turns it into SystemExit, so the `with` below closes the store cleanly.
+    signal.signal(signal.SIGTERM, _raise_system_exit)
     with connected_settings(settings) as ready:
         uvicorn.run(
             create_app(ready),

@@ -1,0 +1,3 @@
+from pith_graph.cli.main import run
+
+run()
