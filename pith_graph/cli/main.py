@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.db",
     "pith_graph.cli.record",
     "pith_graph.cli.keys",
+    "pith_graph.cli.ingest",
 )
 
 
