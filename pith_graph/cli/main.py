@@ -20,6 +20,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.record",
     "pith_graph.cli.keys",
     "pith_graph.cli.ingest",
+    "pith_graph.cli.demo",
 )
 
 

@@ -13,6 +13,12 @@ Citations are written in batches of ``edge_batch_size`` rows, one transaction ea
 whose citing paper is not registered is reported as skipped; one whose target is not registered
 is kept as an unresolved reference (a ``Work``) and resolved when the paper arrives.
 
+Writes run on one background thread, one batch at a time and in order, while the next batch is
+parsed, hashed and signed (the driver waits on the socket without the GIL): a batch's write
+overlaps the preparation of the next, never another write. Which versions are registered is
+known from the database (as it was before the batch) plus what this run has written, so the
+overlap cannot hide a conflict.
+
 Every line is accounted for: written, unchanged, or reported through :class:`Reporter` as
 malformed (``--strict`` stops at the first) or skipped with a reason.
 """
@@ -22,6 +28,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -102,12 +109,33 @@ class Ingestor:
         self.batch_size = batch_size
         self.edge_batch_size = edge_batch_size
         self.stats = IngestStats()
+        # (arXiv id, version) -> canonical_sha256 of what this run has registered
+        self._written: dict[tuple[str, int], str] = {}
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self._pending: tuple[Future[object], Callable[[object], None]] | None = None
 
     def run(self, files: Sequence[tuple[Path, Format]]) -> IngestStats:
         """Ingest ``files`` (papers files first); raises :class:`MalformedLine` under ``strict``."""
-        for path, fmt in order_files(files):
-            self._ingest_file(InputFile(path), fmt)
+        try:
+            for path, fmt in order_files(files):
+                self._ingest_file(InputFile(path), fmt)
+        finally:
+            try:
+                self._wait()
+            finally:
+                self._writer.shutdown()
         return self.stats
+
+    def _wait(self) -> None:
+        """Wait for the write in flight (re-raising its error) and account for its outcome."""
+        if self._pending is not None:
+            future, done = self._pending
+            self._pending = None
+            done(future.result())
+
+    def _submit(self, write: Callable[[], object], done: Callable[[object], None]) -> None:
+        self._wait()
+        self._pending = (self._writer.submit(write), done)
 
     def _ingest_file(self, file: InputFile, fmt: Format) -> None:
         self.reporter.start_file(file, fmt)
@@ -132,6 +160,7 @@ class Ingestor:
                 self.stats.malformed += 1
                 self.reporter.problem(file.path, item.line, "malformed", item.reason)
                 if self.strict:
+                    self._wait()
                     raise MalformedLine(str(file.path), item.line, item.reason)
             elif isinstance(item, SkippedLine):
                 self._skip(file.path, item.line, item.reason)
@@ -141,6 +170,7 @@ class Ingestor:
                 self.reporter.progress(file, self.stats)
         self._write_papers(file.path, papers)
         self._write_citations(file.path, citations)
+        self._wait()
         self.reporter.end_file(file, self.stats)
 
     def _skip(self, path: Path, line: int, reason: str) -> None:
@@ -159,14 +189,17 @@ class Ingestor:
                 self._duplicate(path, item.line, prepared[key][1].digest.hex, p.digest.hex, key)
                 continue
             prepared[key] = (item, p)
-        keys = list(prepared)
-        # 2. which are registered already
-        known = store.registered_versions(self.driver, self.database, keys)
+        # 2. which are registered already: by this run, or before it
+        keys = [k for k in prepared if k not in self._written]
+        known = dict(zip(keys, store.registered_versions(self.driver, self.database, keys)))
         new = []
-        for key, registered in zip(keys, known, strict=True):
-            item, p = prepared[key]
+        for key, (item, p) in prepared.items():
+            registered = known.get(key)
+            if key in self._written:
+                registered = (self._written[key], "a paper of this run")
             if registered is None:
                 new.append(p)
+                self._written[key] = p.digest.hex
             elif registered[0] == p.digest.hex:
                 self.stats.papers_unchanged += 1
             else:
@@ -180,8 +213,11 @@ class Ingestor:
                 self.stats.skipped["version registered with other metadata"] += 1
         # 3. sign outside the transaction, then one write
         rows = registration_rows(new, self.key, self.clock())
-        store.write_registrations(self.driver, self.database, rows)
-        self.stats.papers_new += len(rows)
+
+        def done(_: object) -> None:
+            self.stats.papers_new += len(rows)
+
+        self._submit(lambda: store.write_registrations(self.driver, self.database, rows), done)
 
     def _duplicate(
         self, path: Path, line: int, first: str, this: str, key: tuple[str, int]
@@ -205,11 +241,15 @@ class Ingestor:
             }
             for c in lines
         ]
-        outcomes = store.add_citations(self.driver, self.database, rows)
-        for item, outcome in zip(lines, outcomes, strict=True):
-            if not outcome.citing_found:
-                self._skip(path, item.line, "citing paper is not registered")
-            elif outcome.resolved:
-                self.stats.citations_written += 1
-            else:
-                self.stats.citations_unresolved += 1
+
+        def done(outcomes: object) -> None:
+            assert isinstance(outcomes, list)
+            for item, outcome in zip(lines, outcomes, strict=True):
+                if not outcome.citing_found:
+                    self._skip(path, item.line, "citing paper is not registered")
+                elif outcome.resolved:
+                    self.stats.citations_written += 1
+                else:
+                    self.stats.citations_unresolved += 1
+
+        self._submit(lambda: store.add_citations(self.driver, self.database, rows), done)

@@ -8,7 +8,7 @@ This is the pure half of the "hash and sign, then ONE write" use case for many p
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +16,14 @@ from pith_graph.core.aliases import derived_aliases
 from pith_graph.core.canonical import CanonicalBytes, Digest, canonical_bytes, sha256_digest
 from pith_graph.core.metadata import PaperMetadata
 from pith_graph.core.pith_number import pith_number_for
-from pith_graph.core.receipts import format_receipt_time, issue_receipt
+from pith_graph.core.receipts import Receipt, format_receipt_time, issue_receipt
 from pith_graph.core.record import CanonicalRecord, canonical_record
 from pith_graph.core.signing import SigningKey
 
 __all__ = ["Prepared", "prepare", "registration_rows"]
+
+# Receipt.to_json() goes through dataclasses.asdict, a third of the cost of a row at bulk scale.
+_RECEIPT_FIELDS = tuple(f.name for f in fields(Receipt))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ def registration_rows(
                     "comments": meta.comments,
                     "canonical_json": prepared.data.decode("utf-8"),
                 },
-                "receipt": receipt.to_json(),
+                "receipt": {name: getattr(receipt, name) for name in _RECEIPT_FIELDS},
                 "aliases": aliases,
             }
         )
