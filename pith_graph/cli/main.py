@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.keys",
     "pith_graph.cli.ingest",
     "pith_graph.cli.demo",
+    "pith_graph.cli.schema",
 )
 
 

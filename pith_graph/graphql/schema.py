@@ -14,6 +14,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from pith_graph import __version__
+from pith_graph.graphql.errors import CodedErrors
 
 __all__ = ["build_schema"]
 
@@ -26,8 +27,11 @@ class ServiceQueries:
 
 
 # "module:attribute" of each root class, in the order their fields appear in the SDL.
-QUERY_ROOTS: tuple[str, ...] = ("pith_graph.graphql.schema:ServiceQueries",)
-MUTATION_ROOTS: tuple[str, ...] = ()
+QUERY_ROOTS: tuple[str, ...] = (
+    "pith_graph.graphql.schema:ServiceQueries",
+    "pith_graph.graphql.queries:RegistryQueries",
+)
+MUTATION_ROOTS: tuple[str, ...] = ("pith_graph.graphql.mutations:RegistryMutations",)
 SUBSCRIPTION_ROOTS: tuple[str, ...] = ()
 
 
@@ -45,4 +49,5 @@ def build_schema(**options: Any) -> strawberry.Schema:
     subscription = (
         merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
     )
+    options.setdefault("extensions", [CodedErrors()])
     return strawberry.Schema(query=query, mutation=mutation, subscription=subscription, **options)

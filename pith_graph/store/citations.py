@@ -26,16 +26,14 @@ _PAGE_ASC: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 MATCH (p:Paper {pith_number: k.pith})
-CALL {
-  WITH p, k
+CALL (p, k) {
   MATCH (p)-[c:CITES]-(q)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
-  WITH DISTINCT c, q
+  WITH DISTINCT c, q, k
   WHERE (k.categories IS NULL OR q.primary_cat IN k.categories) AND (k.year IS NULL OR q.year = k.year)
   RETURN count(c) AS total
 }
-CALL {
-  WITH p, k
+CALL (p, k) {
   WITH p, k WHERE k.facets
   MATCH (p)-[c:CITES]-(q:Paper)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
@@ -43,8 +41,7 @@ CALL {
   WITH q.primary_cat AS value, count(q) AS n ORDER BY n DESC, value
   RETURN collect({value: value, count: n}) AS by_category
 }
-CALL {
-  WITH p, k
+CALL (p, k) {
   WITH p, k WHERE k.facets
   MATCH (p)-[c:CITES]-(q:Paper)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
@@ -52,21 +49,21 @@ CALL {
   WITH q.year AS value, count(q) AS n ORDER BY value
   RETURN collect({value: value, count: n}) AS by_year
 }
-CALL {
-  WITH p, k
+CALL (p, k) {
   MATCH (p)-[c:CITES]-(q)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
-  WITH DISTINCT c, q
+  WITH DISTINCT c, q, k
   WHERE (k.categories IS NULL OR q.primary_cat IN k.categories) AND (k.year IS NULL OR q.year = k.year)
-  WITH c, q, coalesce(q.submitted_at, '~') AS s,
+  WITH c, q, k, coalesce(q.submitted_at, '~') AS s,
        coalesce(q.pith_number, '~' + q.kind + ':' + q.value) AS t
   WHERE k.after IS NULL OR s > k.after[0] OR (s = k.after[0] AND t > k.after[1])
-  WITH c, q, s, t ORDER BY s, t LIMIT k.first + 1
-  RETURN collect({
+  WITH c, q, k, s, t ORDER BY s, t
+  WITH k, collect({
     s: s, t: t, position: c.position, raw: c.raw,
     paper: CASE WHEN q:Paper THEN properties(q) END,
     work: CASE WHEN q:Work THEN {kind: q.kind, value: q.value} END
   }) AS rows
+  RETURN rows[0..k.first + 1] AS rows
 }
 RETURN i, total, by_category, by_year, rows
 """
@@ -75,16 +72,14 @@ _PAGE_DESC: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 MATCH (p:Paper {pith_number: k.pith})
-CALL {
-  WITH p, k
+CALL (p, k) {
   MATCH (p)-[c:CITES]-(q)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
-  WITH DISTINCT c, q
+  WITH DISTINCT c, q, k
   WHERE (k.categories IS NULL OR q.primary_cat IN k.categories) AND (k.year IS NULL OR q.year = k.year)
   RETURN count(c) AS total
 }
-CALL {
-  WITH p, k
+CALL (p, k) {
   WITH p, k WHERE k.facets
   MATCH (p)-[c:CITES]-(q:Paper)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
@@ -92,8 +87,7 @@ CALL {
   WITH q.primary_cat AS value, count(q) AS n ORDER BY n DESC, value
   RETURN collect({value: value, count: n}) AS by_category
 }
-CALL {
-  WITH p, k
+CALL (p, k) {
   WITH p, k WHERE k.facets
   MATCH (p)-[c:CITES]-(q:Paper)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
@@ -101,21 +95,21 @@ CALL {
   WITH q.year AS value, count(q) AS n ORDER BY value
   RETURN collect({value: value, count: n}) AS by_year
 }
-CALL {
-  WITH p, k
+CALL (p, k) {
   MATCH (p)-[c:CITES]-(q)
   WHERE (k.direction = 'out' AND startNode(c) = p) OR (k.direction = 'in' AND endNode(c) = p)
-  WITH DISTINCT c, q
+  WITH DISTINCT c, q, k
   WHERE (k.categories IS NULL OR q.primary_cat IN k.categories) AND (k.year IS NULL OR q.year = k.year)
-  WITH c, q, coalesce(q.submitted_at, '~') AS s,
+  WITH c, q, k, coalesce(q.submitted_at, '~') AS s,
        coalesce(q.pith_number, '~' + q.kind + ':' + q.value) AS t
   WHERE k.after IS NULL OR s < k.after[0] OR (s = k.after[0] AND t < k.after[1])
-  WITH c, q, s, t ORDER BY s DESC, t DESC LIMIT k.first + 1
-  RETURN collect({
+  WITH c, q, k, s, t ORDER BY s DESC, t DESC
+  WITH k, collect({
     s: s, t: t, position: c.position, raw: c.raw,
     paper: CASE WHEN q:Paper THEN properties(q) END,
     work: CASE WHEN q:Work THEN {kind: q.kind, value: q.value} END
   }) AS rows
+  RETURN rows[0..k.first + 1] AS rows
 }
 RETURN i, total, by_category, by_year, rows
 """

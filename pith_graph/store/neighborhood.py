@@ -25,8 +25,7 @@ MAX_LIMIT = 1000
 
 _NEIGHBOURHOOD: LiteralString = """
 MATCH (s:Paper {pith_number: $pith})
-CALL {
-  WITH s
+CALL (s) {
   MATCH (s)-[c:CITES]-(n:Paper)
   WHERE n <> s
     AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = s)
@@ -35,8 +34,7 @@ CALL {
   WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
   RETURN collect(n)[0..$limit + 1] AS l1
 }
-CALL {
-  WITH s, l1
+CALL (s, l1) {
   UNWIND CASE WHEN $depth >= 2 AND size(l1) < $limit THEN l1 ELSE [] END AS m
   MATCH (m)-[c:CITES]-(n:Paper)
   WHERE n <> s AND NOT n IN l1
@@ -44,10 +42,10 @@ CALL {
          OR ($direction = 'IN' AND endNode(c) = m))
     AND ($categories IS NULL OR n.primary_cat IN $categories)
   WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
-  RETURN collect(n)[0..$limit + 1 - size(l1)] AS l2
+  RETURN collect(n) AS l2_all
 }
-CALL {
-  WITH s, l1, l2
+WITH s, l1, l2_all[0..$limit + 1 - size(l1)] AS l2
+CALL (s, l1, l2) {
   UNWIND CASE WHEN $depth >= 3 AND size(l1) + size(l2) < $limit THEN l2 ELSE [] END AS m
   MATCH (m)-[c:CITES]-(n:Paper)
   WHERE n <> s AND NOT n IN l1 AND NOT n IN l2
@@ -55,13 +53,13 @@ CALL {
          OR ($direction = 'IN' AND endNode(c) = m))
     AND ($categories IS NULL OR n.primary_cat IN $categories)
   WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
-  RETURN collect(n)[0..$limit + 1 - size(l1) - size(l2)] AS l3
+  RETURN collect(n) AS l3_all
 }
+WITH s, l1, l2, l3_all[0..$limit + 1 - size(l1) - size(l2)] AS l3
 WITH s, [x IN l1 | [x, 1]] + [x IN l2 | [x, 2]] + [x IN l3 | [x, 3]] AS found
 WITH s, found[0..$limit] AS kept, size(found) > $limit AS truncated
 WITH s, kept, truncated, [s] + [x IN kept | x[0]] AS nodes
-CALL {
-  WITH nodes
+CALL (nodes) {
   UNWIND nodes AS a
   MATCH (a)-[:CITES]->(b:Paper)
   WHERE b IN nodes AND a <> b

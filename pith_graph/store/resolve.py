@@ -23,18 +23,15 @@ MAX_CANDIDATES = 20
 _CANDIDATES: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
-CALL {
-  WITH k
+CALL (k) {
   WITH k WHERE k.kind = 'pith'
   MATCH (p:Paper {pith_body: k.value})
   RETURN p
   UNION
-  WITH k
   WITH k WHERE k.kind = 'pith_prefix'
   MATCH (p:Paper) WHERE p.pith_body STARTS WITH k.value
   RETURN p ORDER BY p.pith_body LIMIT $max_candidates
   UNION
-  WITH k
   WITH k WHERE k.kind = 'alias'
   MATCH (:Alias {kind: k.alias_kind, value: k.value})-[:ALIAS_OF]->(p:Paper)
   RETURN p ORDER BY p.source_id, p.version DESC LIMIT $max_candidates

@@ -18,7 +18,7 @@ from pith_graph.store._run import read_async
 __all__ = ["SearchPage", "lucene_escape", "search_titles"]
 
 _SEARCH: LiteralString = """
-CALL db.index.fulltext.queryNodes('paper_title', $query) YIELD node, score
+CALL db.index.fulltext.queryNodes('paper_title', $text) YIELD node, score
 WITH collect({paper: node, score: score}) AS hits
 WITH size(hits) AS total,
   [h IN hits WHERE $after IS NULL OR h.score < $after[0]
@@ -57,7 +57,7 @@ async def search_titles(
         driver,
         database,
         _SEARCH,
-        query=lucene_escape(title),
+        text=lucene_escape(title),
         first=first,
         after=list(after) if after is not None else None,
     )
