@@ -49,5 +49,5 @@ def build_schema(**options: Any) -> strawberry.Schema:
     subscription = (
         merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
     )
-    options.setdefault("extensions", [CodedErrors()])
+    options.setdefault("extensions", [CodedErrors])
     return strawberry.Schema(query=query, mutation=mutation, subscription=subscription, **options)
