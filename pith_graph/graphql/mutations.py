@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import strawberry
@@ -75,7 +76,9 @@ class AddReferencesResult:
 
 
 async def _paper(info: Info[Context, None], pith: str) -> Paper:
-    info.context.loaders.paper_by_pith.clear(pith)
+    with contextlib.suppress(KeyError):  # a write may have changed what this request loaded
+        info.context.loaders.paper_by_pith.clear(pith)
+        info.context.loaders.details_by_pith.clear(pith)
     row = await info.context.loaders.paper_by_pith.load(pith)
     if row is None:
         raise NotFound(f"no paper has the pith number {pith!r}")
