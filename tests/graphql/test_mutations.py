@@ -70,6 +70,10 @@ def test_publisher_doi_shared_by_two_papers_is_ambiguous(clean_gql: GraphQLClien
     )
     assert error["extensions"]["code"] == "AMBIGUOUS_ALIAS"
     assert len(error["extensions"]["candidates"]) == 2
+    http = clean_gql.http.get("/api/pith-number/resolve?doi=10.1000/SHARED")
+    assert http.status_code == 409
+    assert http.json()["error"]["code"] == "AMBIGUOUS_ALIAS"
+    assert len(http.json()["error"]["candidates"]) == 2
 
 
 def test_add_references_and_claims(clean_gql: GraphQLClient) -> None:
