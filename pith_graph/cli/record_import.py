@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["add_parser"]
@@ -36,11 +37,8 @@ def _import(args: argparse.Namespace) -> int:
     from pith_graph.store.migrations import apply_migrations
 
     try:
-        doc: Any = (
-            json.loads(sys.stdin.read())
-            if args.file == "-"
-            else json.loads(open(args.file, encoding="utf-8").read())
-        )
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        doc: Any = json.loads(text)
     except (OSError, ValueError) as exc:
         print(f"pith-graph record import: cannot read {args.file}: {exc}", file=sys.stderr)
         return EXIT_USAGE
