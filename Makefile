@@ -30,6 +30,11 @@ schema: $(INSTALLED)
 clean:
 	rm -rf $(VENV) neo4j/launcher/target
 
+# Bulk ingest benchmark (issue 5): the whole shared data set vs the minimal driver-loop floor.
+.PHONY: bench-ingest
+bench-ingest: launcher
+	$(BIN)/python bench/ingest_bench.py
+
 # Signed events, merge, Merkle log, bundles (issue 6).
 .PHONY: test-events
 test-events: launcher

@@ -12,12 +12,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from strawberry.asgi import GraphQL
 
 from pith_graph.config import Settings
+from pith_graph.graphql.context import PithGraphQL, RegistryState
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
-from pith_graph.store.driver import open_async_driver
+from pith_graph.store.driver import open_async_driver, open_driver
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
 __all__ = ["create_app"]
@@ -60,6 +60,10 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         own_driver = driver is None
         app.state.driver = open_async_driver(settings) if driver is None else driver
         app.state.settings = settings
+        # The write path (service + ingest store) is synchronous: mutations run it in a worker
+        # thread with this driver; reads use the async driver above.
+        sync_driver = open_driver(settings)
+        app.state.registry = RegistryState(settings, app.state.driver, sync_driver)
         try:
             if settings.migrate_on_start:
                 applied = await apply_migrations_async(app.state.driver, settings.neo4j_database)
@@ -67,10 +71,11 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                     log.info("applied migrations %s", applied)
             yield
         finally:
+            sync_driver.close()
             if own_driver:
                 await app.state.driver.close()
 
-    graphql_app = GraphQL(build_schema(), graphql_ide="graphiql")
+    graphql_app = PithGraphQL(build_schema(), graphql_ide="graphiql")
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),

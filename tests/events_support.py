@@ -8,21 +8,20 @@ transaction through :func:`pith_graph.store.log.append_receipt_leaf`, as registr
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver
 from pith_graph.config import Settings
-from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.events import EventKind, SignedEvent, build_event
-from pith_graph.core.pith_number import pith_number_for
-from pith_graph.core.receipts import Receipt, issue_receipt
+from pith_graph.core.metadata import parse_metadata
+from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import SigningKey, generate_signing_key
-from pith_graph.store.driver import open_async_driver
-from pith_graph.store.log import append_receipt_leaf
+from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.store.driver import open_async_driver, open_driver
+from pith_graph.store.ingest import write_registrations
 
 T = TypeVar("T")
 FIXTURES = Path(__file__).parent / "fixtures" / "pith"
@@ -43,66 +42,51 @@ def arun(settings: Settings, fn: Callable[[AsyncDriver], Awaitable[T]]) -> T:
     return asyncio.run(main())
 
 
+RAW_PAPERS: list[dict[str, Any]] = [
+    {
+        "source": {"kind": "arxiv", "id": "2603.13419", "version": 2},
+        "title": "Diffusion Models Memorize in Training -- and Generalize in Inference",
+        "abstract": "Diffusion models generalize well in practice.",
+        "license": "http://creativecommons.org/licenses/by/4.0/",
+        "primary_cat": "cs.LG",
+        "cross_cats": [],
+        "submitted_at": "2026-03-12T21:02:17Z",
+        "authors": ["Tim Kaiser", "Markus Kollmann"],
+    },
+    {
+        "source": {"kind": "arxiv", "id": "2607.01223", "version": 1},
+        "title": "Another paper",
+        "abstract": "Another abstract.",
+        "license": "http://creativecommons.org/licenses/by/4.0/",
+        "primary_cat": "cs.AI",
+        "cross_cats": ["cs.LG"],
+        "submitted_at": "2026-07-01T17:56:42Z",
+        "authors": ["A. Author"],
+    },
+]
+
+
 def seed_records() -> list[dict[str, Any]]:
-    """Two real canonical records with titles and authors: the founding record and one more."""
-    seed = json.loads((FIXTURES / "seed-2603.13419v2.json").read_text("utf-8"))
-    lines = (FIXTURES / "reference-records.jsonl").read_text("utf-8").splitlines()
-    other = next(
-        json.loads(x) for x in lines if x.strip() and json.loads(x).get("canonical_record")
-    )
-    return [
-        {"canonical_record": seed["canonical_record"], "title": seed["paper"]["title"],
-         "authors": ["Tim Kaiser", "Markus Kollmann"]},
-        {"canonical_record": other["canonical_record"], "title": other.get("title") or "Other",
-         "authors": list(other.get("authors") or ["A. Author"])},
-    ]  # fmt: skip
+    """Raw metadata of two papers (the founding paper's, and one more)."""
+    return [dict(r) for r in RAW_PAPERS]
 
 
-_CREATE_PAPER = """
-CREATE (p:Paper {pith_number: $pith_number, pith_body: $pith_body,
-                 canonical_sha256: $canonical_sha256, canonical_json: $canonical_json,
-                 title: $title, authors: $authors, primary_cat: $primary_cat,
-                 categories: $categories, submitted_at: $submitted_at})
-CREATE (p)-[:HAS_RECEIPT]->(r:Receipt)
-SET r += $receipt
-"""
+def _rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
+    return registration_rows([prepare(parse_metadata(raw))], REGISTRY_KEY, NOW)
 
 
-def paper_receipt(record: dict[str, Any], key: SigningKey = REGISTRY_KEY) -> tuple[str, Receipt]:
-    canonical = record["canonical_record"]
-    digest = sha256_digest(canonical_bytes(canonical))
-    pith = pith_number_for(digest, int(canonical["metadata"]["submitted_at"][:4]))
-    return pith.full, issue_receipt(key, digest, NOW)
+def paper_receipt(raw: dict[str, Any]) -> tuple[str, Receipt]:
+    """The pith number and receipt the registration of ``raw`` produces (deterministic)."""
+    (row,) = _rows(raw)
+    return row["paper"]["pith_number"], Receipt.from_json(row["receipt"])
 
 
-def insert_paper(settings: Settings, record: dict[str, Any]) -> str:
-    """Store a paper, its receipt and the receipt's log leaf in one transaction; return its pith number."""
-    pith, receipt = paper_receipt(record)
-    canonical = record["canonical_record"]
-    meta = canonical["metadata"]
-
-    async def write(tx: AsyncManagedTransaction) -> None:
-        await tx.run(
-            _CREATE_PAPER,
-            pith_number=pith,
-            pith_body=pith.split(":")[2],
-            canonical_sha256=receipt.canonical_sha256,
-            canonical_json=canonical_bytes(canonical).decode(),
-            title=record["title"],
-            authors=record["authors"],
-            primary_cat=meta["primary_cat"],
-            categories=[meta["primary_cat"], *meta["cross_cats_sorted"]],
-            submitted_at=meta["submitted_at"],
-            receipt=receipt.to_json(),
-        )
-        await append_receipt_leaf(tx, pith, receipt)
-
-    async def go(driver: AsyncDriver) -> None:
-        async with driver.session(database=settings.neo4j_database) as session:
-            await session.execute_write(write)
-
-    arun(settings, go)
-    return pith
+def insert_paper(settings: Settings, raw: dict[str, Any]) -> str:
+    """Register a paper through the real write path (paper, receipt, aliases, receipt log leaf)."""
+    rows = _rows(raw)
+    with open_driver(settings) as driver:
+        write_registrations(driver, settings.neo4j_database, rows)
+    return str(rows[0]["paper"]["pith_number"])
 
 
 def agent_key(n: int = 1) -> SigningKey:

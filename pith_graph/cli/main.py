@@ -19,6 +19,9 @@ _COMMAND_MODULES = (
     "pith_graph.cli.db",
     "pith_graph.cli.record",
     "pith_graph.cli.keys",
+    "pith_graph.cli.ingest",
+    "pith_graph.cli.demo",
+    "pith_graph.cli.schema",
     "pith_graph.cli.events",  # events helper (issue 6)
     "pith_graph.cli.bundle",  # events helper (issue 6)
     "pith_graph.cli.log",  # events helper (issue 6)

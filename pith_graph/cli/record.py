@@ -42,6 +42,10 @@ def register(subparsers: Any) -> None:
     verify.add_argument("file", help="record JSON file, or - for stdin")
     verify.set_defaults(func=_verify)
 
+    from pith_graph.cli.record_import import add_parser as add_import_parser
+
+    add_import_parser(commands)
+
 
 def _error(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)

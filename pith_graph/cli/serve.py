@@ -45,6 +45,10 @@ def _serve(args: argparse.Namespace) -> int:
     # stopped; this handler turns it into SystemExit, so the `with` below closes the store cleanly.
     signal.signal(signal.SIGTERM, _raise_system_exit)
     with connected_settings(settings) as ready:
+        if ready.load_demo_on_start:  # PITH_LOAD_DEMO=1 (make serve): only into an empty graph
+            from pith_graph.cli.demo import load_demo_if_empty
+
+            load_demo_if_empty(ready)
         uvicorn.run(
             create_app(ready),
             host=ready.host,

@@ -198,6 +198,7 @@ def build_record_document(
     paper_claims: Sequence[Mapping[str, Any]] = (),
     graph_snapshot: Mapping[str, Any] | None = None,
     inbound_citations: Mapping[str, Any] | None = None,
+    attestation_state: str = "computed",
 ) -> dict[str, Any]:
     """Assemble the full ``pith_number_record`` v1 document, keys in the reference order."""
     snapshot = (
@@ -220,7 +221,7 @@ def build_record_document(
         "schema_version": record.schema_version,
         "canonical_sha256": digest.hex,
         "source": {"kind": record.source_kind, "id": record.source_id, "version": record.version},
-        "attestation_state": "computed",
+        "attestation_state": attestation_state,
         "paper": paper_section(meta),
         "verification_status": status,
         "canonical_record": record.to_json(),

@@ -19,7 +19,7 @@ from strawberry.types import Info
 
 from neo4j import AsyncDriver
 from pith_graph import keystore
-from pith_graph.config import Settings
+from pith_graph.graphql.context import to_thread
 from pith_graph.core.events import EventKind, SignedEvent, parse_event
 from pith_graph.core.signing import SigningKey
 from pith_graph.service import bundles
@@ -33,23 +33,15 @@ __all__ = ["EventMutations", "EventQueries", "EventSubscriptions"]
 _MAX_PAGE = 100
 
 
-def _app_state(info: Info) -> Any:
-    return info.context["request"].app.state
-
-
 def _db(info: Info) -> tuple[AsyncDriver, str]:
-    state = _app_state(info)
-    settings: Settings = state.settings
-    return state.driver, settings.neo4j_database
+    context = info.context
+    return context.driver, context.database
 
 
-def _registry_key(info: Info) -> SigningKey:
-    state = _app_state(info)
-    key = getattr(state, "events_registry_key", None)
-    if key is None:
-        key = keystore.load_signing_key(state.settings.data_dir)
-        state.events_registry_key = key
-    return key
+async def _registry_key_async(info: Info) -> SigningKey:
+    # The registry's own key (the one its receipts use), loaded once per process.
+    registry = info.context.registry
+    return await to_thread(registry.signing_key)
 
 
 @strawberry.type(description="Who signed an event.")
@@ -220,7 +212,7 @@ class EventQueries:
     async def signed_tree_head(self, info: Info) -> JSON:
         driver, database = _db(info)
         return await log_service.signed_tree_head(
-            driver, database, _registry_key(info), datetime.now(UTC)
+            driver, database, await _registry_key_async(info), datetime.now(UTC)
         )
 
     @strawberry.field(
@@ -232,7 +224,7 @@ class EventQueries:
         driver, database = _db(info)
         try:
             document = await log_service.inclusion_document(
-                driver, database, _registry_key(info), datetime.now(UTC),
+                driver, database, await _registry_key_async(info), datetime.now(UTC),
                 event_id=event_id, pith_number=pith_number,
             )  # fmt: skip
         except log_service.LogError as exc:
@@ -244,7 +236,7 @@ class EventQueries:
         driver, database = _db(info)
         try:
             document = await log_service.consistency_document(
-                driver, database, _registry_key(info), datetime.now(UTC), first, second
+                driver, database, await _registry_key_async(info), datetime.now(UTC), first, second
             )
         except log_service.LogError as exc:
             return LogRefusal(code=exc.code, message=str(exc))
@@ -256,7 +248,9 @@ class EventQueries:
     async def export_bundle(self, info: Info, pith_number: str) -> JSON | None:
         driver, database = _db(info)
         try:
-            return await bundles.export_bundle(driver, database, _registry_key(info), pith_number)
+            return await bundles.export_bundle(
+                driver, database, await _registry_key_async(info), pith_number
+            )
         except service.UnknownSubject:
             return None
 
@@ -264,10 +258,12 @@ class EventQueries:
     async def graph_state(self, info: Info, pith_number: str) -> JSON | None:
         driver, database = _db(info)
         try:
-            bundle = await bundles.export_bundle(driver, database, _registry_key(info), pith_number)
+            bundle = await bundles.export_bundle(
+                driver, database, await _registry_key_async(info), pith_number
+            )
         except service.UnknownSubject:
             return None
-        trust = keystore.trust_store_for(_app_state(info).settings.data_dir)
+        trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
         return bundles.bundle_state(bundle, trust)
 
 

@@ -14,6 +14,7 @@ import strawberry
 from strawberry.tools import merge_types
 
 from pith_graph import __version__
+from pith_graph.graphql.errors import CodedErrors
 
 __all__ = ["build_schema"]
 
@@ -28,9 +29,13 @@ class ServiceQueries:
 # "module:attribute" of each root class, in the order their fields appear in the SDL.
 QUERY_ROOTS: tuple[str, ...] = (
     "pith_graph.graphql.schema:ServiceQueries",
+    "pith_graph.graphql.queries:RegistryQueries",
     "pith_graph.graphql.events:EventQueries",
 )
-MUTATION_ROOTS: tuple[str, ...] = ("pith_graph.graphql.events:EventMutations",)
+MUTATION_ROOTS: tuple[str, ...] = (
+    "pith_graph.graphql.mutations:RegistryMutations",
+    "pith_graph.graphql.events:EventMutations",
+)
 SUBSCRIPTION_ROOTS: tuple[str, ...] = ("pith_graph.graphql.events:EventSubscriptions",)
 
 
@@ -48,4 +53,5 @@ def build_schema(**options: Any) -> strawberry.Schema:
     subscription = (
         merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
     )
+    options.setdefault("extensions", [CodedErrors])
     return strawberry.Schema(query=query, mutation=mutation, subscription=subscription, **options)

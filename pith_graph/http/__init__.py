@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute
 __all__ = ["ROUTE_MODULES", "extra_routes"]
 
 # Modules whose routes the app serves, in matching order.
-ROUTE_MODULES: tuple[str, ...] = ("pith_graph.http.bundles",)
+ROUTE_MODULES: tuple[str, ...] = ("pith_graph.http.bundles", "pith_graph.http.compat")
 
 
 def extra_routes() -> list[BaseRoute]:

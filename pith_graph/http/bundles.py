@@ -6,6 +6,7 @@ malformed suffixes answer 404 with a JSON error, never a 500.
 
 from __future__ import annotations
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -19,21 +20,18 @@ __all__ = ["routes"]
 
 
 async def _bundle(request: Request) -> dict[str, object] | JSONResponse:
-    state = request.app.state
+    registry = request.app.state.registry
     suffix = request.path_params["suffix"].upper()
-    database = state.settings.neo4j_database
-    (pith,) = await pith_numbers_by_body(state.driver, database, [suffix])
+    database = registry.settings.neo4j_database
+    (pith,) = await pith_numbers_by_body(registry.driver, database, [suffix])
     if pith is None:
         return JSONResponse(
             {"error": {"code": "NOT_FOUND", "message": f"no pith number with body {suffix!r}"}},
             status_code=404,
         )
-    key = getattr(state, "events_registry_key", None) or keystore.load_signing_key(
-        state.settings.data_dir
-    )
-    state.events_registry_key = key
+    key = await anyio.to_thread.run_sync(registry.signing_key)
     try:
-        return await bundles.export_bundle(state.driver, database, key, pith)
+        return await bundles.export_bundle(registry.driver, database, key, pith)
     except UnknownSubject as exc:
         return JSONResponse({"error": {"code": "NOT_FOUND", "message": str(exc)}}, status_code=404)
 

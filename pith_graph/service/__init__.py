@@ -1,1 +1,1 @@
-"""Use cases: parse, hash and sign, then one write through the store."""
+"""Use cases: parse, hash and sign first, then ONE write through the store."""

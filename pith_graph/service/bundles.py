@@ -97,7 +97,11 @@ def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) ->
     )  # fmt: skip
     paper = snapshot.get("paper", {}) if isinstance(snapshot, dict) else {}
     cross = list(meta.get("cross_cats_sorted") or [])
+    authors = [a for a in str(paper.get("authors_text") or "").split(", ") if a]
+    # The graph model's Paper properties (schema/graph-model.md); an imported record has no
+    # abstract, and its authors are the snapshot's "A, B" (sorted names).
     return {
+        "pith_number": bundle["pith_number"],
         "pith_body": bundle["pith_number"].split(":")[2],
         "canonical_sha256": bundle["canonical_sha256"],
         "canonical_json": json.dumps(
@@ -113,8 +117,14 @@ def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) ->
         "submitted_at": meta.get("submitted_at"),
         "year": int(str(meta.get("submitted_at"))[:4]),
         "title": str(paper.get("title") or ""),
-        # The snapshot's "A, B" (sorted names) is all a bundle says about authors.
-        "authors": [a for a in str(paper.get("authors_text") or "").split(", ") if a],
+        "abstract": "",
+        "authors": authors,
+        "authors_text": ", ".join(sorted(authors)),
+        "doi": None,
+        "journal_ref": None,
+        "comments": None,
+        "is_latest": True,
+        "imported": True,
         "created_at": now,
         "updated_at": now,
     }
@@ -168,9 +178,16 @@ async def import_bundle(
     canonical = bundle.document["canonical_record"]
     receipt = Receipt.from_json(bundle.document["receipt"])
     props = _paper_props(canonical, bundle.document, stamp)
+    aliases = [
+        a
+        for a in bundle.document.get("source_aliases") or []
+        if isinstance(a, dict) and {"alias_kind", "alias_value", "created_at"} <= set(a)
+    ]
 
     async def write(tx: AsyncManagedTransaction) -> bool:
-        created = await store.create_imported_paper(tx, bundle.pith_number, props, receipt, stamp)
+        created = await store.create_imported_paper(
+            tx, bundle.pith_number, props, receipt, stamp, aliases
+        )
         if fresh:
             await event_store.insert_events(tx, fresh, stamp)
         return created

@@ -37,7 +37,13 @@ FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
 WITH p, created
 OPTIONAL MATCH (p)-[:HAS_RECEIPT]->(r:Receipt) WHERE created
 FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET r += $receipt)
-RETURN created
+WITH p, created
+UNWIND (CASE WHEN created THEN $aliases ELSE [null] END) AS a
+FOREACH (_ IN CASE WHEN a IS NOT NULL THEN [1] ELSE [] END |
+  MERGE (al:Alias {kind: a.alias_kind, value: a.alias_value})
+  ON CREATE SET al.created_at = a.created_at
+  MERGE (al)-[:ALIAS_OF]->(p))
+RETURN DISTINCT created
 """
 
 
@@ -75,6 +81,7 @@ async def create_imported_paper(
     props: Mapping[str, Any],
     receipt: Receipt,
     token: str,
+    aliases: Sequence[Mapping[str, Any]] = (),
 ) -> bool:
     """Create the paper of an imported bundle unless present (with its receipt and log leaf)."""
     result = await tx.run(
@@ -83,6 +90,7 @@ async def create_imported_paper(
         props=dict(props),
         receipt=receipt.to_json(),
         token=token,
+        aliases=[dict(a) for a in aliases],
     )
     record = await result.single(strict=True)
     if record["created"]:

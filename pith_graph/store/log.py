@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncManagedTransaction, ManagedTransaction
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.log import leaf_hash_hex, receipt_leaf
 from pith_graph.core.receipts import Receipt
@@ -21,6 +21,7 @@ from pith_graph.core.receipts import Receipt
 __all__ = [
     "append_leaves",
     "append_receipt_leaf",
+    "append_registration_receipts",
     "latest_receipt_entries",
     "leaf_rows",
     "log_entries_by_ref",
@@ -39,6 +40,25 @@ CREATE (:LogEntry {index: base + i, leaf_hash: row.leaf_hash, leaf_type: row.lea
 WITH h, base, count(*) AS appended
 SET h.size = base + appended
 RETURN base
+"""
+
+# Registrations MERGE their papers: only a receipt that this write stored (its signature is the
+# paper's receipt) and that is not logged yet gets a leaf, so retries and re-runs append nothing.
+_APPEND_RECEIPTS = """
+MERGE (h:LogHead {log_id: 'main'}) ON CREATE SET h.size = 0
+SET h.lock_token = $token
+WITH h
+UNWIND $rows AS row
+MATCH (:Paper {canonical_sha256: row.canonical_sha256})
+      -[:HAS_RECEIPT]->(:Receipt {signature_b64: row.signature_b64})
+WITH h, row WHERE NOT EXISTS { MATCH (:LogEntry {ref: row.ref}) }
+WITH h, h.size AS base, collect(DISTINCT row) AS fresh
+UNWIND range(0, size(fresh) - 1) AS i
+WITH h, base, i, fresh[i] AS row
+CREATE (:LogEntry {index: base + i, leaf_hash: row.leaf_hash, leaf_type: row.leaf_type,
+                   ref: row.ref, pith_number: row.pith_number, leaf_json: row.leaf_json})
+WITH h, base, count(*) AS appended
+SET h.size = base + appended
 """
 
 _SIZE = "OPTIONAL MATCH (h:LogHead {log_id: 'main'}) RETURN coalesce(h.size, 0) AS size"
@@ -146,3 +166,33 @@ async def append_receipt_leaf(
     """
     rows = leaf_rows([(f"receipt:{receipt.signature_b64}", receipt_leaf(pith_number, receipt))])
     return await append_leaves(tx, rows, token=receipt.signature_b64)
+
+
+def append_registration_receipts(tx: ManagedTransaction, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Log the receipts of a registration batch, inside its (sync) write transaction.
+
+    ``rows`` are the registration rows of :func:`pith_graph.store.ingest.write_registrations`
+    (``canonical_sha256``, ``paper.pith_number``, ``receipt``). Called after the papers are
+    merged, so a receipt and its log entry commit (or roll back) together.
+    """
+    if not rows:
+        return
+    leaves = []
+    for row in rows:
+        receipt = Receipt.from_json(row["receipt"])
+        (leaf,) = leaf_rows(
+            [
+                (
+                    f"receipt:{receipt.signature_b64}",
+                    receipt_leaf(row["paper"]["pith_number"], receipt),
+                )
+            ]
+        )
+        leaves.append(
+            {
+                **leaf,
+                "canonical_sha256": row["canonical_sha256"],
+                "signature_b64": receipt.signature_b64,
+            }
+        )
+    tx.run(_APPEND_RECEIPTS, rows=leaves, token=leaves[0]["ref"]).consume()

@@ -224,3 +224,65 @@ def test_subscription_filters_by_category(client: TestClient, papers: list[str])
 
 async def _publish(message: dict[str, Any]) -> None:
     broadcaster.publish(message)
+
+
+REGISTER = """
+mutation($input: PaperInput!) { registerPaper(input: $input) { pithNumber } }
+"""
+PAPER = {
+    "source": {"id": "2611.00001", "version": 1},
+    "title": "A registry test",
+    "abstract": "Abstract.",
+    "submittedAt": "2026-11-01T10:00:00Z",
+    "primaryCat": "cs.DL",
+    "authors": ["Ada Lovelace", "Alan Turing"],
+}
+
+
+def test_registration_is_logged_in_its_transaction_and_pushed_live(
+    client: TestClient, clean_graph: Driver
+) -> None:
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init"})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({
+            "id": "3",
+            "type": "subscribe",
+            "payload": {"query": 'subscription { registryEvents(category: "cs.DL") { kind pithNumber } }'},
+        })  # fmt: skip
+        deadline = time.monotonic() + 5
+        while broadcaster.subscriber_count == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        pith = gql(client, REGISTER, {"input": PAPER})["registerPaper"]["pithNumber"]
+        live = ws.receive_json()["payload"]["data"]["registryEvents"]
+        assert live == {"kind": "registration", "pithNumber": pith}
+        ws.send_json({"id": "3", "type": "complete"})
+    gql(client, REGISTER, {"input": PAPER})  # idempotent: no second receipt, no second leaf
+    records, _, _ = clean_graph.execute_query("MATCH (l:LogEntry) RETURN count(l) AS n")
+    assert records[0]["n"] == 1
+    proof = gql(
+        client,
+        "query($p: String!) { inclusionProof(pithNumber: $p) { ... on LogDocument { document } } }",
+        {"p": pith},
+    )["inclusionProof"]["document"]
+    assert proof["leaf"]["pith_number"] == pith
+    verify_proof_document(proof, REGISTRY_KEY.public_key)
+
+
+def test_record_and_events_json_carry_the_events(client: TestClient, papers: list[str]) -> None:
+    envelope = _citation(papers)
+    gql(client, SUBMIT, {"event": envelope})
+    body = papers[0].split(":")[2]
+    events = client.get(f"/api/pith-number/{body}/events.json").json()
+    assert events["events"] == [envelope]
+    assert events["event_summary"] == {"citation_signature": 1}
+    record = client.get(f"/pith/{body}.json").json()
+    assert record["verification_status"]["citation_signatures"] == 1
+    assert record["attestation_state"] == "computed"
+    paper = gql(
+        client,
+        "query($p: String!) { resolve(alias: $p) { paper { eventSummary verificationStatus } } }",
+        {"p": papers[0]},
+    )["resolve"]["paper"]
+    assert paper["eventSummary"] == {"citation_signature": 1}
+    assert paper["verificationStatus"]["content_addressed"] is True

@@ -1,0 +1,179 @@
+"""Benchmark: ingest the whole shared data set into an empty Neo4j, next to the floor.
+
+    .venv/bin/python bench/ingest_bench.py [--data DIR] [--uri bolt://...]
+
+1. **ingest**: ``Ingestor`` (the code behind ``pith-graph ingest``) on every file of the shared
+   data: parse, canonicalise, hash, check what is registered, sign, write in batches.
+2. **floor**: the database emptied again, then the *same rows* (papers with their receipts and
+   aliases, then the citations) written by a minimal driver loop through the same ``UNWIND``
+   statements, with rows built in memory beforehand: no parsing, hashing, signing or lookups
+   in the timed part.
+
+Prints papers/s, edges/s and total time of both, and the ratio. Without ``--uri`` a throw-away
+local Neo4j (1g heap, 512m page cache) is started in a temporary directory and stopped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from neo4j import Driver
+
+from pith_graph.config import Settings
+from pith_graph.core.signing import generate_signing_key
+from pith_graph.ingest.formats import CitationLine, Format, PaperLine, parse_lines
+from pith_graph.ingest.pipeline import IngestStats, Ingestor, order_files
+from pith_graph.ingest.reader import InputFile, sniff_format
+from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.neo4j_local import LocalNeo4j, free_port
+from pith_graph.store import ingest as store
+from pith_graph.store.driver import open_driver
+from pith_graph.store.migrations import apply_migrations
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+if not DEFAULT_DATA.is_dir():
+    DEFAULT_DATA = Path("/work/shared/data")
+
+
+class _Quiet:
+    def start_file(self, file: InputFile, fmt: Format) -> None:
+        print(f"  {file.path.name} ({fmt})", file=sys.stderr, flush=True)
+
+    def progress(self, file: InputFile, stats: IngestStats) -> None:
+        pass
+
+    def end_file(self, file: InputFile, stats: IngestStats) -> None:
+        pass
+
+    def problem(self, file: Path, line: int, kind: str, reason: str) -> None:
+        pass
+
+
+def data_files(data: Path) -> list[tuple[Path, Format]]:
+    files = sorted(p for p in data.rglob("*.gz") if "/source/" not in str(p))
+    return order_files([(p, sniff_format(p)) for p in files])
+
+
+def _wipe(driver: Driver, database: str) -> None:
+    with driver.session(database=database) as session:
+        session.run(
+            "MATCH (n) WHERE NOT n:SchemaMigration "
+            "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
+        ).consume()
+
+
+def run_ingest(driver: Driver, database: str, files: list[tuple[Path, Format]]) -> tuple[float, IngestStats]:
+    key = generate_signing_key("bench")
+    ingestor = Ingestor(driver, database, key, _Quiet(), clock=lambda: datetime.now(UTC))
+    started = time.perf_counter()
+    stats = ingestor.run(files)
+    return time.perf_counter() - started, stats
+
+
+def floor_rows(files: list[tuple[Path, Format]]) -> tuple[list[list[dict]], list[list[dict]]]:
+    """The rows the ingest writes, built untimed; digests and receipts are placeholders."""
+    key = generate_signing_key("floor")
+    now = datetime.now(UTC)
+    paper_batches: list[list[dict]] = []
+    edge_batches: list[list[dict]] = []
+    papers: dict[tuple[str, int], object] = {}
+    edges: list[dict] = []
+    for path, fmt in files:
+        for item in parse_lines(fmt, InputFile(path).lines()):
+            if isinstance(item, PaperLine):
+                papers.setdefault((item.paper.source_id, item.paper.version), prepare(item.paper))
+            elif isinstance(item, CitationLine):
+                c = item.citation
+                edges.append({"citing": c.citing, "kind": c.target_kind.value, "target": c.target,
+                              "position": c.position, "raw": c.raw})
+    prepared = list(papers.values())
+    for i in range(0, len(prepared), 5000):
+        paper_batches.append(registration_rows(prepared[i : i + 5000], key, now))  # type: ignore[arg-type]
+    for i in range(0, len(edges), 20000):
+        edge_batches.append(edges[i : i + 20000])
+    return paper_batches, edge_batches
+
+
+def run_floor(driver: Driver, database: str, paper_batches: list[list[dict]], edge_batches: list[list[dict]]) -> float:
+    started = time.perf_counter()
+    for rows in paper_batches:
+        store.write_registrations(driver, database, rows)
+    for rows in edge_batches:
+        store.add_citations(driver, database, rows)
+    return time.perf_counter() - started
+
+
+class _Database:
+    """A fresh, empty database per phase: a new local Neo4j (or ``--uri``, wiped)."""
+
+    def __init__(self, uri: str | None) -> None:
+        self.uri = uri
+        self.server: LocalNeo4j | None = None
+        self.tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> Driver:
+        if self.uri is None:
+            self.tmp = tempfile.TemporaryDirectory(prefix="pith-bench-ingest-")
+            self.server = LocalNeo4j(
+                data_dir=Path(self.tmp.name), port=free_port(), heap="1g", page_cache="512m"
+            )
+            self.server.start()
+        settings = Settings(neo4j_uri=self.uri or self.server.uri)  # type: ignore[union-attr]
+        self.driver = open_driver(settings)
+        apply_migrations(self.driver, DATABASE)
+        _wipe(self.driver, DATABASE)
+        return self.driver
+
+    def __exit__(self, *exc: object) -> None:
+        self.driver.close()
+        if self.server is not None:
+            self.server.stop()
+        if self.tmp is not None:
+            self.tmp.cleanup()
+
+
+DATABASE = "neo4j"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[1])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--uri", help="an existing, disposable Neo4j (its data is deleted)")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no shared data at {args.data}", file=sys.stderr)
+        return 2
+    files = data_files(args.data)
+    paper_batches, edge_batches = floor_rows(files)
+    n_papers = sum(map(len, paper_batches))
+    n_edges = sum(map(len, edge_batches))
+    print("floor (same rows, minimal driver loop):", file=sys.stderr)
+    with _Database(args.uri) as driver:
+        floor_s = run_floor(driver, DATABASE, paper_batches, edge_batches)
+        floor_counts = store.graph_counts(driver, DATABASE)
+    del paper_batches, edge_batches
+    print("ingest (parse, hash, sign, write):", file=sys.stderr)
+    with _Database(args.uri) as driver:
+        ingest_s, stats = run_ingest(driver, DATABASE, files)
+        counts = store.graph_counts(driver, DATABASE)
+    edges = stats.citations_written + stats.citations_unresolved
+    print(f"data: {args.data} ({len(files)} files)")
+    print(f"graph after ingest: {counts}")
+    print(f"graph after floor:  {floor_counts}")
+    print(f"ingest: {ingest_s:6.1f} s  papers {stats.papers_new} ({stats.papers_new / ingest_s:,.0f}/s)"
+          f"  edges {edges} ({edges / ingest_s:,.0f}/s)")
+    print(f"floor:  {floor_s:6.1f} s  papers {n_papers} ({n_papers / floor_s:,.0f}/s)"
+          f"  edge rows {n_edges} ({n_edges / floor_s:,.0f}/s)")
+    print(f"ratio ingest/floor: {ingest_s / floor_s:.2f}x (target <= 1.5x); "
+          f"total {ingest_s:.1f} s (target < 60 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""``pith-graph demo load``: load the bundled demo sample (see ``pith_graph/demo/README.md``).
+
+The sample goes through ``pith-graph ingest`` (papers, then citations) and the founding record
+through ``pith-graph record import`` (verify, then write), when that command exists in this build.
+``pith-graph serve`` calls :func:`load_demo_if_empty` before it starts when ``PITH_LOAD_DEMO=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pith_graph.config import Settings
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+DEMO_FILES = ("hepth_papers.jsonl.gz", "arxiv_abs_papers.jsonl.gz", "hepth_citations.tsv.gz")
+FOUNDING_RECORD = DEMO_DIR / "seed-2603.13419v2.json"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("demo", help="the bundled demo sample")
+    commands = parser.add_subparsers(dest="demo_command", metavar="DEMO_COMMAND", required=True)
+    load = commands.add_parser(
+        "load",
+        help="load the demo sample and the founding record",
+        description="Ingest the demo sample (2,500 hep-th papers with their citations, 1,187 "
+        "arXiv records with DOIs and versions) and import the founding record. Idempotent. "
+        "Without --force nothing is loaded into a graph that already has papers.",
+    )
+    load.add_argument("--force", action="store_true", help="load even if the graph has papers")
+    load.set_defaults(func=_load)
+
+
+def _load(args: argparse.Namespace) -> int:
+    from pith_graph.cli._neo4j import connected_settings
+
+    with connected_settings(Settings.from_env()) as ready:
+        return load_demo_if_empty(ready, force=args.force)
+
+
+def load_demo_if_empty(settings: Settings, *, force: bool = False) -> int:
+    """Load the demo into the graph at ``settings.neo4j_uri`` unless it has a paper already.
+
+    Prints what it did; returns the exit code of the ingest (0 when nothing was to do).
+    """
+    from pith_graph.cli.ingest import run_ingest
+    from pith_graph.cli._progress import ConsoleReporter
+    from pith_graph.ingest.reader import sniff_format
+    from pith_graph.store.driver import open_driver
+    from pith_graph.store.ingest import graph_counts
+    from pith_graph.store.migrations import apply_migrations
+
+    with open_driver(settings) as driver:
+        apply_migrations(driver, settings.neo4j_database)
+        papers = graph_counts(driver, settings.neo4j_database)["papers"]
+    if papers and not force:
+        print(f"pith-graph demo: the graph has {papers} papers already; demo not loaded", file=sys.stderr)
+        return 0
+    print(f"pith-graph demo: loading the demo sample from {DEMO_DIR}", file=sys.stderr)
+    files = [(DEMO_DIR / name, sniff_format(DEMO_DIR / name)) for name in DEMO_FILES]
+    options = argparse.Namespace(strict=False, batch_size=5000, edge_batch_size=20000)
+    code = run_ingest(settings, files, ConsoleReporter(), options)
+    _import_founding_record(settings)
+    return code
+
+
+def _has_command(parser: argparse.ArgumentParser, *path: str) -> bool:
+    for name in path:
+        groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not groups or name not in groups[0].choices:
+            return False
+        parser = groups[0].choices[name]
+    return True
+
+
+def _import_founding_record(settings: Settings) -> None:
+    # `record import` (verify, then write) belongs to the registration service (issue 4); the
+    # demo uses it through the CLI so that there is exactly one import path.
+    from pith_graph.cli.main import build_parser
+
+    if not _has_command(build_parser(), "record", "import"):
+        print(
+            "pith-graph demo: founding record not imported: `pith-graph record import` is not "
+            "in this build",
+            file=sys.stderr,
+        )
+        return
+    import os
+
+    from pith_graph.cli.main import main
+
+    previous = os.environ.get("NEO4J_URI")
+    os.environ["NEO4J_URI"] = settings.neo4j_uri or ""
+    try:
+        code = main(["record", "import", str(FOUNDING_RECORD)])
+    finally:
+        if previous is None:
+            os.environ.pop("NEO4J_URI", None)
+        else:
+            os.environ["NEO4J_URI"] = previous
+    print(f"pith-graph demo: founding record import exited with {code}", file=sys.stderr)

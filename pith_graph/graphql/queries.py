@@ -1,0 +1,156 @@
+"""Query root of the registry: resolve, resolveMany, citationNeighborhood, search."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+from strawberry.types import Info
+
+from pith_graph.graphql.context import Context
+from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.types import MAX_PAGE, Paper, PageInfo, ResolveResult
+from pith_graph.service.errors import BadInput, NotFound
+from pith_graph.service.resolution import MAX_ALIASES, require_found, resolve_aliases
+from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighbourhood
+from pith_graph.store.search import search_titles
+
+__all__ = ["RegistryQueries"]
+
+
+@strawberry.enum(description="Which citations to follow: OUT = references, IN = citing papers.")
+class Direction(enum.Enum):
+    OUT = "OUT"
+    IN = "IN"
+    BOTH = "BOTH"
+
+
+@strawberry.type
+class NeighborhoodNode:
+    paper: Paper
+    distance: int
+
+
+@strawberry.type(description="A CITES edge between two nodes: source cites target.")
+class NeighborhoodEdge:
+    source: str
+    target: str
+
+
+@strawberry.type
+class Neighborhood:
+    start: Paper
+    nodes: list[NeighborhoodNode] = strawberry.field(
+        description="Nodes ordered by (distance, submittedAt, pithNumber); the start is not listed."
+    )
+    edges: list[NeighborhoodEdge]
+    truncated: bool = strawberry.field(description="True when more nodes were within reach.")
+
+
+@strawberry.type
+class SearchEdge:
+    cursor: str
+    score: float
+    node: Paper
+
+
+@strawberry.type
+class SearchConnection:
+    total_count: int
+    page_info: PageInfo
+    edges: list[SearchEdge]
+
+
+async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[ResolveResult]:
+    ctx = info.context
+    results = await resolve_aliases(ctx.driver, ctx.database, aliases)
+    for r in results:  # the lookup returned the papers: later field resolvers need not reload
+        if r.paper is not None:
+            ctx.loaders.paper_by_pith.prime(r.paper["pith_number"], r.paper)
+    return [ResolveResult.from_resolution(r) for r in results]
+
+
+@strawberry.type
+class RegistryQueries:
+    @strawberry.field(
+        description="Resolve any alias: pith number or prefix (>= 8 chars), arXiv id/URL, DOI."
+    )
+    async def resolve(self, info: Info[Context, None], alias: str) -> ResolveResult:
+        return (await _resolve(info, [alias]))[0]
+
+    @strawberry.field(description=f"Resolve up to {MAX_ALIASES} aliases in one database query.")
+    async def resolve_many(
+        self, info: Info[Context, None], aliases: list[str]
+    ) -> list[ResolveResult]:
+        return await _resolve(info, aliases)
+
+    @strawberry.field(
+        description="Papers within `depth` citation hops, in one bounded query, cut at `limit`."
+    )
+    async def citation_neighborhood(
+        self,
+        info: Info[Context, None],
+        alias: str,
+        depth: int = 1,
+        direction: Direction = Direction.BOTH,
+        limit: int = 100,
+        categories: list[str] | None = None,
+    ) -> Neighborhood:
+        if not 1 <= depth <= MAX_DEPTH:
+            raise BadInput(f"depth must be 1..{MAX_DEPTH}, got {depth}")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise BadInput(f"limit must be 1..{MAX_LIMIT}, got {limit}")
+        ctx = info.context
+        paper = require_found((await resolve_aliases(ctx.driver, ctx.database, [alias]))[0])
+        found = await neighbourhood(
+            ctx.driver,
+            ctx.database,
+            paper["pith_number"],
+            depth=depth,
+            direction=direction.value,
+            limit=limit,
+            categories=categories,
+        )
+        if found is None:  # deleted between the two reads
+            raise NotFound(f"no paper is registered under {alias!r}")
+        return Neighborhood(
+            start=Paper.from_row(found.start),
+            nodes=[
+                NeighborhoodNode(paper=Paper.from_row(n["paper"]), distance=n["distance"])
+                for n in found.nodes
+            ],
+            edges=[NeighborhoodEdge(source=a, target=b) for a, b in found.edges],
+            truncated=found.truncated,
+        )
+
+    @strawberry.field(description="Papers whose title matches, best match first (keyset paged).")
+    async def search(
+        self, info: Info[Context, None], title: str, first: int = 20, after: str | None = None
+    ) -> SearchConnection:
+        if not title.strip():
+            raise BadInput("title: give at least one word")
+        if not 0 <= first <= MAX_PAGE:
+            raise BadInput(f"first must be 0..{MAX_PAGE}, got {first}")
+        cursor = decode_cursor(after, (float, str)) if after else None
+        ctx = info.context
+        page = await search_titles(
+            ctx.driver, ctx.database, title, first=first, after=cursor  # type: ignore[arg-type]
+        )
+        edges = [
+            SearchEdge(
+                cursor=encode_cursor([row["score"], row["paper"]["pith_number"]]),
+                score=row["score"],
+                node=Paper.from_row(row["paper"]),
+            )
+            for row in page.rows
+        ]
+        return SearchConnection(
+            total_count=page.total,
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            edges=edges,
+        )

@@ -1,0 +1,355 @@
+"""GraphQL types of the registry. Each is built from a store row by one small constructor."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from pith_graph.graphql.context import Context
+from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.service.errors import BadInput
+from pith_graph.service.records import claim_json, record_document
+from pith_graph.service.resolution import Resolution
+from pith_graph.store.citations import PageKey
+from pith_graph.store.papers import PaperDetails
+
+__all__ = [
+    "Paper",
+    "ResolveResult",
+    "ResolveStatus",
+    "CitationConnection",
+    "SortOrder",
+    "MAX_PAGE",
+]
+
+MAX_PAGE = 500
+
+
+@strawberry.type(description="Where a paper's metadata comes from (an arXiv id and version).")
+class Source:
+    kind: str
+    id: str
+    version: int
+
+
+@strawberry.type(description="The Ed25519 receipt over the canonical record's SHA-256.")
+class Receipt:
+    kind: str
+    key_id: str
+    algorithm: str
+    signed_at: str
+    signature_b64: str
+    signed_message: str
+    builder_version: str
+    receipt_version: str
+    canonical_sha256: str
+    last_reissued_at: str
+    signature_status: str
+    first_computed_at: str
+    public_key_fingerprint: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Receipt:
+        return cls(**{f: row.get(f, "") for f in cls.__annotations__})
+
+
+@strawberry.type(description="An alias of a paper: arxiv, arxiv_version, doi, pith_short_8/12/16.")
+class Alias:
+    kind: str
+    value: str
+    created_at: str | None
+
+
+@strawberry.type(description="A claim made about a paper (C1, C2, …).")
+class Claim:
+    claim_id: str
+    kind: str
+    text: str
+    status: str
+    attestation: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Claim:
+        return cls(**claim_json(row))
+
+
+@strawberry.enum(description="Order of a connection, by the neighbours' submission date.")
+class SortOrder(enum.Enum):
+    SUBMITTED_ASC = "submitted_asc"
+    SUBMITTED_DESC = "submitted_desc"
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type(description="How many items share one value.")
+class FacetCount:
+    value: str
+    count: int
+
+
+@strawberry.type(description="Counts of all neighbours (filters ignored) for dashboards.")
+class Facets:
+    by_primary_category: list[FacetCount]
+    by_year: list[FacetCount]
+
+
+@strawberry.type(description="A cited work that is not registered: its identifier as cited.")
+class UnresolvedWork:
+    kind: str
+    value: str
+
+
+@strawberry.type
+class CitationEdge:
+    cursor: str
+    resolved: bool = strawberry.field(description="False when the cited work is not registered.")
+    node: Paper | None = strawberry.field(description="The paper; null when unresolved.")
+    work: UnresolvedWork | None = strawberry.field(description="Set when unresolved.")
+    position: int | None
+    raw: str | None
+
+
+@strawberry.type(description="A keyset-paged list of references or citations.")
+class CitationConnection:
+    total_count: int
+    page_info: PageInfo
+    edges: list[CitationEdge]
+    facets: Facets | None = strawberry.field(
+        description="Counts by primary category and year (null when not selected)."
+    )
+
+
+def _selected(info: Info[Context, None], name: str) -> bool:
+    for field in info.selected_fields:
+        for sel in getattr(field, "selections", []):
+            if getattr(sel, "name", None) == name:
+                return True
+    return False
+
+
+async def _connection(
+    info: Info[Context, None],
+    pith: str,
+    direction: str,
+    first: int,
+    after: str | None,
+    order: SortOrder,
+    categories: list[str] | None,
+    year: int | None,
+) -> CitationConnection:
+    if not 0 <= first <= MAX_PAGE:
+        raise BadInput(f"first must be 0..{MAX_PAGE}, got {first}")
+    key = PageKey(
+        pith=pith,
+        direction=direction,
+        first=first,
+        after=decode_cursor(after, (str, str)) if after else None,  # type: ignore[arg-type]
+        descending=order is SortOrder.SUBMITTED_DESC,
+        categories=tuple(categories) if categories is not None else None,
+        year=year,
+        facets=_selected(info, "facets"),
+    )
+    page = await info.context.loaders.neighbour_page.load(key)
+    edges = [
+        CitationEdge(
+            cursor=encode_cursor([row["s"], row["t"]]),
+            resolved=row["paper"] is not None,
+            node=Paper.from_row(row["paper"]) if row["paper"] is not None else None,
+            work=UnresolvedWork(**row["work"]) if row["work"] is not None else None,
+            position=row.get("position"),
+            raw=row.get("raw"),
+        )
+        for row in page.rows
+    ]
+    facets = None
+    if key.facets:
+        facets = Facets(
+            by_primary_category=[
+                FacetCount(value=str(f["value"]), count=f["count"]) for f in page.by_category
+            ],
+            by_year=[FacetCount(value=str(f["value"]), count=f["count"]) for f in page.by_year],
+        )
+    return CitationConnection(
+        total_count=page.total,
+        page_info=PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+        facets=facets,
+    )
+
+
+@strawberry.type(description="A registered paper version and its pith-number record (v1).")
+class Paper:
+    pith_number: str
+    short_pith_number: str
+    pith_body: str
+    canonical_sha256: str
+    source: Source
+    title: str
+    abstract: str
+    license: str
+    primary_cat: str
+    cross_cats: list[str]
+    categories: list[str]
+    submitted_at: str
+    year: int
+    authors: list[str]
+    authors_text: str
+    doi: str | None
+    journal_ref: str | None
+    comments: str | None
+    is_latest: bool = strawberry.field(description="The newest registered version of its id.")
+    created_at: str | None
+    updated_at: str | None
+    canonical_record: JSON
+    row: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Paper:
+        return cls(
+            pith_number=row["pith_number"],
+            short_pith_number=f"pith:{row['pith_body'][:8]}",
+            pith_body=row["pith_body"],
+            canonical_sha256=row["canonical_sha256"],
+            source=Source(
+                kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
+            ),
+            title=row.get("title", ""),
+            abstract=row.get("abstract", ""),
+            license=row.get("license", ""),
+            primary_cat=row.get("primary_cat", ""),
+            cross_cats=list(row.get("cross_cats") or []),
+            categories=list(row.get("categories") or []),
+            submitted_at=row["submitted_at"],
+            year=row["year"],
+            authors=list(row.get("authors") or []),
+            authors_text=row.get("authors_text", ""),
+            doi=row.get("doi"),
+            journal_ref=row.get("journal_ref"),
+            comments=row.get("comments"),
+            is_latest=bool(row.get("is_latest")),
+            created_at=row.get("created_at"),
+            updated_at=row.get("updated_at"),
+            canonical_record=json.loads(row["canonical_json"]),
+            row=row,
+        )
+
+    async def _details(self, info: Info[Context, None]) -> PaperDetails:
+        details = await info.context.loaders.details_by_pith.load(self.pith_number)
+        return details if details is not None else PaperDetails(None, [], [])
+
+    async def _document(self, info: Info[Context, None]) -> dict[str, Any]:
+        status = await info.context.loaders.record_status_by_pith.load(self.pith_number)
+        return record_document(self.row, await self._details(info), info.context.base_url, status)
+
+    @strawberry.field(description="The receipt signing this paper's canonical SHA-256.")
+    async def receipt(self, info: Info[Context, None]) -> Receipt | None:
+        details = await self._details(info)
+        return Receipt.from_row(details.receipt) if details.receipt is not None else None
+
+    @strawberry.field(description="Every alias node that names this paper.")
+    async def aliases(self, info: Info[Context, None]) -> list[Alias]:
+        return [Alias(**a) for a in (await self._details(info)).aliases]
+
+    @strawberry.field(description="Claims about the paper, in claim order.")
+    async def claims(self, info: Info[Context, None]) -> list[Claim]:
+        return [Claim.from_row(c) for c in (await self._details(info)).claims]
+
+    @strawberry.field(description="The full pith_number_record v1 document (as /pith/<id>.json).")
+    async def record(self, info: Info[Context, None]) -> JSON:
+        return await self._document(info)
+
+    @strawberry.field(description="The record's verification_status flags.")
+    async def verification_status(self, info: Info[Context, None]) -> JSON:
+        return (await self._document(info))["verification_status"]
+
+    @strawberry.field(description="Accepted signed events per event_type (events helper).")
+    async def event_summary(self, info: Info[Context, None]) -> JSON:
+        return (await self._document(info))["event_summary"]
+
+    @strawberry.field(description="The record's attestation_state.")
+    async def attestation_state(self, info: Info[Context, None]) -> str:
+        return str((await self._document(info))["attestation_state"])
+
+    @strawberry.field(description="The record's graph_snapshot (sections with their SHA-256).")
+    async def graph_snapshot(self, info: Info[Context, None]) -> JSON:
+        return (await self._document(info))["graph_snapshot"]
+
+    @strawberry.field(description="The record's links (html, json, graph_json, events_json, …).")
+    async def links(self, info: Info[Context, None]) -> JSON:
+        return (await self._document(info))["links"]
+
+    @strawberry.field(description="Events about this paper (the event log is not wired in yet).")
+    def events(self) -> list[JSON]:
+        return []
+
+    @strawberry.field(description="Works this paper cites (unregistered ones: resolved false).")
+    async def references(
+        self,
+        info: Info[Context, None],
+        first: int = 20,
+        after: str | None = None,
+        order: SortOrder = SortOrder.SUBMITTED_ASC,
+        categories: list[str] | None = None,
+        year: int | None = None,
+    ) -> CitationConnection:
+        return await _connection(info, self.pith_number, "out", first, after, order, categories, year)
+
+    @strawberry.field(description="Registered papers citing this one.")
+    async def citations(
+        self,
+        info: Info[Context, None],
+        first: int = 20,
+        after: str | None = None,
+        order: SortOrder = SortOrder.SUBMITTED_ASC,
+        categories: list[str] | None = None,
+        year: int | None = None,
+    ) -> CitationConnection:
+        return await _connection(info, self.pith_number, "in", first, after, order, categories, year)
+
+
+@strawberry.enum
+class ResolveStatus(enum.Enum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+    AMBIGUOUS = "ambiguous"
+    INVALID = "invalid"
+
+
+@strawberry.type(description="The outcome of resolving one alias.")
+class ResolveResult:
+    alias: str
+    status: ResolveStatus
+    code: str | None = strawberry.field(
+        description="NOT_FOUND, AMBIGUOUS_ALIAS or INVALID_ALIAS; null when found."
+    )
+    paper: Paper | None
+    candidates: list[Paper] = strawberry.field(description="The papers an ambiguous alias names.")
+    reason: str | None = strawberry.field(description="Why it is not found, ambiguous or invalid.")
+
+    @classmethod
+    def from_resolution(cls, r: Resolution) -> ResolveResult:
+        return cls(
+            alias=r.alias,
+            status=ResolveStatus(r.status.value),
+            code=r.code,
+            paper=Paper.from_row(r.paper) if r.paper is not None else None,
+            candidates=[Paper.from_row(c) for c in r.candidates],
+            reason=r.reason,
+        )
+

@@ -1,0 +1,1 @@
+"""Bulk ingest of real corpora: format parsers (pure), file reading, and the batched pipeline."""

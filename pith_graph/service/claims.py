@@ -1,0 +1,82 @@
+"""Add claims to a paper: ``C1``, ``C2``, … in order, ``machine_extracted``, ``unclaimed``.
+
+Adding a claim that the paper already has (same kind and text) is a no-op, so a retried request
+does not duplicate claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from neo4j import Driver
+
+from pith_graph.core.receipts import format_receipt_time
+from pith_graph.service.errors import BadInput, NotFound
+from pith_graph.store.claims import ClaimsChanged, write_claims
+from pith_graph.store.papers import paper_details_sync
+
+__all__ = ["add_claims", "MAX_CLAIM_TEXT"]
+
+MAX_CLAIM_TEXT = 4000
+_KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _validate(claims: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    out, problems = [], []
+    for i, claim in enumerate(claims):
+        kind, text = claim.get("kind"), claim.get("text")
+        if not isinstance(kind, str) or not _KIND.fullmatch(kind):
+            problems.append(f"claims[{i}].kind: expected a snake_case kind, got {kind!r}")
+        elif not isinstance(text, str) or not text.strip() or len(text) > MAX_CLAIM_TEXT:
+            problems.append(f"claims[{i}].text: expected 1..{MAX_CLAIM_TEXT} characters")
+        else:
+            out.append((kind, text.strip()))
+    if problems:
+        raise BadInput("; ".join(problems))
+    return out
+
+
+def add_claims(
+    driver: Driver,
+    database: str,
+    pith: str,
+    claims: Sequence[Mapping[str, Any]],
+    clock: Callable[[], datetime] = _now,
+) -> list[dict[str, Any]]:
+    """Add claims to the paper ``pith``; returns all its claims afterwards, in order."""
+    wanted = _validate(claims)
+    for _ in range(3):
+        details = paper_details_sync(driver, database, [pith])[0]
+        if details is None:
+            raise NotFound(f"no paper has the pith number {pith!r}")
+        have = {(c.get("kind"), c.get("text")) for c in details.claims}
+        stamp = format_receipt_time(clock())
+        rows, n = [], len(details.claims)
+        for kind, text in dict.fromkeys(wanted):
+            if (kind, text) in have:
+                continue
+            n += 1
+            rows.append(
+                {
+                    "claim_id": f"C{n}",
+                    "seq": n,
+                    "kind": kind,
+                    "text": text,
+                    "status": "machine_extracted",
+                    "attestation": "unclaimed",
+                    "created_at": stamp,
+                }
+            )
+        try:
+            write_claims(driver, database, pith, len(details.claims), rows)
+        except ClaimsChanged:
+            continue
+        return details.claims + rows
+    raise BadInput(f"claims of {pith} kept changing; try again")

@@ -1,0 +1,62 @@
+"""Errors of the service layer; each carries the code clients see.
+
+    ServiceError                 (code)
+    ├── NotFound                 NOT_FOUND        no paper answers to the alias / pith number
+    ├── AmbiguousAlias           AMBIGUOUS_ALIAS  several papers answer; ``candidates`` lists them
+    ├── InvalidAliasInput        INVALID_ALIAS    the alias is not in any accepted form
+    ├── BadInput                 BAD_INPUT        metadata, claims or a record are malformed/refused
+    └── Unavailable              UNAVAILABLE      the store cannot be reached
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "ServiceError",
+    "NotFound",
+    "AmbiguousAlias",
+    "InvalidAliasInput",
+    "BadInput",
+    "Unavailable",
+]
+
+
+class ServiceError(Exception):
+    """Root of the service's errors; ``code`` is the client-facing error code."""
+
+    code = "INTERNAL"
+
+
+class NotFound(ServiceError):
+    """Nothing is registered under the given alias."""
+
+    code = "NOT_FOUND"
+
+
+class AmbiguousAlias(ServiceError):
+    """The alias names several papers (``candidates``: their pith numbers)."""
+
+    code = "AMBIGUOUS_ALIAS"
+
+    def __init__(self, message: str, candidates: Sequence[str]) -> None:
+        super().__init__(message)
+        self.candidates = tuple(candidates)
+
+
+class InvalidAliasInput(ServiceError):
+    """The alias is in no accepted form; the message says why."""
+
+    code = "INVALID_ALIAS"
+
+
+class BadInput(ServiceError):
+    """Input refused (malformed metadata, a record that does not verify, …); nothing was written."""
+
+    code = "BAD_INPUT"
+
+
+class Unavailable(ServiceError):
+    """Neo4j cannot be reached."""
+
+    code = "UNAVAILABLE"

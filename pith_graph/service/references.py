@@ -1,0 +1,62 @@
+"""Add references: ``citing`` cites each of ``cited`` (aliases in any accepted form).
+
+All aliases are resolved in one query and checked before anything is written: the citing paper
+must be registered; a cited arXiv id or DOI that is not registered becomes a ``Work`` (an
+unresolved reference, re-pointed when the paper is registered); a cited pith number must exist.
+Citations attach to the latest registered version of the citing paper (as ingest does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from neo4j import Driver
+
+from pith_graph.core.aliases import QueryKind
+from pith_graph.service.errors import BadInput
+from pith_graph.service.resolution import ResolveStatus, require_found, resolve_aliases_sync
+from pith_graph.store import ingest as store
+from pith_graph.store._run import unavailable_as_store_error
+
+__all__ = ["ReferenceOutcome", "add_references", "MAX_REFERENCES"]
+
+MAX_REFERENCES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceOutcome:
+    alias: str
+    resolved: bool
+    pith_number: str | None
+
+
+def add_references(
+    driver: Driver, database: str, citing: str, cited: Sequence[str]
+) -> tuple[str, list[ReferenceOutcome]]:
+    """Write the references; returns the citing paper's pith number and one outcome per alias."""
+    if not cited:
+        raise BadInput("cited: give at least one alias")
+    if len(cited) > MAX_REFERENCES:
+        raise BadInput(f"cited: at most {MAX_REFERENCES} aliases, got {len(cited)}")
+    resolutions = resolve_aliases_sync(driver, database, [citing, *cited])
+    citing_paper = require_found(resolutions[0])
+    rows, outcomes, problems = [], [], []
+    for i, r in enumerate(resolutions[1:]):
+        row = {"citing": citing_paper["source_id"], "position": i + 1, "raw": r.alias}
+        if r.status is ResolveStatus.FOUND and r.paper is not None:
+            rows.append({**row, "kind": "arxiv", "target": r.paper["source_id"]})
+            outcomes.append(ReferenceOutcome(r.alias, True, r.paper["pith_number"]))
+        elif r.status is ResolveStatus.NOT_FOUND and r.query is not None and r.query.kind in (
+            QueryKind.ARXIV,
+            QueryKind.DOI,
+        ):
+            rows.append({**row, "kind": r.query.kind.value, "target": r.query.value})
+            outcomes.append(ReferenceOutcome(r.alias, False, None))
+        else:
+            problems.append(f"cited[{i}] {r.alias!r}: {r.reason or r.status.value}")
+    if problems:
+        raise BadInput("; ".join(problems))
+    with unavailable_as_store_error():
+        store.add_citations(driver, database, rows)
+    return citing_paper["pith_number"], outcomes

@@ -1,0 +1,117 @@
+"""Register papers: parse → canonicalise/hash → sign (outside any transaction) → ONE write.
+
+Idempotent: a version already registered with the same content returns its pith number and
+writes nothing; two requests racing on the same content end with one node (the unique constraint
+on ``canonical_sha256`` makes the loser's ``MERGE`` wait or fail; on failure we read back).
+A version registered with *other* metadata is refused (``BAD_INPUT``): a pith number never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from neo4j import Driver
+from neo4j.exceptions import ConstraintError
+
+from pith_graph.core.errors import InvalidMetadata
+from pith_graph.core.metadata import parse_metadata
+from pith_graph.core.signing import SigningKey
+from pith_graph.ingest.registration import Prepared, prepare, registration_rows
+from pith_graph.service.broadcast import broadcaster, registration_message  # events helper
+from pith_graph.service.errors import BadInput
+from pith_graph.store import ingest as store
+from pith_graph.store._run import unavailable_as_store_error
+
+__all__ = ["register_papers", "register_paper", "write_rows_idempotently"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _parse_all(raws: Sequence[Mapping[str, Any]]) -> list[Prepared]:
+    prepared, problems = [], []
+    for i, raw in enumerate(raws):
+        try:
+            prepared.append(prepare(parse_metadata(raw)))
+        except InvalidMetadata as exc:
+            problems.append(f"paper {i}: {exc}" if len(raws) > 1 else str(exc))
+    if problems:
+        raise BadInput("; ".join(problems))
+    return prepared
+
+
+def _known(
+    driver: Driver, database: str, prepared: Sequence[Prepared]
+) -> list[tuple[str, str] | None]:
+    keys = [(p.meta.source_id, p.meta.version) for p in prepared]
+    with unavailable_as_store_error():
+        return store.registered_versions(driver, database, keys)
+
+
+def write_rows_idempotently(driver: Driver, database: str, rows: list[dict[str, Any]]) -> None:
+    """``write_registrations``, tolerating a racing writer of the same papers.
+
+    A constraint error means another transaction committed one of these papers first; the retry
+    ``MERGE``s onto its nodes (nothing is signed or hashed again).
+    """
+    for attempt in range(3):
+        try:
+            with unavailable_as_store_error():
+                store.write_registrations(driver, database, rows)
+            return
+        except ConstraintError:
+            if attempt == 2:
+                raise
+
+
+def register_papers(
+    driver: Driver,
+    database: str,
+    key: SigningKey,
+    raws: Sequence[Mapping[str, Any]],
+    clock: Callable[[], datetime] = _now,
+) -> list[str]:
+    """Register papers from raw metadata; returns their pith numbers in input order.
+
+    Every input is parsed before anything is written: one malformed paper refuses the batch
+    (:class:`BadInput` listing every problem).
+    """
+    prepared = _parse_all(raws)
+    known = _known(driver, database, prepared)
+    fresh: dict[tuple[str, int], Prepared] = {}
+    for p, registered in zip(prepared, known, strict=True):
+        version = (p.meta.source_id, p.meta.version)
+        if registered is not None and registered[0] != p.digest.hex:
+            raise BadInput(
+                f"{version[0]}v{version[1]} is registered as {registered[1]} with other metadata"
+            )
+        if registered is None:
+            other = fresh.setdefault(version, p)
+            if other.digest != p.digest:
+                raise BadInput(f"{version[0]}v{version[1]} appears twice with different metadata")
+    # Sign outside the transaction (the driver may retry the transaction function).
+    rows = registration_rows(list(fresh.values()), key, clock())
+    write_rows_idempotently(driver, database, rows)
+    for row in rows:  # events helper (issue 6): live registrations for subscribers
+        broadcaster.publish(
+            registration_message(row["paper"]["pith_number"], row["paper"]["categories"])
+        )
+    piths = {row["canonical_sha256"]: row["paper"]["pith_number"] for row in rows}
+    out = []
+    for p, registered in zip(prepared, known, strict=True):
+        out.append(registered[1] if registered is not None else piths[p.digest.hex])
+    return out
+
+
+def register_paper(
+    driver: Driver,
+    database: str,
+    key: SigningKey,
+    raw: Mapping[str, Any],
+    clock: Callable[[], datetime] = _now,
+) -> str:
+    """Register one paper; returns its pith number (the existing one if already registered)."""
+    return register_papers(driver, database, key, [raw], clock)[0]

@@ -1,0 +1,165 @@
+"""Alias resolution: normalise with the core parser, look up candidates, decide.
+
+Decision rules (graph model, ``schema/graph-model.md``):
+
+* a full pith number names one paper (with ``pith:YEAR:``, the year must match too);
+* a pith prefix of 8..25 characters is found when one paper starts with it, ambiguous otherwise;
+* an arXiv id with a version names that version; without a version, the latest registered one;
+* a DOI names the papers its alias links to: one arXiv id's versions -> the latest version;
+  several different papers -> ambiguous.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncDriver, Driver
+
+from pith_graph.core.aliases import AliasQuery, QueryKind, parse_alias
+from pith_graph.core.errors import InvalidAlias
+from pith_graph.service.errors import AmbiguousAlias, BadInput, InvalidAliasInput, NotFound
+from pith_graph.store import resolve as store
+
+__all__ = [
+    "MAX_ALIASES",
+    "ResolveStatus",
+    "Resolution",
+    "lookup_key",
+    "decide",
+    "resolve_aliases",
+    "resolve_aliases_sync",
+    "require_found",
+]
+
+MAX_ALIASES = 1000
+
+
+class ResolveStatus(enum.StrEnum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+    AMBIGUOUS = "ambiguous"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The outcome for one alias: ``paper`` (properties) when found, ``candidates`` when ambiguous,
+    ``reason`` when invalid or not found."""
+
+    alias: str
+    status: ResolveStatus
+    paper: dict[str, Any] | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None
+    query: AliasQuery | None = None
+
+    @property
+    def code(self) -> str | None:
+        return {
+            ResolveStatus.FOUND: None,
+            ResolveStatus.NOT_FOUND: "NOT_FOUND",
+            ResolveStatus.AMBIGUOUS: "AMBIGUOUS_ALIAS",
+            ResolveStatus.INVALID: "INVALID_ALIAS",
+        }[self.status]
+
+
+def lookup_key(query: AliasQuery) -> dict[str, Any]:
+    """The store key for a parsed alias."""
+    if query.kind is QueryKind.PITH:
+        return {"kind": "pith", "value": query.value, "alias_kind": None}
+    if query.kind is QueryKind.PITH_PREFIX:
+        return {"kind": "pith_prefix", "value": query.value, "alias_kind": None}
+    if query.kind is QueryKind.ARXIV:
+        if query.version is not None:
+            value = f"{query.value}v{query.version}"
+            return {"kind": "alias", "value": value, "alias_kind": "arxiv_version"}
+        return {"kind": "alias", "value": query.value, "alias_kind": "arxiv"}
+    return {"kind": "alias", "value": query.value, "alias_kind": "doi"}
+
+
+def _latest(papers: list[dict[str, Any]]) -> dict[str, Any]:
+    return max(papers, key=lambda p: (p.get("version") or 0, p["pith_number"]))
+
+
+def decide(alias: str, query: AliasQuery, candidates: list[dict[str, Any]]) -> Resolution:
+    """Pick the answer among the candidates the store found (pure)."""
+    if query.kind is QueryKind.PITH and query.year is not None:
+        candidates = [c for c in candidates if c.get("year") == query.year]
+    if not candidates:
+        reason = f"no paper is registered under {alias!r}"
+        return Resolution(alias, ResolveStatus.NOT_FOUND, reason=reason, query=query)
+    if query.kind in (QueryKind.PITH, QueryKind.PITH_PREFIX):
+        if len(candidates) == 1:
+            return Resolution(alias, ResolveStatus.FOUND, paper=candidates[0], query=query)
+        return _ambiguous(alias, query, candidates)
+    by_source: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for c in candidates:
+        by_source.setdefault((c.get("source_kind", "arxiv"), c["source_id"]), []).append(c)
+    if len(by_source) == 1:
+        return Resolution(alias, ResolveStatus.FOUND, paper=_latest(candidates), query=query)
+    return _ambiguous(alias, query, [_latest(ps) for ps in by_source.values()])
+
+
+def _ambiguous(alias: str, query: AliasQuery, candidates: list[dict[str, Any]]) -> Resolution:
+    ordered = sorted(candidates, key=lambda c: c["pith_number"])
+    return Resolution(
+        alias,
+        ResolveStatus.AMBIGUOUS,
+        candidates=ordered,
+        reason=f"{alias!r} names {len(ordered)} papers",
+        query=query,
+    )
+
+
+def _parse_all(aliases: Sequence[str]) -> list[AliasQuery | Resolution]:
+    if len(aliases) > MAX_ALIASES:
+        raise BadInput(f"at most {MAX_ALIASES} aliases per request, got {len(aliases)}")
+    parsed: list[AliasQuery | Resolution] = []
+    for text in aliases:
+        try:
+            parsed.append(parse_alias(text))
+        except InvalidAlias as exc:
+            parsed.append(Resolution(text, ResolveStatus.INVALID, reason=str(exc)))
+    return parsed
+
+
+def _combine(
+    aliases: Sequence[str], parsed: list[AliasQuery | Resolution], found: list[list[dict[str, Any]]]
+) -> list[Resolution]:
+    out: list[Resolution] = []
+    it = iter(found)
+    for text, item in zip(aliases, parsed, strict=True):
+        out.append(item if isinstance(item, Resolution) else decide(text, item, next(it)))
+    return out
+
+
+async def resolve_aliases(driver: AsyncDriver, database: str, aliases: Sequence[str]) -> list[Resolution]:
+    """Resolve up to :data:`MAX_ALIASES` aliases with ONE store query, in input order."""
+    parsed = _parse_all(aliases)
+    keys = [lookup_key(q) for q in parsed if isinstance(q, AliasQuery)]
+    found = await store.candidates_for(driver, database, keys)
+    return _combine(aliases, parsed, found)
+
+
+def resolve_aliases_sync(driver: Driver, database: str, aliases: Sequence[str]) -> list[Resolution]:
+    """:func:`resolve_aliases` for the synchronous write paths (mutations, CLI)."""
+    parsed = _parse_all(aliases)
+    keys = [lookup_key(q) for q in parsed if isinstance(q, AliasQuery)]
+    found = store.candidates_for_sync(driver, database, keys)
+    return _combine(aliases, parsed, found)
+
+
+def require_found(resolution: Resolution) -> dict[str, Any]:
+    """The paper of a resolution, or the matching :class:`ServiceError`."""
+    if resolution.status is ResolveStatus.FOUND and resolution.paper is not None:
+        return resolution.paper
+    if resolution.status is ResolveStatus.AMBIGUOUS:
+        raise AmbiguousAlias(
+            resolution.reason or "ambiguous", [c["pith_number"] for c in resolution.candidates]
+        )
+    if resolution.status is ResolveStatus.INVALID:
+        raise InvalidAliasInput(resolution.reason or "invalid alias")
+    raise NotFound(resolution.reason or f"{resolution.alias!r} not found")

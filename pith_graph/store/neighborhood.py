@@ -1,0 +1,119 @@
+"""The citation neighbourhood of a paper: ONE bounded query, deterministic truncation.
+
+Breadth first, level by level (depth 1..3): level ``d`` holds the papers at distance ``d`` not
+seen at a smaller distance, ordered by ``(submitted_at, pith_number)``. Nodes are taken in
+``(distance, submitted_at, pith_number)`` order until ``limit``; a level is only expanded while the
+budget is not spent, and each level collects at most ``limit + 1`` nodes, so the work is bounded
+by ``limit`` times the degree of the nodes expanded. ``truncated`` says whether more nodes were
+reachable. Edges are the ``CITES`` relationships among the returned nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver
+
+from pith_graph.store._run import read_async
+
+__all__ = ["MAX_DEPTH", "MAX_LIMIT", "Neighbourhood", "neighbourhood"]
+
+MAX_DEPTH = 3
+MAX_LIMIT = 1000
+
+_NEIGHBOURHOOD: LiteralString = """
+MATCH (s:Paper {pith_number: $pith})
+CALL (s) {
+  MATCH (s)-[c:CITES]-(n:Paper)
+  WHERE n <> s
+    AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = s)
+         OR ($direction = 'IN' AND endNode(c) = s))
+    AND ($categories IS NULL OR n.primary_cat IN $categories)
+  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
+  RETURN collect(n)[0..$limit + 1] AS l1
+}
+CALL (s, l1) {
+  UNWIND CASE WHEN $depth >= 2 AND size(l1) < $limit THEN l1 ELSE [] END AS m
+  MATCH (m)-[c:CITES]-(n:Paper)
+  WHERE n <> s AND NOT n IN l1
+    AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = m)
+         OR ($direction = 'IN' AND endNode(c) = m))
+    AND ($categories IS NULL OR n.primary_cat IN $categories)
+  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
+  RETURN collect(n) AS l2_all
+}
+WITH s, l1, l2_all[0..$limit + 1 - size(l1)] AS l2
+CALL (s, l1, l2) {
+  UNWIND CASE WHEN $depth >= 3 AND size(l1) + size(l2) < $limit THEN l2 ELSE [] END AS m
+  MATCH (m)-[c:CITES]-(n:Paper)
+  WHERE n <> s AND NOT n IN l1 AND NOT n IN l2
+    AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = m)
+         OR ($direction = 'IN' AND endNode(c) = m))
+    AND ($categories IS NULL OR n.primary_cat IN $categories)
+  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
+  RETURN collect(n) AS l3_all
+}
+WITH s, l1, l2, l3_all[0..$limit + 1 - size(l1) - size(l2)] AS l3
+WITH s, [x IN l1 | [x, 1]] + [x IN l2 | [x, 2]] + [x IN l3 | [x, 3]] AS found
+WITH s, found[0..$limit] AS kept, size(found) > $limit AS truncated
+WITH s, kept, truncated, [s] + [x IN kept | x[0]] AS nodes
+CALL (nodes) {
+  UNWIND nodes AS a
+  MATCH (a)-[:CITES]->(b:Paper)
+  WHERE b IN nodes AND a <> b
+  WITH a.pith_number AS source, b.pith_number AS target ORDER BY source, target
+  RETURN collect([source, target]) AS edges
+}
+RETURN properties(s) AS start, [x IN kept | {paper: properties(x[0]), distance: x[1]}] AS nodes,
+       edges, truncated
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """The start paper (distance 0), the nodes found (properties + distance), edges, truncation."""
+
+    start: dict[str, Any]
+    nodes: list[dict[str, Any]]
+    edges: list[tuple[str, str]]
+    truncated: bool
+
+
+async def neighbourhood(
+    driver: AsyncDriver,
+    database: str,
+    pith: str,
+    *,
+    depth: int,
+    direction: str,
+    limit: int,
+    categories: Sequence[str] | None = None,
+) -> Neighbourhood | None:
+    """The neighbourhood of ``pith`` (``None`` if no such paper); bounds are checked here too."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be 1..{MAX_DEPTH}, got {depth}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be 1..{MAX_LIMIT}, got {limit}")
+    if direction not in ("OUT", "IN", "BOTH"):
+        raise ValueError(f"direction must be OUT, IN or BOTH, got {direction!r}")
+    records = await read_async(
+        driver,
+        database,
+        _NEIGHBOURHOOD,
+        pith=pith,
+        depth=depth,
+        direction=direction,
+        limit=limit,
+        categories=list(categories) if categories is not None else None,
+    )
+    if not records:
+        return None
+    r = records[0]
+    return Neighbourhood(
+        start=dict(r["start"]),
+        nodes=[{"paper": dict(n["paper"]), "distance": n["distance"]} for n in r["nodes"]],
+        edges=[(e[0], e[1]) for e in r["edges"]],
+        truncated=r["truncated"],
+    )

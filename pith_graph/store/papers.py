@@ -1,0 +1,92 @@
+"""Papers by pith number, and their receipts, aliases and claims: batched reads in key order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver, Driver, Record
+
+from pith_graph.store._run import read_async, read_sync
+
+__all__ = [
+    "PaperDetails",
+    "papers_by_pith",
+    "papers_by_pith_sync",
+    "paper_details",
+    "paper_details_sync",
+]
+
+_PAPERS_BY_PITH: LiteralString = """
+UNWIND range(0, size($keys) - 1) AS i
+OPTIONAL MATCH (p:Paper {pith_number: $keys[i]})
+RETURN i, properties(p) AS paper
+ORDER BY i
+"""
+
+_PAPER_DETAILS: LiteralString = """
+UNWIND range(0, size($keys) - 1) AS i
+OPTIONAL MATCH (p:Paper {pith_number: $keys[i]})
+OPTIONAL MATCH (p)-[:HAS_RECEIPT]->(r:Receipt)
+WITH i, p, head(collect(properties(r))) AS receipt
+RETURN i, p IS NOT NULL AS found, receipt,
+  COLLECT {
+    MATCH (a:Alias)-[:ALIAS_OF]->(p)
+    RETURN {kind: a.kind, value: a.value, created_at: a.created_at} AS alias
+    ORDER BY alias.kind, alias.value
+  } AS aliases,
+  COLLECT {
+    MATCH (p)-[:HAS_CLAIM]->(c:Claim)
+    RETURN properties(c) AS claim ORDER BY c.seq
+  } AS claims
+ORDER BY i
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDetails:
+    """What hangs off a paper: its receipt (as stored), aliases and claims (in claim order)."""
+
+    receipt: dict[str, Any] | None
+    aliases: list[dict[str, Any]]
+    claims: list[dict[str, Any]]
+
+
+def _paper(record: Record) -> dict[str, Any] | None:
+    return dict(record["paper"]) if record["paper"] is not None else None
+
+
+def _details(record: Record) -> PaperDetails | None:
+    if not record["found"]:
+        return None
+    receipt = dict(record["receipt"]) if record["receipt"] is not None else None
+    return PaperDetails(receipt, list(record["aliases"]), [dict(c) for c in record["claims"]])
+
+
+async def papers_by_pith(
+    driver: AsyncDriver, database: str, keys: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    """The Paper properties for each pith number (``None`` when unknown), in key order."""
+    records = await read_async(driver, database, _PAPERS_BY_PITH, keys=list(keys))
+    return [_paper(r) for r in records]
+
+
+def papers_by_pith_sync(
+    driver: Driver, database: str, keys: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    return [_paper(r) for r in read_sync(driver, database, _PAPERS_BY_PITH, keys=list(keys))]
+
+
+async def paper_details(
+    driver: AsyncDriver, database: str, keys: Sequence[str]
+) -> list[PaperDetails | None]:
+    """Receipt, aliases and claims for each pith number (``None`` when unknown), in key order."""
+    records = await read_async(driver, database, _PAPER_DETAILS, keys=list(keys))
+    return [_details(r) for r in records]
+
+
+def paper_details_sync(
+    driver: Driver, database: str, keys: Sequence[str]
+) -> list[PaperDetails | None]:
+    return [_details(r) for r in read_sync(driver, database, _PAPER_DETAILS, keys=list(keys))]

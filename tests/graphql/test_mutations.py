@@ -1,0 +1,137 @@
+"""Mutations through the app: registerPaper, addReferences, addClaims, importRecord; errors."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from _api_client import GraphQLClient
+from _api_seed import FOUNDING_PITH, founding_record
+from neo4j import Driver
+from starlette.testclient import TestClient
+
+from pith_graph.app import create_app
+from pith_graph.config import Settings
+
+
+@pytest.fixture
+def clean_gql(clean_graph: Driver, gql: GraphQLClient) -> GraphQLClient:
+    return gql
+
+
+REGISTER = """
+mutation($input: PaperInput!) {
+  registerPaper(input: $input) { pithNumber source { id version } receipt { keyId } aliases { kind value } }
+}
+"""
+
+
+def paper_input(**extra: Any) -> dict[str, Any]:
+    return {
+        "source": {"id": "2611.00001", "version": 1},
+        "title": "A registry test",
+        "abstract": "Abstract.",
+        "submittedAt": "2026-11-01T10:00:00Z",
+        "primaryCat": "cs.DL",
+        "authors": ["Ada Lovelace", "Alan Turing"],
+        **extra,
+    }
+
+
+def test_register_paper_is_idempotent(clean_gql: GraphQLClient, clean_graph: Driver) -> None:
+    first = clean_gql(REGISTER, {"input": paper_input()})["registerPaper"]
+    second = clean_gql(REGISTER, {"input": paper_input()})["registerPaper"]
+    assert first == second
+    assert first["pithNumber"].startswith("pith:2026:")
+    records, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN count(p) AS n")
+    assert records[0]["n"] == 1
+
+
+def test_register_paper_with_bad_metadata_is_bad_input(clean_gql: GraphQLClient) -> None:
+    error = clean_gql.error(REGISTER, {"input": paper_input(submittedAt="yesterday")})
+    assert error["extensions"]["code"] == "BAD_INPUT"
+    assert "submitted_at" in error["message"]
+
+
+def test_publisher_doi_shared_by_two_papers_is_ambiguous(clean_gql: GraphQLClient) -> None:
+    clean_gql(REGISTER, {"input": paper_input(doi="10.1000/Shared")})
+    other = paper_input(doi="10.1000/shared", source={"id": "2611.00002", "version": 1})
+    clean_gql(REGISTER, {"input": other})
+    result = clean_gql(
+        "{ resolve(alias: \"https://doi.org/10.1000/SHARED\") { status code candidates { source { id } } } }"
+    )["resolve"]
+    assert result["status"] == "AMBIGUOUS" and result["code"] == "AMBIGUOUS_ALIAS"
+    assert sorted(c["source"]["id"] for c in result["candidates"]) == ["2611.00001", "2611.00002"]
+    error = clean_gql.error(
+        "{ citationNeighborhood(alias: \"doi:10.1000/shared\") { truncated } }"
+    )
+    assert error["extensions"]["code"] == "AMBIGUOUS_ALIAS"
+    assert len(error["extensions"]["candidates"]) == 2
+    http = clean_gql.http.get("/api/pith-number/resolve?doi=10.1000/SHARED")
+    assert http.status_code == 409
+    assert http.json()["error"]["code"] == "AMBIGUOUS_ALIAS"
+    assert len(http.json()["error"]["candidates"]) == 2
+
+
+def test_add_references_and_claims(clean_gql: GraphQLClient) -> None:
+    pith = clean_gql(REGISTER, {"input": paper_input()})["registerPaper"]["pithNumber"]
+    result = clean_gql(
+        """mutation($c: String!) { addReferences(citing: $c, cited: ["hep-th/9711200", "10.1234/x"]) {
+             citing { references { totalCount edges { resolved raw work { kind value } } } }
+             references { alias resolved } } }""",
+        {"c": "2611.00001"},
+    )["addReferences"]
+    assert [r["resolved"] for r in result["references"]] == [False, False]
+    edges = result["citing"]["references"]["edges"]
+    assert {(e["work"]["kind"], e["work"]["value"]) for e in edges} == {("arxiv", "hep-th/9711200"), ("doi", "10.1234/x")}
+    claims = clean_gql(
+        """mutation($p: String!) { addClaims(pithNumber: $p, claims: [{kind: "strongest_claim", text: "Works."}]) {
+             claimId kind text status attestation } }""",
+        {"p": pith},
+    )["addClaims"]
+    assert claims == [{"claimId": "C1", "kind": "strongest_claim", "text": "Works.", "status": "machine_extracted", "attestation": "unclaimed"}]
+    record = clean_gql("query($p: String!) { resolve(alias: $p) { paper { record claims { claimId } } } }", {"p": pith})
+    assert record["resolve"]["paper"]["record"]["paper_claims"][0]["claim_id"] == "C1"
+
+
+IMPORT = "mutation($r: JSON!) { importRecord(record: $r) { pithNumber receipt { keyId } } }"
+
+
+def test_import_record_and_refuse_tampered(clean_gql: GraphQLClient, clean_graph: Driver) -> None:
+    tampered = copy.deepcopy(founding_record())
+    tampered["canonical_sha256"] = "0" * 64
+    error = clean_gql.error(IMPORT, {"r": tampered})
+    assert error["extensions"]["code"] == "BAD_INPUT" and "refused" in error["message"]
+    records, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN count(p) AS n")
+    assert records[0]["n"] == 0
+    paper = clean_gql(IMPORT, {"r": founding_record()})["importRecord"]
+    assert paper == {"pithNumber": FOUNDING_PITH, "receipt": {"keyId": "pith-v1-2026-05"}}
+
+
+def test_unexpected_failures_are_masked(clean_gql: GraphQLClient, clean_graph: Driver) -> None:
+    # A broken node (no canonical record) makes the resolver fail in an unplanned way.
+    clean_graph.execute_query(
+        "CREATE (:Alias {kind: 'arxiv', value: '2611.00009'})-[:ALIAS_OF]->"
+        "(:Paper {pith_number: 'pith:2026:BROKEN', pith_body: 'BROKEN', source_id: '2611.00009', version: 1})"
+    )
+    body = clean_gql.raw("{ resolve(alias: \"2611.00009\") { paper { title canonicalRecord } } }")
+    error = body["errors"][0]
+    assert error["message"] == "Unexpected error." and error["extensions"]["code"] == "INTERNAL"
+    assert "Traceback" not in str(body)
+
+
+@pytest.fixture
+def unreachable(settings: Settings) -> Iterator[GraphQLClient]:
+    down = dataclasses.replace(settings, neo4j_uri="bolt://127.0.0.1:9", migrate_on_start=False)
+    with TestClient(create_app(down), raise_server_exceptions=False) as client:
+        yield GraphQLClient(client)
+
+
+def test_unreachable_neo4j_is_unavailable(unreachable: GraphQLClient) -> None:
+    error = unreachable.error("{ resolve(alias: \"2603.13419\") { status } }")
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    error = unreachable.error(REGISTER, {"input": paper_input()})
+    assert error["extensions"]["code"] == "UNAVAILABLE"

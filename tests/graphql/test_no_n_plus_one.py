@@ -1,0 +1,80 @@
+"""No N+1: papers with references, aliases and receipts cost a fixed number of store queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from _api_client import GraphQLClient
+from _api_seed import SeededGraph
+from neo4j import AsyncDriver, AsyncGraphDatabase
+from starlette.testclient import TestClient
+
+from pith_graph.app import create_app
+from pith_graph.config import Settings
+
+
+class CountingDriver:
+    """Counts round trips (``execute_query`` calls) of the async driver the API reads with."""
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        self.driver = driver
+        self.queries = 0
+
+    async def execute_query(self, *args: Any, **kwargs: Any) -> Any:
+        self.queries += 1
+        return await self.driver.execute_query(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.driver, name)
+
+
+QUERY = """
+query($a: [String!]!) {
+  resolveMany(aliases: $a) {
+    paper {
+      pithNumber
+      receipt { keyId signatureB64 }
+      aliases { kind value }
+      references(first: 5) {
+        totalCount
+        edges { resolved node { pithNumber receipt { keyId } aliases { value } } }
+      }
+      citations(first: 3) { totalCount edges { node { title } } }
+    }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def counted(seeded: SeededGraph, settings: Settings) -> Iterator[tuple[GraphQLClient, CountingDriver]]:
+    counting = CountingDriver(AsyncGraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth))
+    with TestClient(create_app(settings, driver=counting), raise_server_exceptions=False) as client:  # type: ignore[arg-type]
+        yield GraphQLClient(client), counting
+        # events helper: close the injected driver on the app's loop (the app only closes its own).
+        client.portal.call(counting.driver.close)  # type: ignore[union-attr]
+
+
+def _queries_for(counted: tuple[GraphQLClient, CountingDriver], aliases: list[str]) -> int:
+    gql, counting = counted
+    counting.queries = 0
+    data = gql(QUERY, {"a": aliases})
+    assert all(r["paper"] is not None for r in data["resolveMany"])
+    return counting.queries
+
+
+def test_fifty_papers_cost_as_many_queries_as_five(
+    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
+) -> None:
+    records, _, _ = seeded.driver.execute_query(
+        "MATCH (p:Paper) WHERE EXISTS { (p)-[:CITES]->(:Paper) } "
+        "RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 50"
+    )
+    piths = [r["p"] for r in records]
+    assert len(piths) == 50
+    five = _queries_for(counted, piths[:5])
+    fifty = _queries_for(counted, piths)
+    assert fifty == five <= 4, (five, fifty)
+    print(f"N+1 check: 50 papers with references, aliases, receipts: {fifty} Cypher queries")
