@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 
 from neo4j import AsyncDriver
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -17,7 +19,8 @@ from pith_graph.config import Settings
 from pith_graph.graphql.context import PithGraphQL, RegistryState
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
-from pith_graph.store.driver import open_async_driver, open_driver
+from pith_graph.http.limits import BodySizeLimit
+from pith_graph.store.driver import open_async_driver, open_driver, with_query_timeout
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
 __all__ = ["create_app"]
@@ -52,19 +55,43 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
+def _middleware(settings: Settings) -> list[Middleware]:
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:  # none by default: browsers on other origins cannot call the API
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=False,
+                max_age=600,
+            )
+        )
+    return middleware
+
+
 def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlette:
-    """Build the app. Without ``driver``, one is opened (and closed) by the lifespan."""
+    """Build the app. Without ``driver``, one is opened (and closed) by the lifespan.
+
+    Start-up fails (the app never serves) when the signing key cannot be loaded safely, e.g. a
+    key file readable by group or others.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_driver = driver is None
-        app.state.driver = open_async_driver(settings) if driver is None else driver
+        timeout = settings.query_timeout
+        app.state.driver = with_query_timeout(
+            open_async_driver(settings) if driver is None else driver, timeout
+        )
         app.state.settings = settings
         # The write path (service + ingest store) is synchronous: mutations run it in a worker
         # thread with this driver; reads use the async driver above.
-        sync_driver = open_driver(settings)
+        sync_driver = open_driver(settings, query_timeout=timeout)
         app.state.registry = RegistryState(settings, app.state.driver, sync_driver)
         try:
+            app.state.registry.signing_key()  # refuse to start with an unsafe or broken key
             if settings.migrate_on_start:
                 applied = await apply_migrations_async(app.state.driver, settings.neo4j_database)
                 if applied:
@@ -75,7 +102,11 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
             if own_driver:
                 await app.state.driver.close()
 
-    graphql_app = PithGraphQL(build_schema(), graphql_ide="graphiql")
+    graphql_app = PithGraphQL(
+        build_schema(settings),
+        graphql_ide="graphiql",
+        allowed_origins=settings.cors_origins,
+    )
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -83,4 +114,4 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         WebSocketRoute("/graphql", graphql_app),
         *extra_routes(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))

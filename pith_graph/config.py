@@ -10,6 +10,13 @@
 | ``PITH_BASE_URL`` | public base URL written into records' links | ``http://HOST:PORT`` |
 | ``PITH_NEO4J_PORT`` | Bolt port of the local launcher | ``7687`` |
 | ``PITH_NEO4J_HEAP`` / ``PITH_NEO4J_PAGE_CACHE`` | memory of the local launcher | ``4g`` / ``4g`` |
+| ``PITH_AUTH`` | ``required``: every mutation needs a bearer API token (``pith-graph tokens``); ``off``: writes are open (development only) | ``required`` |
+| ``PITH_CORS_ORIGINS`` | comma-separated origins allowed to call the API from a browser (``*`` for any; reads only carry no credentials) | none |
+| ``PITH_MAX_BODY_BYTES`` | largest request body accepted (larger: 413) | ``1048576`` |
+| ``PITH_GRAPHQL_INTROSPECTION`` | GraphQL introspection (``__schema``) allowed | ``1`` |
+| ``PITH_QUERY_TIMEOUT`` | seconds one database transaction of a request may run | ``10`` |
+| ``PITH_MAX_QUERY_DEPTH`` / ``PITH_MAX_ALIASES`` / ``PITH_MAX_QUERY_TOKENS`` | GraphQL document limits (refused before any database access) | ``12`` / ``30`` / ``2000`` |
+| ``PITH_SIGNING_KEY`` / ``PITH_SIGNING_KEY_ID`` | the registry's signing seed (hex/base64) and key id, instead of ``$PITH_DATA_DIR/keys`` | unset |
 """
 
 from __future__ import annotations
@@ -37,6 +44,35 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int = 1, high:
     if not low <= value <= high:
         raise ConfigError(f"{name}={value} is outside {low}..{high}")
     return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
+    if not 0.1 <= value <= 3600:
+        raise ConfigError(f"{name}={value} is outside 0.1..3600 seconds")
+    return value
+
+
+def _auth(env: Mapping[str, str]) -> bool:
+    raw = env.get("PITH_AUTH", "").strip().lower() or "required"
+    if raw not in {"required", "off"}:
+        raise ConfigError(f"PITH_AUTH={raw!r}: use 'required' or 'off'")
+    return raw == "required"
+
+
+def _origins(env: Mapping[str, str]) -> tuple[str, ...]:
+    raw = env.get("PITH_CORS_ORIGINS", "")
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ConfigError(f"PITH_CORS_ORIGINS: {origin!r} is not an http(s) origin or '*'")
+    return origins
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -69,6 +105,15 @@ class Settings:
     local_neo4j_apoc: bool = False
     migrate_on_start: bool = True
     load_demo_on_start: bool = False
+    # Security and limits: safe by default (writes need a token, no cross-origin callers).
+    auth_required: bool = True
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int = 1024 * 1024
+    graphql_introspection: bool = True
+    query_timeout: float = 10.0
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_query_tokens: int = 2000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +139,14 @@ class Settings:
             local_neo4j_apoc=_flag(env, "PITH_NEO4J_APOC", False),
             migrate_on_start=_flag(env, "PITH_MIGRATE_ON_START", True),
             load_demo_on_start=_flag(env, "PITH_LOAD_DEMO", False),
+            auth_required=_auth(env),
+            cors_origins=_origins(env),
+            max_body_bytes=_int(env, "PITH_MAX_BODY_BYTES", 1024 * 1024, low=1024, high=1 << 30),
+            graphql_introspection=_flag(env, "PITH_GRAPHQL_INTROSPECTION", True),
+            query_timeout=_seconds(env, "PITH_QUERY_TIMEOUT", 10.0),
+            max_query_depth=_int(env, "PITH_MAX_QUERY_DEPTH", 12, high=1000),
+            max_aliases=_int(env, "PITH_MAX_ALIASES", 30, high=10000),
+            max_query_tokens=_int(env, "PITH_MAX_QUERY_TOKENS", 2000, low=10, high=1_000_000),
         )
 
     @property

@@ -47,7 +47,11 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings pointing at the session's Neo4j, with a throw-away data directory."""
+    """Settings pointing at the session's Neo4j, with a throw-away data directory.
+
+    Writes are open here (``PITH_AUTH=off``) so that feature tests need no token; the token
+    checks are tested with ``auth_required=True`` in tests/security.
+    """
     base = Settings.from_env()
     return Settings(
         neo4j_uri=neo4j_uri,
@@ -55,6 +59,7 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
         neo4j_password=base.neo4j_password,
         neo4j_database=base.neo4j_database,
         data_dir=tmp_path_factory.mktemp("pith-data"),
+        auth_required=False,
     )
 
 

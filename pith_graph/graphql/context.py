@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio.to_thread
+from cross_web import HTTPException
 from neo4j import AsyncDriver, Driver
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -18,6 +21,7 @@ from pith_graph.config import Settings
 from pith_graph.core.signing import SigningKey
 from pith_graph.graphql.loaders import Loaders, make_loaders
 from pith_graph.service.keys import registry_signing_key
+from pith_graph.service.tokens import Principal, authenticate
 
 __all__ = ["Context", "PithGraphQL", "RegistryState", "to_thread"]
 
@@ -48,6 +52,16 @@ class Context:
     response: Response | WebSocket | None
     registry: RegistryState
     loaders: Loaders
+    _principal: asyncio.Future[Principal] | None = field(default=None, repr=False)
+
+    async def principal(self) -> Principal:
+        """The request's API token, looked up once however many mutation fields ask."""
+        if self._principal is None:
+            header = self.request.headers.get("authorization")
+            self._principal = asyncio.ensure_future(
+                authenticate(self.driver, self.database, header)
+            )
+        return await asyncio.shield(self._principal)
 
     @property
     def driver(self) -> AsyncDriver:
@@ -67,8 +81,59 @@ async def to_thread(fn: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(lambda: fn(*args))
 
 
+def _unencodable(value: object) -> bool:
+    """True when a decoded JSON value holds a string that is not valid Unicode (a lone
+    surrogate such as ``"\\ud800"``): it could be neither stored nor echoed back."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+_HTTP_CODES = {400: "BAD_INPUT", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE"}
+
+
+def http_error(status: int, code: str, message: str) -> JSONResponse:
+    """A refusal before GraphQL ran, in the GraphQL response shape."""
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+    )
+
+
 class PithGraphQL(GraphQL[Context, None]):
-    """The ASGI GraphQL app, building a :class:`Context` per request."""
+    """The ASGI GraphQL app, building a :class:`Context` per request.
+
+    Request bodies that are not JSON, or hold strings that are not valid Unicode, are refused
+    with a coded JSON error (strawberry's default is a plain-text 400).
+    """
+
+    def decode_json(self, data: str | bytes) -> object:
+        decoded = super().decode_json(data)
+        if _unencodable(decoded):
+            raise HTTPException(400, "the request holds a string that is not valid Unicode")
+        return decoded
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            status = exc.status_code
+            response = http_error(status, _HTTP_CODES.get(status, "BAD_INPUT"), exc.reason)
+        await response(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -19,6 +19,8 @@ from strawberry.types import Info
 
 from neo4j import AsyncDriver
 from pith_graph import keystore
+from pith_graph.core.tokens import Scope
+from pith_graph.graphql.auth import needs
 from pith_graph.graphql.context import to_thread
 from pith_graph.core.events import EventKind, SignedEvent, parse_event
 from pith_graph.core.signing import SigningKey
@@ -26,6 +28,7 @@ from pith_graph.service import bundles
 from pith_graph.service import events as service
 from pith_graph.service import log as log_service
 from pith_graph.service.broadcast import broadcaster
+from pith_graph.service.errors import BadInput
 from pith_graph.store import events as store
 
 __all__ = ["EventMutations", "EventQueries", "EventSubscriptions"]
@@ -116,7 +119,7 @@ def _after(cursor: str | None) -> tuple[str, str] | None:
     try:
         created_at, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise ValueError(f"invalid cursor {cursor!r}") from exc
+        raise BadInput(f"invalid cursor {cursor!r}") from exc
     return created_at, event_id
 
 
@@ -124,7 +127,7 @@ async def _page(
     info: Info, subject: str | None, categories: list[str] | None, first: int, after: str | None
 ) -> EventConnection:
     if not 0 < first <= _MAX_PAGE:
-        raise ValueError(f"first must be 1..{_MAX_PAGE}, got {first}")
+        raise BadInput(f"first must be 1..{_MAX_PAGE}, got {first}")
     driver, database = _db(info)
     raw = await store.events_page(
         driver,
@@ -283,29 +286,29 @@ _EVENT_ARG = "A signed envelope {event, event_id, signature_b64} (schema/events.
 
 @strawberry.type
 class EventMutations:
-    @strawberry.mutation(description="Anchor a timestamp (timestamp_anchor). " + _EVENT_ARG)
+    @strawberry.mutation(description="Anchor a timestamp (timestamp_anchor). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
     async def anchor_timestamp(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.TIMESTAMP_ANCHOR)
 
-    @strawberry.mutation(description="Attest storage (storage_attestation). " + _EVENT_ARG)
+    @strawberry.mutation(description="Attest storage (storage_attestation). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
     async def attest_storage(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.STORAGE_ATTESTATION)
 
-    @strawberry.mutation(description="Attest authorship (author_attestation). " + _EVENT_ARG)
+    @strawberry.mutation(description="Attest authorship (author_attestation). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
     async def attest_authorship(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.AUTHOR_ATTESTATION)
 
-    @strawberry.mutation(description="Sign a citation (citation_signature). " + _EVENT_ARG)
+    @strawberry.mutation(description="Sign a citation (citation_signature). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
     async def sign_citation(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.CITATION_SIGNATURE)
 
     @strawberry.mutation(
-        description="Submit a replication record (replication_record). " + _EVENT_ARG
+        description="Submit a replication record (replication_record). " + _EVENT_ARG, extensions=needs(Scope.ATTEST)
     )
     async def submit_replication(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REPLICATION_RECORD)
 
-    @strawberry.mutation(description="Revoke one of your own events (revocation). " + _EVENT_ARG)
+    @strawberry.mutation(description="Revoke one of your own events (revocation). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
     async def revoke_event(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REVOCATION)
 

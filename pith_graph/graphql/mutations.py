@@ -9,6 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from pith_graph.core.tokens import Scope
+from pith_graph.graphql.auth import needs
 from pith_graph.graphql.context import Context, to_thread
 from pith_graph.graphql.types import Claim, Paper
 from pith_graph.service import claims as claims_service
@@ -88,7 +90,8 @@ async def _paper(info: Info[Context, None], pith: str) -> Paper:
 @strawberry.type
 class RegistryMutations:
     @strawberry.mutation(
-        description="Register a paper version (idempotent: same content, same pith number)."
+        description="Register a paper version (idempotent: same content, same pith number).",
+        extensions=needs(Scope.REGISTER),
     )
     async def register_paper(self, info: Info[Context, None], input: PaperInput) -> Paper:
         registry = info.context.registry
@@ -103,7 +106,8 @@ class RegistryMutations:
         return await _paper(info, pith)
 
     @strawberry.mutation(
-        description="Record that `citing` cites each of `cited` (aliases; unregistered -> Work)."
+        description="Record that `citing` cites each of `cited` (aliases; unregistered -> Work).",
+        extensions=needs(Scope.REGISTER),
     )
     async def add_references(
         self, info: Info[Context, None], citing: str, cited: list[str]
@@ -120,7 +124,10 @@ class RegistryMutations:
             ],
         )
 
-    @strawberry.mutation(description="Add claims (C1, C2, …; machine_extracted, unclaimed).")
+    @strawberry.mutation(
+        description="Add claims (C1, C2, …; machine_extracted, unclaimed).",
+        extensions=needs(Scope.REGISTER),
+    )
     async def add_claims(
         self, info: Info[Context, None], pith_number: str, claims: list[ClaimInput]
     ) -> list[Claim]:
@@ -135,7 +142,8 @@ class RegistryMutations:
         return [Claim.from_row(r) for r in rows]
 
     @strawberry.mutation(
-        description="Import a v1 record from another registry: verified first, refused if tampered."
+        description="Import a v1 record from another registry: verified first, refused if tampered.",
+        extensions=needs(Scope.IMPORT),
     )
     async def import_record(self, info: Info[Context, None], record: JSON) -> Paper:
         if not isinstance(record, dict):

@@ -8,13 +8,24 @@ tuples below list them, and ``strawberry.tools.merge_types`` joins them into ``Q
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.tools import merge_types
 
 from pith_graph import __version__
-from pith_graph.graphql.errors import CodedErrors
+from pith_graph.config import Settings
+from pith_graph.graphql.errors import CodedErrors, PithSchema
 
 __all__ = ["build_schema"]
 
@@ -47,11 +58,28 @@ def _load(paths: tuple[str, ...]) -> tuple[type[Any], ...]:
     return tuple(roots)
 
 
-def build_schema(**options: Any) -> strawberry.Schema:
+def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """The document limits: checked while parsing/validating, so a refused query runs nothing.
+
+    Factories, not instances: strawberry builds fresh extensions for every request.
+    """
+    extensions: list[Callable[[], SchemaExtension]] = [
+        partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+    ]
+    if not settings.graphql_introspection:
+        extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
+    return extensions
+
+
+def build_schema(settings: Settings | None = None, **options: Any) -> strawberry.Schema:
+    """The schema; with ``settings``, its query limits and introspection switch apply."""
     query = merge_types("Query", _load(QUERY_ROOTS))
     mutation = merge_types("Mutation", _load(MUTATION_ROOTS)) if MUTATION_ROOTS else None
     subscription = (
         merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
     )
-    options.setdefault("extensions", [CodedErrors])
-    return strawberry.Schema(query=query, mutation=mutation, subscription=subscription, **options)
+    limits = limit_extensions(settings) if settings is not None else []
+    options.setdefault("extensions", [CodedErrors, *limits])
+    return PithSchema(query=query, mutation=mutation, subscription=subscription, **options)

@@ -9,7 +9,12 @@ from starlette.routing import BaseRoute
 __all__ = ["ROUTE_MODULES", "extra_routes"]
 
 # Modules whose routes the app serves, in matching order.
-ROUTE_MODULES: tuple[str, ...] = ("pith_graph.http.bundles", "pith_graph.http.compat")
+# ``keys`` comes before ``compat``, whose ``/pith/{suffix:path}`` catches everything under /pith.
+ROUTE_MODULES: tuple[str, ...] = (
+    "pith_graph.http.keys",
+    "pith_graph.http.bundles",
+    "pith_graph.http.compat",
+)
 
 
 def extra_routes() -> list[BaseRoute]:

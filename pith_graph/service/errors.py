@@ -5,7 +5,9 @@
     ├── AmbiguousAlias           AMBIGUOUS_ALIAS  several papers answer; ``candidates`` lists them
     ├── InvalidAliasInput        INVALID_ALIAS    the alias is not in any accepted form
     ├── BadInput                 BAD_INPUT        metadata, claims or a record are malformed/refused
-    └── Unavailable              UNAVAILABLE      the store cannot be reached
+    ├── Unavailable              UNAVAILABLE      the store cannot be reached
+    ├── Unauthenticated          UNAUTHENTICATED  a write without a valid, unrevoked API token
+    └── Forbidden                FORBIDDEN        the token lacks the scope the write needs
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ __all__ = [
     "InvalidAliasInput",
     "BadInput",
     "Unavailable",
+    "Unauthenticated",
+    "Forbidden",
 ]
 
 
@@ -60,3 +64,15 @@ class Unavailable(ServiceError):
     """Neo4j cannot be reached."""
 
     code = "UNAVAILABLE"
+
+
+class Unauthenticated(ServiceError):
+    """No API token, an unknown or malformed one, or a revoked one; nothing was written."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ServiceError):
+    """The API token is valid but lacks the scope this write needs; nothing was written."""
+
+    code = "FORBIDDEN"

@@ -12,24 +12,42 @@ from contextlib import contextmanager
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Driver, Record
-from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    ClientError,
+    ConnectionPoolError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from pith_graph.store.errors import StoreUnavailable
+from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
-__all__ = ["read_async", "read_sync", "unavailable_as_store_error"]
+__all__ = ["as_store_error", "read_async", "read_sync", "unavailable_as_store_error"]
+
+
+def as_store_error(exc: BaseException) -> StoreUnavailable | None:
+    """The store error a driver exception means, or None when it means something else."""
+    if isinstance(exc, ClientError) and "TransactionTimedOut" in (exc.code or ""):
+        return StoreTimeout(f"the query ran longer than its timeout: {exc.message}")
+    if isinstance(exc, (ServiceUnavailable, SessionExpired, ConnectionPoolError)):
+        return StoreUnavailable(f"Neo4j is unavailable: {exc}")
+    if isinstance(exc, TransientError):
+        return StoreUnavailable(f"Neo4j could not answer in time: {exc}")
+    if isinstance(exc, OSError):
+        return StoreUnavailable(f"Neo4j is unreachable: {exc}")
+    return None
 
 
 @contextmanager
 def unavailable_as_store_error() -> Iterator[None]:
-    """Translate "cannot reach Neo4j" driver errors into :class:`StoreUnavailable`."""
+    """Translate "cannot reach Neo4j" (and timeout) driver errors into :class:`StoreUnavailable`."""
     try:
         yield
-    except (ServiceUnavailable, SessionExpired) as exc:
-        raise StoreUnavailable(f"Neo4j is unavailable: {exc}") from exc
-    except TransientError as exc:
-        raise StoreUnavailable(f"Neo4j could not answer in time: {exc}") from exc
-    except OSError as exc:
-        raise StoreUnavailable(f"Neo4j is unreachable: {exc}") from exc
+    except Exception as exc:
+        translated = as_store_error(exc)
+        if translated is None:
+            raise
+        raise translated from exc
 
 
 async def read_async(

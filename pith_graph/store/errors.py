@@ -1,13 +1,14 @@
 """Errors raised by the store.
 
     StoreError
-    ├── StoreUnavailable      Neo4j cannot be reached or timed out (clients see UNAVAILABLE)
+    ├── StoreUnavailable      Neo4j cannot be reached (clients see UNAVAILABLE)
+    │   └── StoreTimeout      a transaction ran past PITH_QUERY_TIMEOUT (clients see TIMEOUT)
     └── MigrationError        a migration file is malformed or failed to apply
 """
 
 from __future__ import annotations
 
-__all__ = ["MigrationError", "StoreError", "StoreUnavailable"]
+__all__ = ["MigrationError", "StoreError", "StoreTimeout", "StoreUnavailable"]
 
 
 class StoreError(Exception):
@@ -16,6 +17,10 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError):
     """The database cannot be reached, or did not answer in time."""
+
+
+class StoreTimeout(StoreUnavailable):
+    """A transaction was stopped by its timeout (``PITH_QUERY_TIMEOUT``)."""
 
 
 class MigrationError(StoreError):
