@@ -14,7 +14,7 @@
 | ``PITH_CORS_ORIGINS`` | comma-separated origins allowed to call the API from a browser (``*`` for any; reads only carry no credentials) | none |
 | ``PITH_MAX_BODY_BYTES`` | largest request body accepted (larger: 413) | ``1048576`` |
 | ``PITH_GRAPHQL_INTROSPECTION`` | GraphQL introspection (``__schema``) allowed | ``1`` |
-| ``PITH_QUERY_TIMEOUT`` | seconds one database transaction of a request may run | ``10`` |
+| ``PITH_QUERY_TIMEOUT`` | seconds one database transaction of a request may run | ``30`` |
 | ``PITH_MAX_QUERY_DEPTH`` / ``PITH_MAX_ALIASES`` / ``PITH_MAX_QUERY_TOKENS`` | GraphQL document limits (refused before any database access) | ``12`` / ``30`` / ``2000`` |
 | ``PITH_SIGNING_KEY`` / ``PITH_SIGNING_KEY_ID`` | the registry's signing seed (hex/base64) and key id, instead of ``$PITH_DATA_DIR/keys`` | unset |
 """
@@ -110,7 +110,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = 1024 * 1024
     graphql_introspection: bool = True
-    query_timeout: float = 10.0
+    query_timeout: float = 30.0
     max_query_depth: int = 12
     max_aliases: int = 30
     max_query_tokens: int = 2000
@@ -143,7 +143,7 @@ class Settings:
             cors_origins=_origins(env),
             max_body_bytes=_int(env, "PITH_MAX_BODY_BYTES", 1024 * 1024, low=1024, high=1 << 30),
             graphql_introspection=_flag(env, "PITH_GRAPHQL_INTROSPECTION", True),
-            query_timeout=_seconds(env, "PITH_QUERY_TIMEOUT", 10.0),
+            query_timeout=_seconds(env, "PITH_QUERY_TIMEOUT", 30.0),
             max_query_depth=_int(env, "PITH_MAX_QUERY_DEPTH", 12, high=1000),
             max_aliases=_int(env, "PITH_MAX_ALIASES", 30, high=10000),
             max_query_tokens=_int(env, "PITH_MAX_QUERY_TOKENS", 2000, low=10, high=1_000_000),

@@ -50,7 +50,8 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
     """Settings pointing at the session's Neo4j, with a throw-away data directory.
 
     Writes are open here (``PITH_AUTH=off``) so that feature tests need no token; the token
-    checks are tested with ``auth_required=True`` in tests/security.
+    checks are tested with ``auth_required=True`` in tests/security. The query timeout is
+    generous: a cold Neo4j on a loaded test machine can take tens of seconds to plan a query.
     """
     base = Settings.from_env()
     return Settings(
@@ -60,6 +61,7 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
         neo4j_database=base.neo4j_database,
         data_dir=tmp_path_factory.mktemp("pith-data"),
         auth_required=False,
+        query_timeout=600.0,
     )
 
 

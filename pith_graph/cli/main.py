@@ -19,6 +19,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.db",
     "pith_graph.cli.record",
     "pith_graph.cli.keys",
+    "pith_graph.cli.tokens",  # security (issue 7)
     "pith_graph.cli.ingest",
     "pith_graph.cli.demo",
     "pith_graph.cli.schema",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from pith_graph.config import Settings
 
@@ -35,7 +36,17 @@ def _serve(args: argparse.Namespace) -> int:
     from pith_graph.app import create_app
     from pith_graph.cli._neo4j import connected_settings
 
+    from pith_graph.keystore import KeyStoreError
+    from pith_graph.service.keys import registry_signing_key
+
     settings = Settings.from_env()
+    try:  # before anything starts: an unsafe key file (group/other-readable) refuses the start
+        registry_signing_key(settings.data_dir)
+    except KeyStoreError as exc:
+        print(f"pith-graph serve: {exc}", file=sys.stderr)
+        return 2
+    if not settings.auth_required:
+        print("pith-graph serve: PITH_AUTH=off: anyone can write", file=sys.stderr)
     if args.host:
         settings = dataclasses.replace(settings, host=args.host)
     if args.port:
@@ -55,5 +66,6 @@ def _serve(args: argparse.Namespace) -> int:
             port=ready.port,
             log_level=args.log_level,
             proxy_headers=False,
+            ws_max_size=ready.max_body_bytes,
         )
     return 0

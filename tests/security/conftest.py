@@ -1,0 +1,85 @@
+"""Security tests: an app with writes guarded by tokens, and helpers to see the graph unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
+from starlette.testclient import TestClient
+
+from pith_graph.app import create_app
+from pith_graph.config import Settings
+from pith_graph.service import tokens
+
+
+@pytest.fixture
+def secure_settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The session settings with writes guarded (``PITH_AUTH=required``), own key directory."""
+    return dataclasses.replace(settings, auth_required=True, data_dir=tmp_path / "pith-data")
+
+
+@pytest.fixture
+def secure_client(secure_settings: Settings, clean_graph: Driver) -> Iterator[TestClient]:
+    with TestClient(create_app(secure_settings), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def make_token(clean_graph: Driver, settings: Settings) -> Callable[..., str]:
+    def make(*scopes: str, label: str | None = None) -> str:
+        token, _ = tokens.create_token(clean_graph, settings.neo4j_database, list(scopes), label)
+        return token
+
+    return make
+
+
+def graph_fingerprint(driver: Driver) -> tuple[int, int, int]:
+    """Nodes, relationships and properties: any write changes at least one of them."""
+    records, _, _ = driver.execute_query(
+        "MATCH (n) WITH count(n) AS nodes, sum(size(keys(n))) AS props "
+        "RETURN nodes, props, COUNT { ()-[]->() } AS rels"
+    )
+    r = records[0]
+    return int(r["nodes"]), int(r["rels"]), int(r["props"] or 0)
+
+
+class CountingDriver:
+    """Counts the Cypher queries the API's async driver runs (``execute_query`` and sessions)."""
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        self.driver = driver
+        self.queries: list[str] = []
+
+    async def execute_query(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        self.queries.append(getattr(query, "text", query))
+        return await self.driver.execute_query(query, *args, **kwargs)
+
+    def session(self, **kwargs: Any) -> Any:
+        self.queries.append("<session>")
+        return self.driver.session(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.driver, name)
+
+
+@contextmanager
+def counted_client(settings: Settings) -> Iterator[tuple[TestClient, CountingDriver]]:
+    counting = CountingDriver(
+        AsyncGraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
+    )
+    app = create_app(settings, driver=counting)  # type: ignore[arg-type]
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client, counting
+        client.portal.call(counting.driver.close)
+
+
+def gql(client: TestClient, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Any:
+    response = client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    return response
