@@ -55,6 +55,14 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    """Router-level refusals (no such path, wrong method) as coded JSON, like every other error."""
+    status = getattr(exc, "status_code", 500)
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(status, "BAD_INPUT")
+    detail = getattr(exc, "detail", "") or "refused"
+    return JSONResponse({"error": {"code": code, "message": str(detail)}}, status_code=status)
+
+
 def _middleware(settings: Settings) -> list[Middleware]:
     middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
     if settings.cors_origins:  # none by default: browsers on other origins cannot call the API
@@ -114,4 +122,9 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         WebSocketRoute("/graphql", graphql_app),
         *extra_routes(),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, middleware=_middleware(settings))
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=_middleware(settings),
+        exception_handlers={404: _http_error, 405: _http_error},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,10 +120,24 @@ class PithGraphQL(GraphQL[Context, None]):
     """
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = super().decode_json(data)
+        try:
+            decoded = super().decode_json(data)
+        except json.JSONDecodeError:
+            raise  # strawberry answers "Unable to parse request body as JSON"
+        except (ValueError, RecursionError) as exc:
+            # e.g. an integer of 10,000 digits, or arrays nested 100,000 deep
+            raise HTTPException(400, "the request body is JSON this service does not accept") from exc
         if _unencodable(decoded):
             raise HTTPException(400, "the request holds a string that is not valid Unicode")
         return decoded
+
+    async def parse_http_body(self, request: Any) -> Any:
+        try:
+            return await super().parse_http_body(request)
+        except (AttributeError, TypeError) as exc:
+            # strawberry reads the body with ``data.get(...)``: a JSON body such as ``null``, ``1``
+            # or ``"text"`` fails there and would otherwise be a 500.
+            raise HTTPException(400, "the request body must be a JSON object {query, variables}") from exc
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
