@@ -286,29 +286,45 @@ _EVENT_ARG = "A signed envelope {event, event_id, signature_b64} (schema/events.
 
 @strawberry.type
 class EventMutations:
-    @strawberry.mutation(description="Anchor a timestamp (timestamp_anchor). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
+    @strawberry.mutation(
+        description="Anchor a timestamp (timestamp_anchor). " + _EVENT_ARG,
+        extensions=needs(Scope.ATTEST),
+    )
     async def anchor_timestamp(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.TIMESTAMP_ANCHOR)
 
-    @strawberry.mutation(description="Attest storage (storage_attestation). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
+    @strawberry.mutation(
+        description="Attest storage (storage_attestation). " + _EVENT_ARG,
+        extensions=needs(Scope.ATTEST),
+    )
     async def attest_storage(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.STORAGE_ATTESTATION)
 
-    @strawberry.mutation(description="Attest authorship (author_attestation). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
+    @strawberry.mutation(
+        description="Attest authorship (author_attestation). " + _EVENT_ARG,
+        extensions=needs(Scope.ATTEST),
+    )
     async def attest_authorship(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.AUTHOR_ATTESTATION)
 
-    @strawberry.mutation(description="Sign a citation (citation_signature). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
+    @strawberry.mutation(
+        description="Sign a citation (citation_signature). " + _EVENT_ARG,
+        extensions=needs(Scope.ATTEST),
+    )
     async def sign_citation(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.CITATION_SIGNATURE)
 
     @strawberry.mutation(
-        description="Submit a replication record (replication_record). " + _EVENT_ARG, extensions=needs(Scope.ATTEST)
+        description="Submit a replication record (replication_record). " + _EVENT_ARG,
+        extensions=needs(Scope.ATTEST),
     )
     async def submit_replication(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REPLICATION_RECORD)
 
-    @strawberry.mutation(description="Revoke one of your own events (revocation). " + _EVENT_ARG, extensions=needs(Scope.ATTEST))
+    @strawberry.mutation(
+        description="Revoke one of your own events (revocation). " + _EVENT_ARG,
+        extensions=needs(Scope.ATTEST),
+    )
     async def revoke_event(self, info: Info, event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REVOCATION)
 
