@@ -1,5 +1,5 @@
 """API tokens in the graph: ``(:ApiToken {token_id, sha256, scopes, label, created_at,
-revoked_at})``. Only the hash of a token is stored; ``token_id`` is unique (migration 0030)."""
+revoked_at})``. Only the hash of a token is stored; ``token_id`` is unique (migration 0040)."""
 
 from __future__ import annotations
 
