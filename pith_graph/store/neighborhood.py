@@ -17,13 +17,16 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver
 
 from pith_graph.store._run import read_async
+from pith_graph.store.papers import PAPER_FIELDS
 
 __all__ = ["MAX_DEPTH", "MAX_LIMIT", "Neighbourhood", "neighbourhood"]
 
 MAX_DEPTH = 3
 MAX_LIMIT = 1000
 
-_NEIGHBOURHOOD: LiteralString = """
+# Papers come with their listing properties (store.papers.PAPER_FIELDS), not the text blobs.
+_NEIGHBOURHOOD: LiteralString = (
+    """
 MATCH (s:Paper {pith_number: $pith})
 CALL (s) {
   MATCH (s)-[c:CITES]-(n:Paper)
@@ -66,9 +69,18 @@ CALL (nodes) {
   WITH a.pith_number AS source, b.pith_number AS target ORDER BY source, target
   RETURN collect([source, target]) AS edges
 }
-RETURN properties(s) AS start, [x IN kept | {paper: properties(x[0]), distance: x[1]}] AS nodes,
-       edges, truncated
+CALL (kept) {
+  UNWIND range(0, size(kept) - 1) AS j
+  WITH j, kept[j][0] AS n, kept[j][1] AS distance ORDER BY j
+  RETURN collect({paper: n """
+    + PAPER_FIELDS
+    + """, distance: distance}) AS listed
+}
+RETURN s """
+    + PAPER_FIELDS
+    + """ AS start, listed AS nodes, edges, truncated
 """
+)
 
 
 @dataclass(frozen=True, slots=True)
