@@ -61,7 +61,8 @@ CITES_TO_WORK_KEYS: LiteralString = """
   r.in_key = null, r.out_cat_key = null, r.in_cat_key = null
 """
 
-# One row per page key. Of the four row lists exactly one can be non-empty: the parameters give
+# ``USING INDEX SEEK``: a plan cached while the graph was small could otherwise scan a whole index
+# and filter it. One row per page key. Of the four row lists exactly one can be non-empty: the parameters give
 # the other seeks null bounds, and a seek with a null bound reads nothing.
 _PAGE_ASC: LiteralString = (
     """
@@ -74,7 +75,7 @@ WITH i, k, CASE
   ELSE COUNT { (p)-[:CITES]->() } END AS degree
 CALL (k) {
   MATCH (q)-[r:CITES]->()
-    USING INDEX r:CITES(in_key)
+    USING INDEX SEEK r:CITES(in_key)
     WHERE r.in_key > k.in_plain.lo AND r.in_key < k.in_plain.hi
   WITH q, r ORDER BY r.in_key LIMIT $limit
   RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
@@ -83,7 +84,7 @@ CALL (k) {
 }
 CALL (k) {
   MATCH ()-[r:CITES]->(q)
-    USING INDEX r:CITES(out_key)
+    USING INDEX SEEK r:CITES(out_key)
     WHERE r.out_key > k.out_plain.lo AND r.out_key < k.out_plain.hi
   WITH q, r ORDER BY r.out_key LIMIT $limit
   RETURN collect({key: r.out_key, position: r.position, raw: r.raw,
@@ -96,7 +97,7 @@ CALL (k) {
   UNWIND k.in_cats AS span
   CALL (span) {
     MATCH (q)-[r:CITES]->()
-    USING INDEX r:CITES(in_cat_key)
+    USING INDEX SEEK r:CITES(in_cat_key)
     WHERE r.in_cat_key > span.lo AND r.in_cat_key < span.hi
     RETURN q, r ORDER BY r.in_cat_key LIMIT $limit
   }
@@ -109,7 +110,7 @@ CALL (k) {
   UNWIND k.out_cats AS span
   CALL (span) {
     MATCH ()-[r:CITES]->(q)
-    USING INDEX r:CITES(out_cat_key)
+    USING INDEX SEEK r:CITES(out_cat_key)
     WHERE r.out_cat_key > span.lo AND r.out_cat_key < span.hi
     RETURN q, r ORDER BY r.out_cat_key LIMIT $limit
   }
@@ -120,7 +121,7 @@ CALL (k) {
 }
 CALL (k) {
   MATCH ()-[r:CITES]->()
-    USING INDEX r:CITES(in_cat_key)
+    USING INDEX SEEK r:CITES(in_cat_key)
     WHERE r.in_cat_key > k.in_scan.lo AND r.in_cat_key < k.in_scan.hi
   WITH split(substring(r.in_cat_key, size(k.pith) + 1), ' ') AS parts
   WITH parts[0] AS category, toInteger(substring(parts[1], 0, 4)) AS year, count(*) AS n
@@ -128,7 +129,7 @@ CALL (k) {
 }
 CALL (k) {
   MATCH ()-[r:CITES]->()
-    USING INDEX r:CITES(out_cat_key)
+    USING INDEX SEEK r:CITES(out_cat_key)
     WHERE r.out_cat_key > k.out_scan.lo AND r.out_cat_key < k.out_scan.hi
   WITH split(substring(r.out_cat_key, size(k.pith) + 1), ' ') AS parts
   WITH parts[0] AS category, toInteger(substring(parts[1], 0, 4)) AS year, count(*) AS n
@@ -150,7 +151,7 @@ WITH i, k, CASE
   ELSE COUNT { (p)-[:CITES]->() } END AS degree
 CALL (k) {
   MATCH (q)-[r:CITES]->()
-    USING INDEX r:CITES(in_key)
+    USING INDEX SEEK r:CITES(in_key)
     WHERE r.in_key > k.in_plain.lo AND r.in_key < k.in_plain.hi
   WITH q, r ORDER BY r.in_key DESC LIMIT $limit
   RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
@@ -159,7 +160,7 @@ CALL (k) {
 }
 CALL (k) {
   MATCH ()-[r:CITES]->(q)
-    USING INDEX r:CITES(out_key)
+    USING INDEX SEEK r:CITES(out_key)
     WHERE r.out_key > k.out_plain.lo AND r.out_key < k.out_plain.hi
   WITH q, r ORDER BY r.out_key DESC LIMIT $limit
   RETURN collect({key: r.out_key, position: r.position, raw: r.raw,
@@ -172,7 +173,7 @@ CALL (k) {
   UNWIND k.in_cats AS span
   CALL (span) {
     MATCH (q)-[r:CITES]->()
-    USING INDEX r:CITES(in_cat_key)
+    USING INDEX SEEK r:CITES(in_cat_key)
     WHERE r.in_cat_key > span.lo AND r.in_cat_key < span.hi
     RETURN q, r ORDER BY r.in_cat_key DESC LIMIT $limit
   }
@@ -185,7 +186,7 @@ CALL (k) {
   UNWIND k.out_cats AS span
   CALL (span) {
     MATCH ()-[r:CITES]->(q)
-    USING INDEX r:CITES(out_cat_key)
+    USING INDEX SEEK r:CITES(out_cat_key)
     WHERE r.out_cat_key > span.lo AND r.out_cat_key < span.hi
     RETURN q, r ORDER BY r.out_cat_key DESC LIMIT $limit
   }
@@ -196,7 +197,7 @@ CALL (k) {
 }
 CALL (k) {
   MATCH ()-[r:CITES]->()
-    USING INDEX r:CITES(in_cat_key)
+    USING INDEX SEEK r:CITES(in_cat_key)
     WHERE r.in_cat_key > k.in_scan.lo AND r.in_cat_key < k.in_scan.hi
   WITH split(substring(r.in_cat_key, size(k.pith) + 1), ' ') AS parts
   WITH parts[0] AS category, toInteger(substring(parts[1], 0, 4)) AS year, count(*) AS n
@@ -204,7 +205,7 @@ CALL (k) {
 }
 CALL (k) {
   MATCH ()-[r:CITES]->()
-    USING INDEX r:CITES(out_cat_key)
+    USING INDEX SEEK r:CITES(out_cat_key)
     WHERE r.out_cat_key > k.out_scan.lo AND r.out_cat_key < k.out_scan.hi
   WITH split(substring(r.out_cat_key, size(k.pith) + 1), ' ') AS parts
   WITH parts[0] AS category, toInteger(substring(parts[1], 0, 4)) AS year, count(*) AS n

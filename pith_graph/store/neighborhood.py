@@ -37,14 +37,14 @@ _EXPAND: LiteralString = """
   UNWIND frontier AS m
   CALL (m, seen) {
     MATCH (n:Paper)-[r:CITES]->()
-      USING INDEX r:CITES(in_key)
+      USING INDEX SEEK r:CITES(in_key)
       WHERE r.in_key > CASE WHEN $inward AND $categories IS NULL THEN m.pith_number + ' ' END
         AND r.in_key < m.pith_number + '!' AND NOT n IN seen
     WITH n, r ORDER BY r.in_key LIMIT $limit + 1
     RETURN n
     UNION
     MATCH ()-[r:CITES]->(n:Paper)
-      USING INDEX r:CITES(out_key)
+      USING INDEX SEEK r:CITES(out_key)
       WHERE r.out_key > CASE WHEN $outward AND $categories IS NULL THEN m.pith_number + ' ' END
         AND r.out_key < m.pith_number + ' ~ ~' AND NOT n IN seen
     WITH n, r ORDER BY r.out_key LIMIT $limit + 1
@@ -53,7 +53,7 @@ _EXPAND: LiteralString = """
     UNWIND coalesce($categories, []) AS cat
     CALL (m, seen, cat) {
       MATCH (n:Paper)-[r:CITES]->()
-        USING INDEX r:CITES(in_cat_key)
+        USING INDEX SEEK r:CITES(in_cat_key)
         WHERE r.in_cat_key > CASE WHEN $inward THEN m.pith_number + ' ' + cat + ' ' END
           AND r.in_cat_key < m.pith_number + ' ' + cat + '!' AND NOT n IN seen
       WITH n, r ORDER BY r.in_cat_key LIMIT $limit + 1
@@ -64,7 +64,7 @@ _EXPAND: LiteralString = """
     UNWIND coalesce($categories, []) AS cat
     CALL (m, seen, cat) {
       MATCH ()-[r:CITES]->(n:Paper)
-        USING INDEX r:CITES(out_cat_key)
+        USING INDEX SEEK r:CITES(out_cat_key)
         WHERE r.out_cat_key > CASE WHEN $outward THEN m.pith_number + ' ' + cat + ' ' END
           AND r.out_cat_key < m.pith_number + ' ' + cat + '!' AND NOT n IN seen
       WITH n, r ORDER BY r.out_cat_key LIMIT $limit + 1

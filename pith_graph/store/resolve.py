@@ -32,7 +32,7 @@ _CANDIDATES: LiteralString = (
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 RETURN i, COLLECT {
-    MATCH (p:Paper) USING INDEX p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
+    MATCH (p:Paper) USING INDEX SEEK p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
     WITH p ORDER BY p.pith_body LIMIT $max_candidates
     RETURN p """
     + PAPER_FIELDS
@@ -52,7 +52,7 @@ _CANDIDATES_FULL: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 RETURN i, COLLECT {
-    MATCH (p:Paper) USING INDEX p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
+    MATCH (p:Paper) USING INDEX SEEK p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
     WITH p ORDER BY p.pith_body LIMIT $max_candidates
     RETURN properties(p) AS paper
   } + COLLECT {
