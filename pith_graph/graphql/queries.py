@@ -63,10 +63,8 @@ class SearchConnection:
 
 async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[ResolveResult]:
     ctx = info.context
-    results = await resolve_aliases(ctx.driver, ctx.database, aliases)
-    for r in results:  # the lookup returned the papers: later field resolvers need not reload
-        if r.paper is not None:
-            ctx.loaders.paper_by_pith.prime(r.paper["pith_number"], r.paper)
+    # The lookup returns the listing properties; fields needing the rest load it in one batch.
+    results = await resolve_aliases(ctx.driver, ctx.database, aliases, full=False)
     return [ResolveResult.from_resolution(r) for r in results]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
@@ -98,7 +99,7 @@ class FacetCount:
     count: int
 
 
-@strawberry.type(description="Counts of all neighbours (filters ignored) for dashboards.")
+@strawberry.type(description="Counts of neighbours by primary category and by year.")
 class Facets:
     by_primary_category: list[FacetCount]
     by_year: list[FacetCount]
@@ -126,16 +127,34 @@ class CitationConnection:
     page_info: PageInfo
     edges: list[CitationEdge]
     facets: Facets | None = strawberry.field(
-        description="Counts by primary category and year (null when not selected)."
+        description="Counts of the whole list by primary category and year, filters ignored (what "
+        "a dashboard shows beside a filtered list). Registered papers only."
+    )
+    filtered_facets: Facets | None = strawberry.field(
+        description="The same counts over the filtered list (equal to `facets` without filters)."
     )
 
 
-def _selected(info: Info[Context, None], name: str) -> bool:
-    for field in info.selected_fields:
-        for sel in getattr(field, "selections", []):
-            if getattr(sel, "name", None) == name:
+def _selects(selections: list[Any], name: str) -> bool:
+    for sel in selections:
+        if isinstance(sel, (InlineFragment, FragmentSpread)):
+            if _selects(sel.selections, name):
                 return True
+        elif sel.name == name:
+            return True
     return False
+
+
+def _selected(info: Info[Context, None], name: str) -> bool:
+    """Does the current field's selection (fragments included) ask for ``name``?"""
+    return any(_selects(field.selections, name) for field in info.selected_fields)
+
+
+def _facets(by_category: list[dict[str, Any]], by_year: list[dict[str, Any]]) -> Facets:
+    return Facets(
+        by_primary_category=[FacetCount(value=str(f["value"]), count=f["count"]) for f in by_category],
+        by_year=[FacetCount(value=str(f["value"]), count=f["count"]) for f in by_year],
+    )
 
 
 async def _connection(
@@ -158,7 +177,8 @@ async def _connection(
         descending=order is SortOrder.SUBMITTED_DESC,
         categories=tuple(categories) if categories is not None else None,
         year=year,
-        facets=_selected(info, "facets"),
+        facets=_selected(info, "facets") or _selected(info, "filteredFacets"),
+        total=_selected(info, "totalCount"),
     )
     page = await info.context.loaders.neighbour_page.load(key)
     edges = [
@@ -172,16 +192,8 @@ async def _connection(
         )
         for row in page.rows
     ]
-    facets = None
-    if key.facets:
-        facets = Facets(
-            by_primary_category=[
-                FacetCount(value=str(f["value"]), count=f["count"]) for f in page.by_category
-            ],
-            by_year=[FacetCount(value=str(f["value"]), count=f["count"]) for f in page.by_year],
-        )
     return CitationConnection(
-        total_count=page.total,
+        total_count=page.total or 0,
         page_info=PageInfo(
             has_next_page=page.has_next,
             has_previous_page=after is not None,
@@ -189,7 +201,10 @@ async def _connection(
             end_cursor=edges[-1].cursor if edges else None,
         ),
         edges=edges,
-        facets=facets,
+        facets=_facets(page.by_category, page.by_year) if key.facets else None,
+        filtered_facets=(
+            _facets(page.filtered_by_category, page.filtered_by_year) if key.facets else None
+        ),
     )
 
 
@@ -201,7 +216,6 @@ class Paper:
     canonical_sha256: str
     source: Source
     title: str
-    abstract: str
     license: str
     primary_cat: str
     cross_cats: list[str]
@@ -216,7 +230,7 @@ class Paper:
     is_latest: bool = strawberry.field(description="The newest registered version of its id.")
     created_at: str | None
     updated_at: str | None
-    canonical_record: JSON
+    # The store row: the listing properties (store.papers.PAPER_FIELDS), or all of them.
     row: strawberry.Private[dict[str, Any]]
 
     @classmethod
@@ -230,7 +244,6 @@ class Paper:
                 kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
             ),
             title=row.get("title", ""),
-            abstract=row.get("abstract", ""),
             license=row.get("license", ""),
             primary_cat=row.get("primary_cat", ""),
             cross_cats=list(row.get("cross_cats") or []),
@@ -245,9 +258,23 @@ class Paper:
             is_latest=bool(row.get("is_latest")),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
-            canonical_record=json.loads(row["canonical_json"]),
             row=row,
         )
+
+    async def _full_row(self, info: Info[Context, None]) -> dict[str, Any]:
+        """All properties, abstract and canonical JSON included (one batched read if listed)."""
+        if "canonical_json" in self.row:
+            return self.row
+        row = await info.context.loaders.paper_by_pith.load(self.pith_number)
+        return row if row is not None else self.row
+
+    @strawberry.field(description="The abstract (an imported record has its 600-character excerpt).")
+    async def abstract(self, info: Info[Context, None]) -> str:
+        return str((await self._full_row(info)).get("abstract") or "")
+
+    @strawberry.field(description="The canonical record whose SHA-256 the receipt signs.")
+    async def canonical_record(self, info: Info[Context, None]) -> JSON:
+        return json.loads((await self._full_row(info))["canonical_json"])
 
     async def _details(self, info: Info[Context, None]) -> PaperDetails:
         details = await info.context.loaders.details_by_pith.load(self.pith_number)
@@ -255,7 +282,8 @@ class Paper:
 
     async def _document(self, info: Info[Context, None]) -> dict[str, Any]:
         status = await info.context.loaders.record_status_by_pith.load(self.pith_number)
-        return record_document(self.row, await self._details(info), info.context.base_url, status)
+        row = await self._full_row(info)
+        return record_document(row, await self._details(info), info.context.base_url, status)
 
     @strawberry.field(description="The receipt signing this paper's canonical SHA-256.")
     async def receipt(self, info: Info[Context, None]) -> Receipt | None:

@@ -136,11 +136,16 @@ def _combine(
     return out
 
 
-async def resolve_aliases(driver: AsyncDriver, database: str, aliases: Sequence[str]) -> list[Resolution]:
-    """Resolve up to :data:`MAX_ALIASES` aliases with ONE store query, in input order."""
+async def resolve_aliases(
+    driver: AsyncDriver, database: str, aliases: Sequence[str], *, full: bool = True
+) -> list[Resolution]:
+    """Resolve up to :data:`MAX_ALIASES` aliases with ONE store query, in input order.
+
+    ``full=False`` returns papers with their listing properties only (no abstract or canonical
+    JSON: :data:`pith_graph.store.papers.PAPER_FIELDS`)."""
     parsed = _parse_all(aliases)
     keys = [lookup_key(q) for q in parsed if isinstance(q, AliasQuery)]
-    found = await store.candidates_for(driver, database, keys)
+    found = await store.candidates_for(driver, database, keys, full=full)
     return _combine(aliases, parsed, found)
 
 

@@ -21,6 +21,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
+from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS  # API (issue 4)
 from pith_graph.store.log import append_registration_receipts  # events helper (issue 6)
 
 __all__ = [
@@ -69,18 +70,23 @@ FOREACH (i IN range(1, size(ps) - 1) |
   FOREACH (newer IN [ps[i]] | FOREACH (older IN [ps[i - 1]] | MERGE (newer)-[:SUPERSEDES]->(older))))
 """
 
-# A work cited before it was registered: move its incoming citations onto the (latest) paper.
-_REPOINT_WORKS: LiteralString = """
+# A work cited before it was registered: move its incoming citations onto the (latest) paper,
+# with the paper's sort keys (store/citations.py: the keyset pages read them).
+_REPOINT_WORKS: LiteralString = (
+    """
 UNWIND $keys AS k
 MATCH (w:Work {kind: k.kind, value: k.value})
 MATCH (:Alias {kind: k.kind, value: k.value})-[:ALIAS_OF]->(t:Paper {is_latest: true})
 WITH w, t ORDER BY t.pith_number
 WITH w, head(collect(t)) AS t
-MATCH (c:Paper)-[r:CITES]->(w)
-MERGE (c)-[r2:CITES]->(t)
-SET r2.position = r.position, r2.raw = r.raw
-DELETE r
+MATCH (c:Paper)-[old:CITES]->(w)
+MERGE (c)-[r:CITES]->(t)
+SET r.position = old.position, r.raw = old.raw,"""
+    + CITES_TO_PAPER_KEYS
+    + """
+DELETE old
 """
+)
 
 _DELETE_RESOLVED_WORKS: LiteralString = """
 UNWIND $keys AS k
@@ -89,31 +95,43 @@ WHERE NOT EXISTS { (w)<-[:CITES]-() }
 DELETE w
 """
 
-_CITE_ARXIV: LiteralString = """
+_CITE_ARXIV: LiteralString = (
+    """
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Paper {source_id: row.citing, is_latest: true})
 OPTIONAL MATCH (t:Paper {source_id: row.target, is_latest: true})
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw)
+  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_PAPER_KEYS
+    + """)
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
   MERGE (w:Work {kind: 'arxiv', value: row.target})
-  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw)
+  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_WORK_KEYS
+    + """)
 RETURN row.i AS i, c IS NOT NULL AS citing_found, t IS NOT NULL AS resolved
 """
+)
 
-_CITE_DOI: LiteralString = """
+_CITE_DOI: LiteralString = (
+    """
 UNWIND $rows AS row
 OPTIONAL MATCH (c:Paper {source_id: row.citing, is_latest: true})
 OPTIONAL MATCH (:Alias {kind: 'doi', value: row.target})-[:ALIAS_OF]->(t:Paper {is_latest: true})
 WITH row, head(collect(c)) AS c, t ORDER BY t.pith_number
 WITH row, c, head(collect(t)) AS t
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw)
+  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_PAPER_KEYS
+    + """)
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
   MERGE (w:Work {kind: 'doi', value: row.target})
-  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw)
+  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_WORK_KEYS
+    + """)
 RETURN row.i AS i, c IS NOT NULL AS citing_found, t IS NOT NULL AS resolved
 """
+)
 
 _COUNTS: LiteralString = """
 CALL { MATCH (p:Paper) RETURN count(p) AS papers }

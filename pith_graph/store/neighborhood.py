@@ -3,9 +3,12 @@
 Breadth first, level by level (depth 1..3): level ``d`` holds the papers at distance ``d`` not
 seen at a smaller distance, ordered by ``(submitted_at, pith_number)``. Nodes are taken in
 ``(distance, submitted_at, pith_number)`` order until ``limit``; a level is only expanded while the
-budget is not spent, and each level collects at most ``limit + 1`` nodes, so the work is bounded
-by ``limit`` times the degree of the nodes expanded. ``truncated`` says whether more nodes were
-reachable. Edges are the ``CITES`` relationships among the returned nodes.
+budget is not spent, and each level collects at most ``limit + 1`` nodes. Neighbour lists are read
+from the CITES sort-key indexes in sort order and cut at ``limit + 1`` unseen nodes, so the work
+is bounded by the frontier size times ``limit`` (plus the already-seen neighbours skipped),
+whatever the degrees: a paper with 100,000 citations costs what one with 200 does. ``truncated``
+says whether more nodes were reachable. Edges are the ``CITES`` relationships among the returned
+nodes.
 """
 
 from __future__ import annotations
@@ -17,45 +20,83 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver
 
 from pith_graph.store._run import read_async
+from pith_graph.store.papers import PAPER_FIELDS
 
 __all__ = ["MAX_DEPTH", "MAX_LIMIT", "Neighbourhood", "neighbourhood"]
 
 MAX_DEPTH = 3
 MAX_LIMIT = 1000
 
-_NEIGHBOURHOOD: LiteralString = """
+# One level: the neighbours of every frontier node not seen yet, in sort order, at most
+# ``$limit + 1``. Each neighbour list is read from the CITES sort-key indexes (migration 0030)
+# in index order, skipping seen nodes, and cut at ``$limit + 1``: a frontier node costs at most
+# ``$limit + 1`` plus its seen neighbours index entries, whatever its degree. The parameters switch
+# the seeks: a ``null`` bound reads nothing (``IN`` has no out seeks, a category filter no plain
+# ones). Out keys below ``' ~ ~'`` exclude unregistered works.
+_EXPAND: LiteralString = """
+  UNWIND frontier AS m
+  CALL (m, seen) {
+    MATCH (n:Paper)-[r:CITES]->()
+      USING INDEX SEEK r:CITES(in_key)
+      WHERE r.in_key > CASE WHEN $inward AND $categories IS NULL THEN m.pith_number + ' ' END
+        AND r.in_key < m.pith_number + '!' AND NOT n IN seen
+    WITH n, r ORDER BY r.in_key LIMIT $limit + 1
+    RETURN n
+    UNION
+    MATCH ()-[r:CITES]->(n:Paper)
+      USING INDEX SEEK r:CITES(out_key)
+      WHERE r.out_key > CASE WHEN $outward AND $categories IS NULL THEN m.pith_number + ' ' END
+        AND r.out_key < m.pith_number + ' ~ ~' AND NOT n IN seen
+    WITH n, r ORDER BY r.out_key LIMIT $limit + 1
+    RETURN n
+    UNION
+    UNWIND coalesce($categories, []) AS cat
+    CALL (m, seen, cat) {
+      MATCH (n:Paper)-[r:CITES]->()
+        USING INDEX SEEK r:CITES(in_cat_key)
+        WHERE r.in_cat_key > CASE WHEN $inward THEN m.pith_number + ' ' + cat + ' ' END
+          AND r.in_cat_key < m.pith_number + ' ' + cat + '!' AND NOT n IN seen
+      WITH n, r ORDER BY r.in_cat_key LIMIT $limit + 1
+      RETURN n
+    }
+    RETURN n
+    UNION
+    UNWIND coalesce($categories, []) AS cat
+    CALL (m, seen, cat) {
+      MATCH ()-[r:CITES]->(n:Paper)
+        USING INDEX SEEK r:CITES(out_cat_key)
+        WHERE r.out_cat_key > CASE WHEN $outward THEN m.pith_number + ' ' + cat + ' ' END
+          AND r.out_cat_key < m.pith_number + ' ' + cat + '!' AND NOT n IN seen
+      WITH n, r ORDER BY r.out_cat_key LIMIT $limit + 1
+      RETURN n
+    }
+    RETURN n
+  }
+  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
+  RETURN collect(n)[0..$limit + 1] AS next
+"""
+
+# Papers come with their listing properties (store.papers.PAPER_FIELDS), not the text blobs.
+_NEIGHBOURHOOD: LiteralString = (
+    """
 MATCH (s:Paper {pith_number: $pith})
 CALL (s) {
-  MATCH (s)-[c:CITES]-(n:Paper)
-  WHERE n <> s
-    AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = s)
-         OR ($direction = 'IN' AND endNode(c) = s))
-    AND ($categories IS NULL OR n.primary_cat IN $categories)
-  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
-  RETURN collect(n)[0..$limit + 1] AS l1
-}
+  WITH [s] AS frontier, [s] AS seen"""
+    + _EXPAND
+    + """}
+WITH s, next AS l1
 CALL (s, l1) {
-  UNWIND CASE WHEN $depth >= 2 AND size(l1) < $limit THEN l1 ELSE [] END AS m
-  MATCH (m)-[c:CITES]-(n:Paper)
-  WHERE n <> s AND NOT n IN l1
-    AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = m)
-         OR ($direction = 'IN' AND endNode(c) = m))
-    AND ($categories IS NULL OR n.primary_cat IN $categories)
-  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
-  RETURN collect(n) AS l2_all
-}
-WITH s, l1, l2_all[0..$limit + 1 - size(l1)] AS l2
+  WITH CASE WHEN $depth >= 2 AND size(l1) < $limit THEN l1 ELSE [] END AS frontier,
+       [s] + l1 AS seen"""
+    + _EXPAND
+    + """}
+WITH s, l1, next[0..$limit + 1 - size(l1)] AS l2
 CALL (s, l1, l2) {
-  UNWIND CASE WHEN $depth >= 3 AND size(l1) + size(l2) < $limit THEN l2 ELSE [] END AS m
-  MATCH (m)-[c:CITES]-(n:Paper)
-  WHERE n <> s AND NOT n IN l1 AND NOT n IN l2
-    AND ($direction = 'BOTH' OR ($direction = 'OUT' AND startNode(c) = m)
-         OR ($direction = 'IN' AND endNode(c) = m))
-    AND ($categories IS NULL OR n.primary_cat IN $categories)
-  WITH DISTINCT n ORDER BY n.submitted_at, n.pith_number
-  RETURN collect(n) AS l3_all
-}
-WITH s, l1, l2, l3_all[0..$limit + 1 - size(l1) - size(l2)] AS l3
+  WITH CASE WHEN $depth >= 3 AND size(l1) + size(l2) < $limit THEN l2 ELSE [] END AS frontier,
+       [s] + l1 + l2 AS seen"""
+    + _EXPAND
+    + """}
+WITH s, l1, l2, next[0..$limit + 1 - size(l1) - size(l2)] AS l3
 WITH s, [x IN l1 | [x, 1]] + [x IN l2 | [x, 2]] + [x IN l3 | [x, 3]] AS found
 WITH s, found[0..$limit] AS kept, size(found) > $limit AS truncated
 WITH s, kept, truncated, [s] + [x IN kept | x[0]] AS nodes
@@ -66,9 +107,18 @@ CALL (nodes) {
   WITH a.pith_number AS source, b.pith_number AS target ORDER BY source, target
   RETURN collect([source, target]) AS edges
 }
-RETURN properties(s) AS start, [x IN kept | {paper: properties(x[0]), distance: x[1]}] AS nodes,
-       edges, truncated
+CALL (kept) {
+  UNWIND range(0, size(kept) - 1) AS j
+  WITH j, kept[j][0] AS n, kept[j][1] AS distance ORDER BY j
+  RETURN collect({paper: n """
+    + PAPER_FIELDS
+    + """, distance: distance}) AS listed
+}
+RETURN s """
+    + PAPER_FIELDS
+    + """ AS start, listed AS nodes, edges, truncated
 """
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +154,8 @@ async def neighbourhood(
         _NEIGHBOURHOOD,
         pith=pith,
         depth=depth,
-        direction=direction,
+        inward=direction in ("IN", "BOTH"),
+        outward=direction in ("OUT", "BOTH"),
         limit=limit,
         categories=list(categories) if categories is not None else None,
     )

@@ -11,12 +11,24 @@ from neo4j import AsyncDriver, Driver, Record
 from pith_graph.store._run import read_async, read_sync
 
 __all__ = [
+    "PAPER_FIELDS",
     "PaperDetails",
     "papers_by_pith",
     "papers_by_pith_sync",
     "paper_details",
     "paper_details_sync",
 ]
+
+# The Paper properties the API lists (a map projection body: ``q`` + PAPER_FIELDS): everything but
+# the large text blobs ``abstract`` and ``canonical_json`` (and import bookkeeping). The full
+# properties (:func:`papers_by_pith`) are read only for papers whose abstract, canonical record or
+# record document a request selects; lists of 500 references would otherwise carry megabytes
+# nobody asked for.
+PAPER_FIELDS: LiteralString = """{
+  .pith_number, .pith_body, .canonical_sha256, .source_kind, .source_id, .version, .title,
+  .license, .primary_cat, .cross_cats, .categories, .submitted_at, .year, .authors,
+  .authors_text, .doi, .journal_ref, .comments, .is_latest, .created_at, .updated_at
+}"""
 
 _PAPERS_BY_PITH: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i

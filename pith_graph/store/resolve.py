@@ -1,9 +1,14 @@
 """Alias lookup: the candidate papers of many normalised aliases in ONE query, in key order.
 
 A key is ``{kind, value, alias_kind}``: ``kind`` ``'pith'`` (a full 26-character body),
-``'pith_prefix'`` (8-25 characters) or ``'alias'`` (an ``Alias`` node ``(alias_kind, value)``).
-Which candidate wins (latest version, ambiguity) is decided by the caller
-(:mod:`pith_graph.service.resolution`), not here.
+``'pith_prefix'`` (8-25 characters) or ``'alias'`` (an ``Alias`` node ``(alias_kind, value)``:
+``arxiv``, ``arxiv_version`` or ``doi``, values normalised by ``core.parse_alias``).
+
+The whole batch is one ``UNWIND``; per key, two index seeks, no ``UNION``: a ``STARTS WITH`` range
+seek on ``Paper.pith_body`` (a full body is its own only prefix: bodies have one length) and a
+unique-constraint seek on ``Alias(kind, value)``. The parameters give each key exactly one
+non-null seek value; a seek on ``null`` reads nothing. Which candidate wins (latest version,
+ambiguity) is decided by the caller (:mod:`pith_graph.service.resolution`), not here.
 """
 
 from __future__ import annotations
@@ -14,31 +19,57 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, Driver, Record
 
 from pith_graph.store._run import read_async, read_sync
+from pith_graph.store.papers import PAPER_FIELDS
 
 __all__ = ["MAX_CANDIDATES", "candidates_for", "candidates_for_sync"]
 
 # Enough to list an ambiguous prefix's candidates without reading a whole index range.
 MAX_CANDIDATES = 20
 
-_CANDIDATES: LiteralString = """
+# Listing properties only (store.papers.PAPER_FIELDS): what the GraphQL resolvers read.
+_CANDIDATES: LiteralString = (
+    """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
-CALL (k) {
-  WITH k WHERE k.kind = 'pith'
-  MATCH (p:Paper {pith_body: k.value})
-  RETURN p
-  UNION
-  WITH k WHERE k.kind = 'pith_prefix'
-  MATCH (p:Paper) WHERE p.pith_body STARTS WITH k.value
-  RETURN p ORDER BY p.pith_body LIMIT $max_candidates
-  UNION
-  WITH k WHERE k.kind = 'alias'
-  MATCH (:Alias {kind: k.alias_kind, value: k.value})-[:ALIAS_OF]->(p:Paper)
-  RETURN p ORDER BY p.source_id, p.version DESC LIMIT $max_candidates
-}
-WITH i, p ORDER BY i, p.source_id, p.version DESC, p.pith_number
-RETURN i, collect(properties(p)) AS candidates
+RETURN i, COLLECT {
+    MATCH (p:Paper) USING INDEX SEEK p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
+    WITH p ORDER BY p.pith_body LIMIT $max_candidates
+    RETURN p """
+    + PAPER_FIELDS
+    + """ AS paper
+  } + COLLECT {
+    MATCH (:Alias {kind: k.alias_kind, value: k.alias_value})-[:ALIAS_OF]->(p:Paper)
+    WITH p ORDER BY p.source_id, p.version DESC LIMIT $max_candidates
+    RETURN p """
+    + PAPER_FIELDS
+    + """ AS paper
+  } AS candidates
 """
+)
+
+# All properties (record documents, writes): the same seeks.
+_CANDIDATES_FULL: LiteralString = """
+UNWIND range(0, size($keys) - 1) AS i
+WITH i, $keys[i] AS k
+RETURN i, COLLECT {
+    MATCH (p:Paper) USING INDEX SEEK p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
+    WITH p ORDER BY p.pith_body LIMIT $max_candidates
+    RETURN properties(p) AS paper
+  } + COLLECT {
+    MATCH (:Alias {kind: k.alias_kind, value: k.alias_value})-[:ALIAS_OF]->(p:Paper)
+    WITH p ORDER BY p.source_id, p.version DESC LIMIT $max_candidates
+    RETURN properties(p) AS paper
+  } AS candidates
+"""
+
+
+def _param(key: dict[str, Any]) -> dict[str, Any]:
+    by_body = key["kind"] in ("pith", "pith_prefix")
+    return {
+        "prefix": key["value"] if by_body else None,
+        "alias_kind": None if by_body else key["alias_kind"],
+        "alias_value": None if by_body else key["value"],
+    }
 
 
 def _by_key(records: list[Record], n: int) -> list[list[dict[str, Any]]]:
@@ -49,13 +80,18 @@ def _by_key(records: list[Record], n: int) -> list[list[dict[str, Any]]]:
 
 
 async def candidates_for(
-    driver: AsyncDriver, database: str, keys: Sequence[dict[str, Any]]
+    driver: AsyncDriver, database: str, keys: Sequence[dict[str, Any]], *, full: bool = True
 ) -> list[list[dict[str, Any]]]:
-    """Candidate papers (properties) of each key, newest version first, in key order."""
+    """Candidate papers of each key, in key order: all properties, or (``full=False``) the
+    listing properties without abstract and canonical JSON."""
     if not keys:
         return []
     records = await read_async(
-        driver, database, _CANDIDATES, keys=list(keys), max_candidates=MAX_CANDIDATES
+        driver,
+        database,
+        _CANDIDATES_FULL if full else _CANDIDATES,
+        keys=[_param(k) for k in keys],
+        max_candidates=MAX_CANDIDATES,
     )
     return _by_key(records, len(keys))
 
@@ -63,9 +99,10 @@ async def candidates_for(
 def candidates_for_sync(
     driver: Driver, database: str, keys: Sequence[dict[str, Any]]
 ) -> list[list[dict[str, Any]]]:
+    """:func:`candidates_for` (all properties) for the synchronous write paths."""
     if not keys:
         return []
     records = read_sync(
-        driver, database, _CANDIDATES, keys=list(keys), max_candidates=MAX_CANDIDATES
+        driver, database, _CANDIDATES_FULL, keys=[_param(k) for k in keys], max_candidates=MAX_CANDIDATES
     )
     return _by_key(records, len(keys))

@@ -158,3 +158,33 @@ def test_search_titles_paginates(seeded: SeededGraph, gql: GraphQLClient) -> Non
     assert first["totalCount"] > 3 and len(first["edges"]) == 3
     second = gql(query, {"t": "black hole", "after": first["pageInfo"]["endCursor"]})["search"]
     assert {e["node"]["title"] for e in first["edges"]}.isdisjoint(e["node"]["title"] for e in second["edges"])
+
+
+FACETS = """
+query($alias: String!, $year: Int) {
+  resolve(alias: $alias) { paper { citations(first: 3, year: $year) {
+    totalCount
+    facets { byPrimaryCategory { value count } byYear { value count } }
+    ... on CitationConnection { filteredFacets { byYear { value count } } }
+  } } }
+}
+"""
+
+
+def test_facets_of_the_whole_list_beside_the_filtered_ones(seeded: SeededGraph, gql: GraphQLClient) -> None:
+    whole = gql(FACETS, {"alias": CENTRE, "year": None})["resolve"]["paper"]["citations"]
+    filtered = gql(FACETS, {"alias": CENTRE, "year": 1998})["resolve"]["paper"]["citations"]
+    assert filtered["facets"] == whole["facets"]  # filters ignored
+    assert whole["filteredFacets"]["byYear"] == whole["facets"]["byYear"]
+    by_year = {f["value"]: f["count"] for f in whole["facets"]["byYear"]}
+    assert filtered["filteredFacets"]["byYear"] == [{"value": "1998", "count": by_year["1998"]}]
+    assert filtered["totalCount"] == by_year["1998"] and whole["totalCount"] == 200
+
+
+def test_lists_read_abstracts_only_when_selected(seeded: SeededGraph, gql: GraphQLClient) -> None:
+    query = """query($a: String!) { resolve(alias: $a) { paper { abstract canonicalRecord
+      citations(first: 2) { edges { node { title abstract canonicalRecord } } } } } }"""
+    paper = gql(query, {"a": CENTRE})["resolve"]["paper"]
+    assert paper["abstract"] and isinstance(paper["canonicalRecord"], dict)
+    for edge in paper["citations"]["edges"]:
+        assert edge["node"]["abstract"] and edge["node"]["canonicalRecord"]

@@ -127,3 +127,14 @@ def test_search_pages_by_score(seeded: SeededGraph, settings: Settings) -> None:
     assert not {r["paper"]["pith_number"] for r in first.rows} & {r["paper"]["pith_number"] for r in second.rows}
     odd = run(settings, search.search_titles, 'AdS/CFT (large N) "limit"', first=3)
     assert odd.total >= 0
+
+
+def test_listing_reads_leave_the_text_blobs_out(seeded: SeededGraph, settings: Settings) -> None:
+    key = {"kind": "alias", "alias_kind": "arxiv", "value": CENTRE}
+    (lean,) = run(settings, resolve.candidates_for, [key], full=False)
+    (full,) = run(settings, resolve.candidates_for, [key])
+    assert "canonical_json" in full[0] and "abstract" in full[0]
+    assert "canonical_json" not in lean[0] and "abstract" not in lean[0]
+    assert all(full[0].get(k) == v for k, v in lean[0].items())
+    page = run(settings, citations.neighbour_pages, [PageKey(lean[0]["pith_number"], "in", 3)])[0]
+    assert all("canonical_json" not in r["paper"] for r in page.rows)
