@@ -29,6 +29,7 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from pith_graph.cli._progress import ConsoleReporter
 from pith_graph.config import Settings
 from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import CitationLine, Format, PaperLine, parse_lines
@@ -212,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         counts = store.graph_counts(driver, DATABASE)
     ingest_s, floor_s = ingest.wall, floor.wall
     edges = stats.citations_written + stats.citations_unresolved
+    print("summary, as `pith-graph ingest` prints it:")
+    reporter = ConsoleReporter(out=sys.stdout, tty=False)
+    reporter.started = time.monotonic() - ingest.wall  # its "time:" line is the ingest's
+    reporter.summary(stats, counts)
     print(f"data: {args.data} ({len(files)} files)")
     print(f"graph after ingest: {counts}")
     print(f"graph after floor:  {floor_counts}")

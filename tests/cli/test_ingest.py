@@ -220,3 +220,35 @@ def test_progress_is_a_rich_bar_with_rate_and_eta_on_a_terminal(
     assert "/s)" in screen and "ETA" in screen  # rates and the time remaining
     assert "100%" in screen
     assert b"papers:     50 new" in stdout
+
+
+def test_reference_by_doi_resolves_when_a_paper_with_that_doi_arrives(
+    clean_graph: Driver, settings: Settings, env: dict[str, str], tmp_path: Path
+) -> None:
+    import gzip
+    import json
+
+    rows = [json.loads(r) for r in gzip.decompress(PAPERS.read_bytes()).decode().splitlines()]
+    citing, cited = rows[0], {**rows[1], "doi": "10.1000/Example.DOI"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(citing) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps(cited) + "\n")
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({
+        "citing_arxiv_id": citing["id"], "bib_key": "k1",
+        "ids": {"doi": "https://doi.org/10.1000/example.doi", "arxiv_id": ""},
+        "bib_entry_raw": "B. Author, Example (2000).",
+    }) + "\n")
+    assert main(["ingest", str(tmp_path / "a.jsonl"), str(refs)]) == 0
+    assert _counts(clean_graph, settings) == {
+        "papers": 1, "citations": 0, "unresolved": 1, "works": 1
+    }
+    assert main(["ingest", str(tmp_path / "b.jsonl")]) == 0
+    assert _counts(clean_graph, settings) == {
+        "papers": 2, "citations": 1, "unresolved": 0, "works": 0
+    }
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (:Paper {source_id: $a})-[r:CITES]->(:Paper {source_id: $b}) "
+        "RETURN r.raw AS raw, r.position AS position",
+        a=citing["id"], b=cited["id"],
+    )
+    assert [dict(r) for r in records] == [{"raw": "B. Author, Example (2000).", "position": 1}]
