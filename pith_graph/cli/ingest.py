@@ -76,6 +76,8 @@ def run_ingest(
 ) -> int:
     from neo4j.exceptions import ServiceUnavailable
 
+    from pith_graph.store.errors import StoreUnavailable
+
     from pith_graph import keystore
     from pith_graph.cli._neo4j import connected_settings
     from pith_graph.ingest.pipeline import Ingestor
@@ -107,7 +109,7 @@ def run_ingest(
                 print(f"pith-graph ingest: --strict: stopped at {exc}", file=sys.stderr)
                 return EXIT_STRICT
             counts = store.graph_counts(driver, ready.neo4j_database)
-    except ServiceUnavailable as exc:
+    except (ServiceUnavailable, StoreUnavailable) as exc:
         print(f"pith-graph ingest: Neo4j unavailable: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     reporter.summary(stats, counts)  # type: ignore[attr-defined]

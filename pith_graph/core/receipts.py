@@ -9,7 +9,7 @@ Fields and meanings follow the founding record (REFERENCE.md "Receipts and keys"
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,23 +59,8 @@ class Receipt:
 
     def to_json(self) -> dict[str, str]:
         """The receipt object, keys in the reference order."""
-        data = asdict(self)
-        order = (
-            "kind",
-            "key_id",
-            "algorithm",
-            "signed_at",
-            "signature_b64",
-            "signed_message",
-            "builder_version",
-            "receipt_version",
-            "canonical_sha256",
-            "last_reissued_at",
-            "signature_status",
-            "first_computed_at",
-            "public_key_fingerprint",
-        )
-        return {k: data[k] for k in order}
+        # Plain getattr, not dataclasses.asdict (a deep copy): bulk ingest builds one per paper.
+        return {name: getattr(self, name) for name in _JSON_ORDER}
 
     @classmethod
     def from_json(cls, obj: Any) -> Receipt:
@@ -89,6 +74,24 @@ class Receipt:
                 raise InvalidReceipt(f"receipt.{f.name}: expected a string, got {value!r}")
             values[f.name] = value
         return cls(**values)
+
+
+# The reference receipt's key order (REFERENCE.md "Receipts and keys").
+_JSON_ORDER = (
+    "kind",
+    "key_id",
+    "algorithm",
+    "signed_at",
+    "signature_b64",
+    "signed_message",
+    "builder_version",
+    "receipt_version",
+    "canonical_sha256",
+    "last_reissued_at",
+    "signature_status",
+    "first_computed_at",
+    "public_key_fingerprint",
+)
 
 
 def issue_receipt(
@@ -107,7 +110,7 @@ def issue_receipt(
         builder_version=builder_version,
         canonical_sha256=digest.hex,
         last_reissued_at=stamp,
-        first_computed_at=format_receipt_time(first_computed_at or now),
+        first_computed_at=stamp if first_computed_at is None else format_receipt_time(first_computed_at),
         public_key_fingerprint=key.public_key.fingerprint,
     )
 

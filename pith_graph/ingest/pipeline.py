@@ -9,6 +9,12 @@ find their papers; within each group files keep their order. Per paper batch:
    resumed run cheap); another hash is a *conflict* (first registration wins, reported);
 3. sign the new ones (outside any transaction), then write the batch in ONE transaction.
 
+These are the steps, and the functions, of ``registerPaper``
+(:func:`pith_graph.service.registration.register_papers`): :func:`prepare`, the store's
+``registered_versions``, :func:`registration_rows` (sign) and the service's
+``write_rows_idempotently`` (one transaction; a racing writer of the same paper is merged onto).
+Only the batching differs, and the grouping of many papers per transaction.
+
 Citations are written in batches of ``edge_batch_size`` rows, one transaction each. A citation
 whose citing paper is not registered is reported as skipped; one whose target is not registered
 is kept as an unresolved reference (a ``Work``) and resolved when the paper arrives.
@@ -48,6 +54,7 @@ from pith_graph.ingest.formats import (
 )
 from pith_graph.ingest.reader import InputFile
 from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import write_rows_idempotently
 from pith_graph.store import ingest as store
 
 __all__ = ["IngestStats", "Reporter", "Ingestor", "order_files"]
@@ -217,7 +224,7 @@ class Ingestor:
         def done(_: object) -> None:
             self.stats.papers_new += len(rows)
 
-        self._submit(lambda: store.write_registrations(self.driver, self.database, rows), done)
+        self._submit(lambda: write_rows_idempotently(self.driver, self.database, rows), done)
 
     def _duplicate(
         self, path: Path, line: int, first: str, this: str, key: tuple[str, int]

@@ -151,10 +151,11 @@ MATCH (a)-[r]->(b) WHERE NOT a:SchemaMigration AND NOT b:SchemaMigration
 RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) AS b
 """
 
-# Properties that record *when* something was written, not *what*: a resumed run writes them at
-# other times than a clean run, so the content hash leaves them out.
+# Properties that record *when* (or in which transaction) something was written, not *what*: a
+# resumed run writes them at other times, and in other batches, than a clean run, so the content
+# hash leaves them out. ``lock_token`` is the log head's last writer (see store/log.py).
 VOLATILE_PROPERTIES = frozenset(
-    {"created_at", "updated_at", "signed_at", "last_reissued_at", "first_computed_at"}
+    {"created_at", "updated_at", "signed_at", "last_reissued_at", "first_computed_at", "lock_token"}
 )
 
 
@@ -184,7 +185,9 @@ def _write_batch(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
     work_keys = [
         a for row in rows for a in row["aliases"] if a["kind"] in ("arxiv", "doi")
     ]
-    tx.run(_WRITE_PAPERS, rows=rows).consume()
+    # The log leaf (precomputed by bulk ingest) is for the log append only: not sent twice.
+    paper_rows = [{k: v for k, v in row.items() if k != "log_leaf"} for row in rows]
+    tx.run(_WRITE_PAPERS, rows=paper_rows).consume()
     tx.run(_DROP_SUPERSEDES, source_ids=source_ids).consume()
     tx.run(_LINK_VERSIONS, source_ids=source_ids).consume()
     tx.run(_REPOINT_WORKS, keys=work_keys).consume()

@@ -27,6 +27,7 @@ __all__ = [
     "log_entries_by_ref",
     "log_leaf_hashes",
     "log_size",
+    "registration_leaf_row",
 ]
 
 _APPEND = """
@@ -168,31 +169,33 @@ async def append_receipt_leaf(
     return await append_leaves(tx, rows, token=receipt.signature_b64)
 
 
+def registration_leaf_row(pith_number: str, receipt: Receipt) -> dict[str, Any]:
+    """The log row of a registration receipt (pure), as :func:`append_registration_receipts`
+    appends it. Bulk ingest computes it with the row, outside the transaction (``log_leaf``)."""
+    (leaf,) = leaf_rows([(f"receipt:{receipt.signature_b64}", receipt_leaf(pith_number, receipt))])
+    return {
+        **leaf,
+        "canonical_sha256": receipt.canonical_sha256,
+        "signature_b64": receipt.signature_b64,
+    }
+
+
 def append_registration_receipts(tx: ManagedTransaction, rows: Sequence[Mapping[str, Any]]) -> None:
     """Log the receipts of a registration batch, inside its (sync) write transaction.
 
     ``rows`` are the registration rows of :func:`pith_graph.store.ingest.write_registrations`
-    (``canonical_sha256``, ``paper.pith_number``, ``receipt``). Called after the papers are
-    merged, so a receipt and its log entry commit (or roll back) together.
+    (``canonical_sha256``, ``paper.pith_number``, ``receipt``, optionally the precomputed
+    ``log_leaf``). Called after the papers are merged, so a receipt and its log entry commit (or
+    roll back) together.
     """
     if not rows:
         return
-    leaves = []
-    for row in rows:
-        receipt = Receipt.from_json(row["receipt"])
-        (leaf,) = leaf_rows(
-            [
-                (
-                    f"receipt:{receipt.signature_b64}",
-                    receipt_leaf(row["paper"]["pith_number"], receipt),
-                )
-            ]
-        )
-        leaves.append(
-            {
-                **leaf,
-                "canonical_sha256": row["canonical_sha256"],
-                "signature_b64": receipt.signature_b64,
-            }
-        )
+    leaves = [
+        row.get("log_leaf")
+        or {
+            **registration_leaf_row(row["paper"]["pith_number"], Receipt.from_json(row["receipt"])),
+            "canonical_sha256": row["canonical_sha256"],
+        }
+        for row in rows
+    ]
     tx.run(_APPEND_RECEIPTS, rows=leaves, token=leaves[0]["ref"]).consume()

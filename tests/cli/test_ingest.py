@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -140,11 +141,32 @@ def test_progress_is_plain_lines_when_not_a_terminal(
     assert "papers:     50 new" in result.stdout
 
 
+def _edges(counts: dict[str, int]) -> int:
+    return counts["citations"] + counts["unresolved"]
+
+
+@pytest.mark.parametrize(
+    ("phase", "batches", "started", "unfinished"),
+    [
+        # killed while papers are written (batches of 5 papers)
+        ("papers", ["--batch-size", "5", "--edge-batch-size", "5"],
+         lambda c: c["papers"] >= 20, lambda c: c["papers"] < 50),
+        # killed while citations are written (one edge per transaction)
+        ("citations", ["--batch-size", "50", "--edge-batch-size", "1"],
+         lambda c: _edges(c) >= 10, lambda c: _edges(c) < 76),
+    ],
+)
 def test_kill_9_then_rerun_gives_the_graph_of_a_clean_run(
-    clean_graph: Driver, settings: Settings, env: dict[str, str]
+    clean_graph: Driver,
+    settings: Settings,
+    env: dict[str, str],
+    phase: str,
+    batches: list[str],
+    started: Callable[[dict[str, int]], bool],
+    unfinished: Callable[[dict[str, int]], bool],
 ) -> None:
-    command = [sys.executable, "-m", "pith_graph.cli", "ingest", "--batch-size", "5",
-               "--edge-batch-size", "5", str(PAPERS), str(CITATIONS)]
+    command = [sys.executable, "-m", "pith_graph.cli", "ingest", *batches, str(PAPERS),
+               str(CITATIONS)]
     run_env = {**os.environ, **env}
     assert subprocess.run(command, env=run_env, capture_output=True, timeout=120).returncode == 0
     clean = graph_content_hash(clean_graph, settings.neo4j_database)
@@ -154,10 +176,79 @@ def test_kill_9_then_rerun_gives_the_graph_of_a_clean_run(
     process = subprocess.Popen(command, env=run_env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while _counts(clean_graph, settings)["papers"] < 20 and time.monotonic() < deadline:
+    while not started(_counts(clean_graph, settings)) and time.monotonic() < deadline:
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert _counts(clean_graph, settings)["papers"] < 50  # it really stopped mid-way
+    assert unfinished(_counts(clean_graph, settings)), f"the run finished before the kill ({phase})"
     assert subprocess.run(command, env=run_env, capture_output=True, timeout=120).returncode == 0
     assert graph_content_hash(clean_graph, settings.neo4j_database) == clean
+
+
+def test_progress_is_a_rich_bar_with_rate_and_eta_on_a_terminal(
+    clean_graph: Driver, settings: Settings, env: dict[str, str]
+) -> None:
+    import pty
+
+    primary, secondary = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pith_graph.cli", "ingest", "--batch-size", "10", str(PAPERS)],
+            stdout=subprocess.PIPE, stderr=secondary, env={**os.environ, **env, "COLUMNS": "160"},
+        )
+        os.close(secondary)
+        secondary = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        stdout, _ = process.communicate(timeout=120)
+    finally:
+        os.close(primary)
+        if secondary != -1:
+            os.close(secondary)
+    assert process.returncode == 0
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert "\x1b[" in screen  # a live display, redrawn in place
+    assert "━" in screen  # rich's bar
+    assert "hepth_slice_papers.jsonl.gz" in screen
+    assert "/s)" in screen and "ETA" in screen  # rates and the time remaining
+    assert "100%" in screen
+    assert b"papers:     50 new" in stdout
+
+
+def test_reference_by_doi_resolves_when_a_paper_with_that_doi_arrives(
+    clean_graph: Driver, settings: Settings, env: dict[str, str], tmp_path: Path
+) -> None:
+    import gzip
+    import json
+
+    rows = [json.loads(r) for r in gzip.decompress(PAPERS.read_bytes()).decode().splitlines()]
+    citing, cited = rows[0], {**rows[1], "doi": "10.1000/Example.DOI"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(citing) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps(cited) + "\n")
+    refs = tmp_path / "refs.jsonl"
+    refs.write_text(json.dumps({
+        "citing_arxiv_id": citing["id"], "bib_key": "k1",
+        "ids": {"doi": "https://doi.org/10.1000/example.doi", "arxiv_id": ""},
+        "bib_entry_raw": "B. Author, Example (2000).",
+    }) + "\n")
+    assert main(["ingest", str(tmp_path / "a.jsonl"), str(refs)]) == 0
+    assert _counts(clean_graph, settings) == {
+        "papers": 1, "citations": 0, "unresolved": 1, "works": 1
+    }
+    assert main(["ingest", str(tmp_path / "b.jsonl")]) == 0
+    assert _counts(clean_graph, settings) == {
+        "papers": 2, "citations": 1, "unresolved": 0, "works": 0
+    }
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (:Paper {source_id: $a})-[r:CITES]->(:Paper {source_id: $b}) "
+        "RETURN r.raw AS raw, r.position AS position",
+        a=citing["id"], b=cited["id"],
+    )
+    assert [dict(r) for r in records] == [{"raw": "B. Author, Example (2000).", "position": 1}]
