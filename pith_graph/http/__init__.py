@@ -8,8 +8,13 @@ from starlette.routing import BaseRoute
 
 __all__ = ["ROUTE_MODULES", "extra_routes"]
 
-# Modules whose routes the app serves, in matching order.
-ROUTE_MODULES: tuple[str, ...] = ("pith_graph.http.bundles", "pith_graph.http.compat")
+# Modules whose routes the app serves, in matching order: compat's /pith/{suffix:path} catches
+# everything under /pith/, so the modules with more specific /pith/… routes come before it.
+ROUTE_MODULES: tuple[str, ...] = (
+    "pith_graph.http.explore",
+    "pith_graph.http.bundles",
+    "pith_graph.http.compat",
+)
 
 
 def extra_routes() -> list[BaseRoute]:
