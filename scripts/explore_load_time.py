@@ -23,6 +23,8 @@ _MARKS = """() => {
     dom_content_loaded_ms: nav.domContentLoadedEventEnd,
     load_event_ms: nav.loadEventEnd,
     ready_ms: Number(document.body.dataset.readyAt),
+    graph_query_ms: Number(document.body.dataset.graphQueryMs),
+    graph_draw_ms: Number(document.body.dataset.graphDrawMs),
     transferred_bytes: performance.getEntriesByType('resource')
       .reduce((n, r) => n + r.transferSize, nav.transferSize),
   };
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.runs):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
+                page.on("pageerror", lambda exc: sys.exit(f"JavaScript error on the page: {exc}"))
                 page.goto(f"{args.url}/explore?q={args.query}&depth={args.depth}")
                 page.wait_for_function("document.body.dataset.loaded", timeout=120_000)
                 samples.append(page.evaluate(_MARKS))

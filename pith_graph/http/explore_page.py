@@ -61,6 +61,10 @@ def explorer_page(*, title: str, initial_query: str = "", card_html: str = "") -
           <option value="OUT">references (out)</option>
           <option value="IN">citing papers (in)</option>
         </select></label>
+        <label>Layout <select id="layout">
+          <option value="rings" selected>rings by distance</option>
+          <option value="force">force-directed</option>
+        </select></label>
         <span id="graph-status"></span>
       </div>
       <div id="graph" aria-label="citation neighbourhood graph"></div>

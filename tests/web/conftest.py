@@ -46,9 +46,19 @@ def _wait_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> N
 
 @pytest.fixture(scope="module")
 def demo_server(
-    clean_graph_module: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """``pith-graph serve`` with ``PITH_LOAD_DEMO=1`` (as ``make serve``) on the session Neo4j."""
+    """``pith-graph serve`` with ``PITH_LOAD_DEMO=1`` (as ``make serve``) on the session Neo4j.
+
+    ``PITH_EXPLORE_URL`` points the tests at a server already running on the demo data instead
+    (for iterating on the page; the suite itself always starts its own).
+    """
+    existing = os.environ.get("PITH_EXPLORE_URL", "").strip().rstrip("/")
+    if existing:
+        yield existing
+        return
+    request.getfixturevalue("clean_graph_module")
+    settings: Settings = request.getfixturevalue("settings")
     assert settings.neo4j_uri is not None
     port = free_port()
     data_dir = tmp_path_factory.mktemp("explore-serve")

@@ -53,6 +53,22 @@ const STYLE = [
     "target-arrow-shape": "triangle", "arrow-scale": 0.6, "curve-style": "bezier" } },
 ];
 
+// Rings around the start paper: nearer hops inside, and within a hop the much-cited papers
+// inside (one ring per band of node sizes), so a hundred neighbours make a few compact rings.
+// Quick to compute; "force" (cose) shows clusters but takes seconds on a busy CPU.
+const RING_BAND = 12;
+export const LAYOUTS = {
+  rings: {
+    name: "concentric", animate: false, padding: 20, minNodeSpacing: 4,
+    concentric: (node) => (4 - node.data("distance")) * 1000 + node.data("size"),
+    levelWidth: () => RING_BAND,
+  },
+  force: {
+    name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: false,
+    nodeRepulsion: () => 8000, idealEdgeLength: () => 60, numIter: 500, padding: 20,
+  },
+};
+
 export class NeighbourhoodGraph {
   constructor(container, legend, onSelect) {
     this.container = container;
@@ -61,21 +77,23 @@ export class NeighbourhoodGraph {
     this.cy = null;
   }
 
-  show(hood) {
+  show(hood, layout = "rings") {
     const elements = toElements(hood);
     if (this.cy) this.cy.destroy();
     this.cy = cytoscape({
       container: this.container,
       elements,
       style: STYLE,
-      layout: {
-        name: "cose", animate: false, randomize: false, nodeDimensionsIncludeLabels: false,
-        nodeRepulsion: () => 8000, idealEdgeLength: () => 60, numIter: 800, padding: 20,
-      },
+      layout: LAYOUTS[layout] || LAYOUTS.rings,
       minZoom: 0.1,
       maxZoom: 4,
       wheelSensitivity: 0.3,
     });
+    // A lone paper or a small graph would be blown up to the maximum zoom by the fit.
+    if (this.cy.zoom() > 1.5) {
+      this.cy.zoom(1.5);
+      this.cy.center();
+    }
     this.cy.on("tap", "node", (event) => {
       this.select(event.target.id());
       this.onSelect(event.target.id());
@@ -83,8 +101,15 @@ export class NeighbourhoodGraph {
     this.container.dataset.nodes = String(this.cy.nodes().length);
     this.container.dataset.edges = String(this.cy.edges().length);
     this.renderLegend(elements);
+    this.container.dataset.layout = layout;
     // Tests and scripts read the graph through this handle (no private state).
     window.pithExplorerGraph = this.cy;
+  }
+
+  relayout(layout) {
+    if (!this.cy) return;
+    this.cy.layout(LAYOUTS[layout] || LAYOUTS.rings).run();
+    this.container.dataset.layout = layout;
   }
 
   select(id) {

@@ -57,15 +57,20 @@ async function loadGraph(pith) {
   const panel = $("#graph-panel");
   panel.setAttribute("aria-busy", "true");
   try {
+    const asked = performance.now();
     const data = await gql(NEIGHBOURHOOD, { alias: pith, depth, direction, limit: GRAPH_LIMIT });
     const hood = data.citationNeighborhood;
+    const answered = performance.now();
     state.centre = hood.start.pithNumber;
-    graph.show(hood);
+    graph.show(hood, $("#layout").value);
+    // Where the time goes, for scripts/explore_load_time.py: the query, then layout and drawing.
+    document.body.dataset.graphQueryMs = String(answered - asked);
+    document.body.dataset.graphDrawMs = String(performance.now() - answered);
     const button = $("#recentre");
     if (button) button.hidden = !state.paper || state.paper.pithNumber === state.centre;
     if (state.paper) graph.select(state.paper.pithNumber);
     $("#graph-status").textContent =
-      `${hood.nodes.length + 1} papers, ${hood.edges.length} citations within ${depth} hop${depth > 1 ? "s" : ""} ` +
+      `${hood.nodes.length + 1} paper${hood.nodes.length ? "s" : ""}, ${hood.edges.length} citation${hood.edges.length === 1 ? "" : "s"} within ${depth} hop${depth > 1 ? "s" : ""} ` +
       `(${direction.toLowerCase()}) of ${hood.start.source.id}${hood.truncated ? ` \u00b7 cut at ${GRAPH_LIMIT + 1} papers` : ""}`;
   } catch (err) {
     $("#graph-status").textContent = `Could not load the neighbourhood: ${err.message}`;
@@ -181,6 +186,7 @@ for (const id of ["#depth", "#direction"]) {
     }
   });
 }
+$("#layout").addEventListener("change", () => graph.relayout($("#layout").value));
 window.addEventListener("popstate", () => start(false));
 
 function start(push) {
