@@ -52,7 +52,7 @@ def card_html(record: dict[str, Any]) -> str:
     )
     source = record.get("source", {})
     receipt_text = (
-        f'{receipt.get("signature_status", "")} &middot; {escape(str(receipt.get("key_id", "")))}'
+        f'{escape(str(receipt.get("signature_status", "")))} &middot; {escape(str(receipt.get("key_id", "")))}'
         f' &middot; signed {escape(str(receipt.get("signed_at", "")))}'
         if receipt
         else "no receipt"
