@@ -150,6 +150,7 @@ def page(browser: Browser, demo_server: str, offsite_requests: list[str]) -> Ite
     finally:
         context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not offsite_requests, f"the page fetched from outside the app: {offsite_requests}"
 
 
 @pytest.fixture(scope="session")
