@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test launcher bench bench-scale schema clean
+.PHONY: serve test launcher bench bench-scale schema clean browser explorer
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ launcher: $(INSTALLED)
 serve: launcher
 	PITH_HOST=$(HOST) PITH_PORT=$(PORT) PITH_LOAD_DEMO=$${PITH_LOAD_DEMO:-1} $(BIN)/pith-graph serve
 
-test: launcher
+test: launcher browser
 	$(BIN)/pytest
 
 schema: $(INSTALLED)
@@ -39,3 +39,12 @@ bench-ingest: launcher
 .PHONY: test-events
 test-events: launcher
 	$(BIN)/pytest -q tests/core/test_events.py tests/core/test_merge.py tests/core/test_merkle.py tests/core/test_verification.py tests/service tests/graphql/test_graphql_events.py tests/cli/test_log.py tests/cli/test_bundle.py
+
+# Explorer (issue 9): Debian's Chromium for the browser tests (Playwright never downloads one),
+# and the front-end bundle, rebuilt from web/explore/ with the pinned npm packages and committed.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+explorer:
+	cd web/explore && npm ci --no-audit --no-fund && node build.mjs

@@ -8,10 +8,11 @@ from starlette.routing import BaseRoute
 
 __all__ = ["ROUTE_MODULES", "extra_routes"]
 
-# Modules whose routes the app serves, in matching order.
-# ``keys`` comes before ``compat``, whose ``/pith/{suffix:path}`` catches everything under /pith.
+# Modules whose routes the app serves, in matching order: compat's /pith/{suffix:path} catches
+# everything under /pith/, so the modules with more specific /pith/… routes come before it.
 ROUTE_MODULES: tuple[str, ...] = (
     "pith_graph.http.keys",
+    "pith_graph.http.explore",
     "pith_graph.http.bundles",
     "pith_graph.http.compat",
 )
