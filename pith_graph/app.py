@@ -90,9 +90,8 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own_driver = driver is None
         timeout = settings.query_timeout
-        app.state.driver = with_query_timeout(
-            open_async_driver(settings) if driver is None else driver, timeout
-        )
+        raw_driver = open_async_driver(settings) if driver is None else driver
+        app.state.driver = with_query_timeout(raw_driver, timeout)
         app.state.settings = settings
         # The write path (service + ingest store) is synchronous: mutations run it in a worker
         # thread with this driver; reads use the async driver above.
@@ -101,14 +100,15 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         try:
             app.state.registry.signing_key()  # refuse to start with an unsafe or broken key
             if settings.migrate_on_start:
-                applied = await apply_migrations_async(app.state.driver, settings.neo4j_database)
+                # Schema changes on a large graph may run long: not under the request timeout.
+                applied = await apply_migrations_async(raw_driver, settings.neo4j_database)
                 if applied:
                     log.info("applied migrations %s", applied)
             yield
         finally:
             sync_driver.close()
             if own_driver:
-                await app.state.driver.close()
+                await raw_driver.close()
 
     graphql_app = PithGraphQL(
         build_schema(settings),
