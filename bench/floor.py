@@ -39,7 +39,11 @@ class _RecordingDriver:
     async def execute_query(self, query: Any, parameters_: Any = None, **kwargs: Any) -> Any:
         captured = _current.get()
         if captured is not None:
-            captured.append((query, dict(parameters_ or {}), kwargs.get("routing_", "w")))
+            # Parameters come as ``parameters_`` or as keyword arguments (those without a
+            # trailing underscore, which the driver keeps for its own options).
+            params = {**(parameters_ or {}),
+                      **{k: v for k, v in kwargs.items() if not k.endswith("_")}}
+            captured.append((query, params, str(kwargs.get("routing_", "w"))))
         return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
 
     def session(self, *args: Any, **kwargs: Any) -> Any:
@@ -108,6 +112,7 @@ class FloorResult:
     seconds: float
     latencies_us: list[float]
     errors: int
+    first_error: str | None = None
 
 
 async def _replay(
@@ -116,11 +121,12 @@ async def _replay(
 ) -> FloorResult:
     latencies: list[float] = []
     errors = 0
+    first_error: str | None = None
     deadline = time.perf_counter() + duration
     rng = random.Random()
 
     async def worker() -> None:
-        nonlocal errors
+        nonlocal errors, first_error
         while time.perf_counter() < deadline and len(latencies) < max_requests:
             queries = requests[rng.randrange(len(requests))]
             started = time.perf_counter()
@@ -129,14 +135,17 @@ async def _replay(
                     await driver.execute_query(
                         query, parameters_=params, database_=database, routing_=routing
                     )
-            except Exception:
+            except Exception as exc:
                 errors += 1
+                first_error = first_error or f"{type(exc).__name__}: {exc}"
                 continue
             latencies.append((time.perf_counter() - started) * 1e6)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return FloorResult(len(latencies), time.perf_counter() - started, latencies, errors)
+    return FloorResult(
+        len(latencies), time.perf_counter() - started, latencies, errors, first_error
+    )
 
 
 def run_floor(
