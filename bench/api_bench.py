@@ -131,7 +131,7 @@ def run_wrk(url: str, bodies_file: Path, concurrency: int, duration: float,
         raise SystemExit("wrk is not installed (make bench installs it: apt-get install -y wrk)")
     threads = min(concurrency, 2)
     per_thread = max(1, max_requests // threads)
-    command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{duration}s", "--timeout", "30s",
+    command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "30s",
                "-s", str(WRK_SCRIPT), url, "--", str(bodies_file), str(per_thread)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
