@@ -193,6 +193,10 @@ async def _connection(
     )
 
 
+def _canonical_record(paper: strawberry.Parent[Paper]) -> JSON:
+    return json.loads(paper.row["canonical_json"])
+
+
 @strawberry.type(description="A registered paper version and its pith-number record (v1).")
 class Paper:
     pith_number: str
@@ -216,7 +220,8 @@ class Paper:
     is_latest: bool = strawberry.field(description="The newest registered version of its id.")
     created_at: str | None
     updated_at: str | None
-    canonical_record: JSON
+    # Parsed only when asked for: a list of 100 papers would otherwise decode 100 records.
+    canonical_record: JSON = strawberry.field(resolver=_canonical_record)
     row: strawberry.Private[dict[str, Any]]
 
     @classmethod
@@ -245,7 +250,6 @@ class Paper:
             is_latest=bool(row.get("is_latest")),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
-            canonical_record=json.loads(row["canonical_json"]),
             row=row,
         )
 
