@@ -22,6 +22,8 @@ def _ratio(a: float | None, b: float | None) -> str:
 def _cell(m: dict[str, Any] | None, key: str, fmt: str) -> str:
     if m is None:
         return "–"
+    if not m["requests"]:  # every request outlasted the run
+        return "0 ⌛" if key == "rps" else f"> {m['seconds']:.0f} s"
     value = format(m[key], fmt)
     return value + (" ⚠" if key == "rps" and m.get("errors") else "")
 
@@ -35,7 +37,9 @@ def markdown(document: dict[str, Any]) -> str:
         f"# API benchmark — {meta['date']}",
         "",
         f"`{meta['command']}`: {meta['duration_s']:g} s per run after {meta['warmup_s']:g} s of "
-        "warm-up; ours, the floor and the peer back to back for each row. Graph: "
+        "warm-up (runs at c > 1 stretched to 3 × c × the request's latency alone, at most "
+        f"{meta.get('max_duration_s', meta['duration_s']):g} s); ours, the floor and the peer "
+        "back to back for each row. Graph: "
         + ", ".join(f"{k} {v:,}" for k, v in meta["graph"].items())
         + f". Machine: {meta['machine']['cpus']} CPUs (shared; 1-min load average "
         f"{meta['machine']['load_avg_1m_at_end']:.1f} at the end), Python "
@@ -44,7 +48,8 @@ def markdown(document: dict[str, Any]) -> str:
         "**ours** = `pith-graph serve` (uvicorn, one process) over HTTP; **floor** = the same "
         "Cypher our API ran for those requests (captured), through the Python driver, no HTTP or "
         "GraphQL; **peer** = the Neo4j GraphQL Library over the same database "
-        "(`bench/peer/`). Throughput in requests/s, latencies in ms. ⚠ = some requests failed.",
+        "(`bench/peer/`). Throughput in requests/s, latencies in ms. ⚠ = some requests failed; "
+        "⌛ = no request completed within the run.",
         "",
         "| workload | c | ours req/s | floor req/s | peer req/s | ours/floor | ours/peer "
         "| p50 ours | p50 floor | p50 peer | p99 ours | p99 floor | p99 peer |",
