@@ -132,7 +132,8 @@ def run_wrk(url: str, bodies_file: Path, concurrency: int, duration: float,
         raise SystemExit("wrk is not installed (make bench installs it: apt-get install -y wrk)")
     threads = min(concurrency, 2)
     per_thread = max(1, max_requests // threads)
-    command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "--timeout", "30s",
+    command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s",
+               "--timeout", "60s",
                "-s", str(WRK_SCRIPT), url, "--", str(bodies_file), str(per_thread)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
@@ -263,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": "make bench  # " + " ".join(["bench/api_bench.py", *(argv or sys.argv[1:])]),
-        "duration_s": args.duration, "max_duration_s": args.max_duration, "warmup_s": args.warmup, "graph": counts,
+        "duration_s": args.duration, "max_duration_s": args.max_duration,
+        "warmup_s": args.warmup, "graph": counts,
         "machine": {"cpus": os.cpu_count(), "load_avg_1m_at_end": os.getloadavg()[0],
                     "python": platform.python_version(), "platform": platform.platform()},
         "peer": "@neo4j/graphql 7.6.3 on Node.js " + _node_version(),

@@ -79,7 +79,9 @@ class Database:
 
 
 @contextlib.contextmanager
-def database(name: str, *, heap: str | None = None, page_cache: str | None = None) -> Iterator[Database]:
+def database(
+    name: str, *, heap: str | None = None, page_cache: str | None = None
+) -> Iterator[Database]:
     """A local Neo4j with APOC on a free port, migrated; its store kept in ``bench/.data/name``."""
     server = LocalNeo4j(
         data_dir=DATA_ROOT / name,

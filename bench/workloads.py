@@ -49,13 +49,15 @@ PEER_NOTES = {
     "status, graph snapshot, links) that ours returns.",
     "neighborhood": "Not expressible: no global limit across levels, no de-duplication, "
     "distances, truncation flag or edge list. The nearest query nests `references`/`citations` "
-    "two levels deep with per-field limits (level 1: 100 each way, level 2: 3 each way, about "
-    "the same number of nodes); its answer is a tree with repeats, not the neighbourhood.",
+    "two levels deep with per-field limits (level 1: 100 each way, level 2: 3 each way: on "
+    "hep-th about 170 nodes against our 100); its answer is a tree with repeats, not the "
+    "neighbourhood.",
     "references": "Registered references only (`referencesConnection`, sorted by submission "
     "date): unregistered works are another relationship field, and one connection cannot page "
     "over both; cursors are offsets (`arrayconnection:N`), not keysets.",
     "resolve_many": "Client-normalised aliases (see `resolve`), grouped by kind into one "
-    "`aliases(where: {OR: [{kind, value IN …}, …]})`; the client matches the answers back to its "
+    "`aliases(where: {OR: [{kind, value IN …}, …]})`; the client matches the answers back to "
+    "its "
     "inputs and picks latest versions.",
 }
 

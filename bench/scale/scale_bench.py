@@ -146,7 +146,8 @@ def markdown(document: dict[str, Any]) -> str:
             return f"{m['p50_ms']:.1f} / {m['p99_ms']:.1f} ms" if m else "–"
 
         lines.append(
-            f"| {r['papers']:,} | {r['paper_versions']:,} | {r['edges']:,} | {r['ingest_s']:,.0f} s "
+            f"| {r['papers']:,} | {r['paper_versions']:,} | {r['edges']:,} "
+            f"| {r['ingest_s']:,.0f} s "
             f"| {r['papers_per_s']:,.0f} | {r['edges_per_s']:,.0f} "
             f"| {r['store_bytes'] / 2**30:.2f} GiB (+ {r.get('txlog_bytes', 0) / 2**30:.2f}) "
             f"| {lat('resolve')} | {lat('record')} "
