@@ -153,7 +153,7 @@ def run_wrk(url: str, bodies_file: Path, concurrency: int, duration: float,
 def drain(m: dict[str, Any]) -> None:
     """wrk leaves its last requests in flight, and the server still answers them: wait that out
     so they do not load the next target's run."""
-    pending = m["p99_ms"] / 1000 if m["requests"] else m["seconds"]
+    pending = m["p99_ms"] / 1000 if m["requests"] else 30.0
     time.sleep(min(30.0, pending))
 
 
@@ -241,13 +241,15 @@ def main(argv: list[str] | None = None) -> int:
                             duration = max(duration, min(args.max_duration,
                                                          3 * c * serial_ms[target] / 1000))
                         if target == "floor":
+                            # Warm-ups run one request at a time: at high concurrency they
+                            # would leave a queue of slow requests behind them.
                             if args.warmup:
-                                run_floor(db, captured, c, args.warmup, 10**9)
+                                run_floor(db, captured, 1, args.warmup, 10**9)
                             m = run_floor(db, captured, c, duration, args.max_requests)
                         else:
                             server = servers[target]
                             if args.warmup:
-                                drain(run_wrk(server.url, files[target], c, args.warmup, 10**9))
+                                drain(run_wrk(server.url, files[target], 1, args.warmup, 10**9))
                             m = run_wrk(server.url, files[target], c, duration,
                                         args.max_requests)
                             drain(m)
