@@ -48,3 +48,28 @@ browser:
 
 explorer:
 	cd web/explore && npm ci --no-audit --no-fund && node build.mjs
+
+# API benchmarks (issue 8): ours vs the floor (same Cypher, Python driver) vs the peer
+# (@neo4j/graphql on Node.js), 5 read workloads at concurrency 1 and 32, with wrk on loopback.
+# Writes bench/results/latest.{md,json}. BENCH_ARGS="--duration 20" for longer runs.
+PEER_MODULES := bench/peer/node_modules/.installed
+BENCH_TOOLS := $(VENV)/.bench-installed
+
+$(BENCH_TOOLS): $(INSTALLED)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@touch $(BENCH_TOOLS)
+
+$(PEER_MODULES): bench/peer/package.json bench/peer/package-lock.json
+	cd bench/peer && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(PEER_MODULES)
+
+bench: launcher $(BENCH_TOOLS) $(PEER_MODULES)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/api_bench.py $(BENCH_ARGS)
+
+# Growth (issue 8): synthetic graphs grown from hep-th to 30k, 300k (and 1M) papers; long.
+# BENCH_SCALE_SIZES=30000,300000,1000000 to include the 1M run.
+BENCH_SCALE_SIZES ?= 30000,300000
+bench-scale: launcher $(BENCH_TOOLS)
+	$(BIN)/python bench/scale/scale_bench.py --sizes $(BENCH_SCALE_SIZES) $(BENCH_ARGS)

@@ -179,6 +179,11 @@ class LocalNeo4j:
         if java is None:
             raise LocalNeo4jError("java is not on PATH: the local Neo4j needs a JDK 17")
         classpath = f"{target / 'classes'}{os.pathsep}{target / 'lib' / '*'}"
+        if self.apoc:
+            # APOC registers its kernel extensions (ApocConfig, ...) through META-INF/services,
+            # which Neo4j reads from the classpath only; the plugins dir alone gives its
+            # procedures but not the configuration they need.
+            classpath += f"{os.pathsep}{target / 'plugins' / '*'}"
         command = [
             java,
             f"-Xms{self.heap}",

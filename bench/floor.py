@@ -1,0 +1,174 @@
+"""The floor: the very Cypher our API runs for a request, through the Python driver, nothing else.
+
+The queries are not copied from the store: they are *captured*. Our app is run in-process on a
+driver that records every ``execute_query`` (query text and parameters) while it answers each
+benchmark request once; the floor then replays each request's queries, in order, on a plain
+``AsyncDriver`` (same pool options as ours), with the same concurrency. So the floor follows the
+store whatever it becomes, and ``ours / floor`` is exactly what HTTP, GraphQL parsing,
+validation, execution, the resolvers' Python and JSON cost on top of the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import random
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncDriver
+from starlette.applications import Starlette
+
+from pith_graph.app import create_app
+from pith_graph.config import Settings
+from pith_graph.store.driver import open_async_driver
+
+Captured = list[tuple[str, dict[str, Any], str]]  # (query, parameters, routing)
+_current: contextvars.ContextVar[Captured | None] = contextvars.ContextVar("captured", default=None)
+
+
+class _RecordingDriver:
+    """An AsyncDriver that notes each ``execute_query`` of the request being captured."""
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        self._driver = driver
+        self.sessions_opened = 0
+
+    async def execute_query(self, query: Any, parameters_: Any = None, **kwargs: Any) -> Any:
+        captured = _current.get()
+        if captured is not None:
+            # Parameters come as ``parameters_`` or as keyword arguments (those without a
+            # trailing underscore, which the driver keeps for its own options).
+            params = {**(parameters_ or {}),
+                      **{k: v for k, v in kwargs.items() if not k.endswith("_")}}
+            captured.append((query, params, str(kwargs.get("routing_", "w"))))
+        return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
+
+    def session(self, *args: Any, **kwargs: Any) -> Any:
+        if _current.get() is not None:
+            self.sessions_opened += 1  # a read outside execute_query: the floor would miss it
+        return self._driver.session(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._driver, name)
+
+
+async def _post(app: Starlette, body: bytes) -> bytes:
+    """One POST /graphql through the ASGI app, no sockets."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/graphql", "raw_path": b"/graphql", "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 80),
+        "headers": [(b"host", b"bench"), (b"content-type", b"application/json"),
+                    (b"accept", b"application/json"),
+                    (b"content-length", str(len(body)).encode())],
+    }
+    sent = False
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return b"".join(chunks)
+
+
+async def capture(settings: Settings, bodies: list[dict[str, Any]]) -> tuple[list[Captured], int]:
+    """The queries our app runs for each body (in order), and how many reads it made otherwise."""
+    driver = _RecordingDriver(open_async_driver(settings))
+    app = create_app(settings, driver=driver)  # type: ignore[arg-type]
+    out: list[Captured] = []
+    try:
+        async with app.router.lifespan_context(app):
+            for body in bodies:
+                captured: Captured = []
+                token = _current.set(captured)
+                try:
+                    answer = json.loads(await _post(app, json.dumps(body).encode()))
+                finally:
+                    _current.reset(token)
+                if answer.get("errors"):
+                    raise RuntimeError(f"our API answered with errors: {answer['errors'][:1]}")
+                out.append(captured)
+    finally:
+        await driver.close()
+    return out, driver.sessions_opened
+
+
+@dataclass
+class FloorResult:
+    requests: int
+    seconds: float
+    latencies_us: list[float]
+    errors: int
+    first_error: str | None = None
+
+
+async def _replay(
+    driver: AsyncDriver, database: str, requests: list[Captured], concurrency: int,
+    duration: float, max_requests: int,
+) -> FloorResult:
+    latencies: list[float] = []
+    errors = 0
+    first_error: str | None = None
+    deadline = time.perf_counter() + duration
+    rng = random.Random()
+
+    async def worker() -> None:
+        nonlocal errors, first_error
+        while time.perf_counter() < deadline and len(latencies) < max_requests:
+            queries = requests[rng.randrange(len(requests))]
+            started = time.perf_counter()
+            try:
+                for query, params, routing in queries:
+                    await driver.execute_query(
+                        query, parameters_=params, database_=database, routing_=routing
+                    )
+            except Exception as exc:
+                errors += 1
+                first_error = first_error or f"{type(exc).__name__}: {exc}"
+                continue
+            latencies.append((time.perf_counter() - started) * 1e6)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return FloorResult(
+        len(latencies), time.perf_counter() - started, latencies, errors, first_error
+    )
+
+
+def run_floor(
+    settings: Settings, requests: list[Captured], concurrency: int, duration: float,
+    max_requests: int, warmup: float = 0.0,
+) -> FloorResult:
+    """Replay captured requests for ``duration`` seconds with ``concurrency`` tasks (uvloop, as
+    uvicorn uses)."""
+
+    async def main() -> FloorResult:
+        driver = open_async_driver(settings)
+        try:
+            if warmup:
+                await _replay(driver, settings.neo4j_database, requests, concurrency, warmup, 10**9)
+            return await _replay(
+                driver, settings.neo4j_database, requests, concurrency, duration, max_requests
+            )
+        finally:
+            await driver.close()
+
+    try:
+        import uvloop
+
+        return uvloop.run(main())
+    except ImportError:
+        return asyncio.run(main())
