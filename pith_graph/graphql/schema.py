@@ -8,11 +8,12 @@ tuples below list them, and ``strawberry.tools.merge_types`` joins them into ``Q
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -60,6 +61,25 @@ def _load(paths: tuple[str, ...]) -> tuple[type[Any], ...]:
     return tuple(roots)
 
 
+class _ParserCache(ParserCache):
+    """Strawberry's shared parse cache, leaving documents that fail to parse to strawberry itself.
+
+    A parse error raised inside the cache's hook escapes strawberry's own handling (the error
+    loses its code); leaving the document unset makes strawberry parse it again in the place
+    where errors are reported as GraphQL errors, so a too-long or malformed query stays coded.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            pass
+        yield
+
+
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The document limits: checked while parsing/validating, so a refused query runs nothing.
 
@@ -99,7 +119,7 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
         [
             CodedErrors,
             *limits,
-            lambda: ParserCache(maxsize=256),
+            lambda: _ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
         ],
     )
