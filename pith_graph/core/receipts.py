@@ -110,7 +110,9 @@ def issue_receipt(
         builder_version=builder_version,
         canonical_sha256=digest.hex,
         last_reissued_at=stamp,
-        first_computed_at=stamp if first_computed_at is None else format_receipt_time(first_computed_at),
+        first_computed_at=(
+            stamp if first_computed_at is None else format_receipt_time(first_computed_at)
+        ),
         public_key_fingerprint=key.public_key.fingerprint,
     )
 

@@ -54,7 +54,9 @@ def _service_input(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _wipe(driver: Driver, database: str) -> None:
-    driver.execute_query("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n", database_=database)
+    driver.execute_query(
+        "MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n", database_=database
+    )
 
 
 def test_ingest_and_register_paper_leave_the_same_graph(
