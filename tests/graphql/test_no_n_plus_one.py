@@ -78,3 +78,22 @@ def test_fifty_papers_cost_as_many_queries_as_five(
     fifty = _queries_for(counted, piths)
     assert fifty == five <= 4, (five, fifty)
     print(f"N+1 check: 50 papers with references, aliases, receipts: {fifty} Cypher queries")
+
+
+def test_resolve_many_of_1000_aliases_is_one_round_trip(
+    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
+) -> None:
+    records, _, _ = seeded.driver.execute_query(
+        "MATCH (p:Paper) RETURN p.pith_number AS p, p.source_id AS s ORDER BY p.pith_number LIMIT 200"
+    )
+    forms = [f(r) for r in records for f in (
+        lambda r: r["p"], lambda r: r["s"], lambda r: "pith:" + r["p"].split(":")[2][:10].lower(),
+        lambda r: f"https://arxiv.org/abs/{r['s']}", lambda r: "hep-th/9901999",
+    )]
+    assert len(forms) == 1000
+    gql, counting = counted
+    counting.queries = 0
+    data = gql("query($a: [String!]!) { resolveMany(aliases: $a) { status paper { pithNumber title } } }", {"a": forms})
+    assert counting.queries == 1
+    statuses = [r["status"] for r in data["resolveMany"]]
+    assert statuses.count("FOUND") >= 750 and statuses.count("NOT_FOUND") >= 200
