@@ -211,13 +211,19 @@ class LocalNeo4j:
         self._pump = threading.Thread(target=self._pump_output, daemon=True)
         self._pump.start()
         deadline = started + self.start_timeout
-        while not self._ready.wait(0.2):
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise LocalNeo4jError(
-                    f"Neo4j did not start on {self.uri} (data dir {self.data_dir}); "
-                    "launcher output:\n" + "\n".join(self._log_tail)
-                )
+        try:
+            while not self._ready.wait(0.2):
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    raise LocalNeo4jError(
+                        f"Neo4j did not start on {self.uri} (data dir {self.data_dir}); "
+                        "launcher output:\n" + "\n".join(self._log_tail)
+                    )
+        except BaseException:
+            # Not started means not ours to keep: a timeout, or a SIGTERM/Ctrl-C that arrives
+            # while we wait (SystemExit, KeyboardInterrupt), must not orphan the launcher in
+            # its own session, where no terminal signal would ever reach it.
+            self.stop()
+            raise
         self.start_seconds = time.monotonic() - started
         self._state_file.write_text(
             json.dumps({"pid": self._process.pid, "host": self.host, "port": self.port})

@@ -34,7 +34,7 @@ def _start_serve(data_dir: Path, bolt_port: int, http_port: int) -> subprocess.P
     )
 
 
-def _wait_ready(http_port: int, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+def _wait_ready(http_port: int, process: subprocess.Popen[bytes], timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, "pith-graph serve exited before it was ready"
