@@ -37,12 +37,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import env  # noqa: E402
-import floor  # noqa: E402
-import report  # noqa: E402
-import workloads  # noqa: E402
+import env
+import floor
+import report
+import workloads
 
-from pith_graph.neo4j_local import free_port  # noqa: E402
+from pith_graph.neo4j_local import free_port
 
 RESULTS = env.BENCH / "results"
 WRK_SCRIPT = env.BENCH / "wrk" / "graphql.lua"

@@ -16,11 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from neo4j import Driver
-
 from pith_graph.config import Settings
 from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import Format
-from pith_graph.ingest.pipeline import IngestStats, Ingestor, order_files
+from pith_graph.ingest.pipeline import Ingestor, IngestStats, order_files
 from pith_graph.ingest.reader import InputFile, sniff_format
 from pith_graph.neo4j_local import LocalNeo4j, free_port
 from pith_graph.store import ingest as ingest_store
@@ -45,7 +44,9 @@ def data_files(data: Path) -> list[tuple[Path, Format]]:
     return order_files([(p, sniff_format(p)) for p in files])
 
 
-class _Quiet:
+class QuietProgress:
+    """Ingest progress for benchmarks: one line per file, nothing per batch."""
+
     def start_file(self, file: InputFile, fmt: Format) -> None:
         print(f"  ingest {file.path.name} ({fmt})", file=sys.stderr, flush=True)
 
@@ -61,7 +62,7 @@ class _Quiet:
 
 def ingest(driver: Driver, files: list[tuple[Path, Format]]) -> tuple[float, IngestStats]:
     key = generate_signing_key("bench")
-    ingestor = Ingestor(driver, DATABASE, key, _Quiet(), clock=lambda: datetime.now(UTC))
+    ingestor = Ingestor(driver, DATABASE, key, QuietProgress(), clock=lambda: datetime.now(UTC))
     started = time.perf_counter()
     stats = ingestor.run(files)
     return time.perf_counter() - started, stats

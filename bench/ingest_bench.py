@@ -28,42 +28,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from neo4j import Driver
-
 from pith_graph.cli._progress import ConsoleReporter
 from pith_graph.config import Settings
 from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import CitationLine, Format, PaperLine, parse_lines
-from pith_graph.ingest.pipeline import IngestStats, Ingestor, order_files
-from pith_graph.ingest.reader import InputFile, sniff_format
+from pith_graph.ingest.pipeline import Ingestor, IngestStats
+from pith_graph.ingest.reader import InputFile
 from pith_graph.ingest.registration import prepare, registration_rows
 from pith_graph.neo4j_local import LocalNeo4j, free_port
 from pith_graph.store import ingest as store
 from pith_graph.store.driver import open_driver
 from pith_graph.store.migrations import apply_migrations
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO.parent / "shared" / "data"
-if not DEFAULT_DATA.is_dir():
-    DEFAULT_DATA = Path("/work/shared/data")
-
-
-class _Quiet:
-    def start_file(self, file: InputFile, fmt: Format) -> None:
-        print(f"  {file.path.name} ({fmt})", file=sys.stderr, flush=True)
-
-    def progress(self, file: InputFile, stats: IngestStats) -> None:
-        pass
-
-    def end_file(self, file: InputFile, stats: IngestStats) -> None:
-        pass
-
-    def problem(self, file: Path, line: int, kind: str, reason: str) -> None:
-        pass
-
-
-def data_files(data: Path) -> list[tuple[Path, Format]]:
-    files = sorted(p for p in data.rglob("*.gz") if "/source/" not in str(p))
-    return order_files([(p, sniff_format(p)) for p in files])
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import env
 
 
 def _wipe(driver: Driver, database: str) -> None:
@@ -110,7 +88,7 @@ def run_ingest(
     driver: Driver, database: str, files: list[tuple[Path, Format]], timer: Timer
 ) -> IngestStats:
     key = generate_signing_key("bench")
-    ingestor = Ingestor(driver, database, key, _Quiet(), clock=lambda: datetime.now(UTC))
+    ingestor = Ingestor(driver, database, key, env.QuietProgress(), clock=lambda: datetime.now(UTC))
     with timer:
         return ingestor.run(files)
 
@@ -190,13 +168,14 @@ DATABASE = "neo4j"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[1])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, help="default: ../shared/data")
     parser.add_argument("--uri", help="an existing, disposable Neo4j (its data is deleted)")
     args = parser.parse_args(argv)
+    args.data = args.data or env.shared_data()
     if not args.data.is_dir():
         print(f"no shared data at {args.data}", file=sys.stderr)
         return 2
-    files = data_files(args.data)
+    files = env.data_files(args.data)
     paper_batches, edge_batches = floor_rows(files)
     n_papers = sum(map(len, paper_batches))
     n_edges = sum(map(len, edge_batches))

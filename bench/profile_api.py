@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import api_bench  # noqa: E402
-import env  # noqa: E402
-import workloads  # noqa: E402
+import api_bench
+import env
+import workloads
 
 
 def summarize(collapsed: Path, top: int = 25) -> str:

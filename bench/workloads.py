@@ -234,5 +234,4 @@ def build(driver: Driver, seed: int = 8, n_bodies: int = 400) -> dict[str, Workl
 def write_bodies(bodies: Sequence[dict[str, Any]], path: Any) -> None:
     """One compact JSON document per line: what the wrk script picks from."""
     with open(path, "w", encoding="utf-8") as out:
-        for body in bodies:
-            out.write(json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n" for body in bodies)

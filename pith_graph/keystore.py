@@ -35,18 +35,18 @@ from pith_graph.core.signing import (
 from pith_graph.core.trust import KeyStatus, TrustedKey, TrustStore, default_trust_store
 
 __all__ = [
-    "KeyStoreError",
     "KeyInfo",
+    "KeyStoreError",
     "data_dir_from_env",
+    "generate_key",
     "keys_dir",
     "list_keys",
-    "generate_key",
-    "rotate_key",
     "load_key_file",
     "load_signing_key",
     "load_signing_key_from_env",
-    "trust_store_for",
     "published_keys_document",
+    "rotate_key",
+    "trust_store_for",
 ]
 
 _KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

@@ -7,8 +7,8 @@ import signal
 from pathlib import Path
 
 import pytest
-from neo4j import GraphDatabase
 
+from neo4j import GraphDatabase
 from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,14 +26,14 @@ BENCH = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import api_bench  # noqa: E402
-import env  # noqa: E402
-import synth  # noqa: E402
-import workloads  # noqa: E402
+import api_bench
+import env
+import synth
+import workloads
 
-from pith_graph.graphql.cursors import encode_cursor  # noqa: E402
-from pith_graph.ingest.reader import sniff_format  # noqa: E402
-from pith_graph.store import ingest as ingest_store  # noqa: E402
+from pith_graph.graphql.cursors import encode_cursor
+from pith_graph.ingest.reader import sniff_format
+from pith_graph.store import ingest as ingest_store
 
 _LARGEST_CITED = """
 MATCH (p:Paper) WITH p, COUNT { (p)<-[:CITES]-(:Paper) } AS n ORDER BY n DESC LIMIT 1

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import env  # noqa: E402
+import env
 
 _PER_MONTH = 8000
 
@@ -91,8 +91,7 @@ def generate(n: int, out: Path, seed: int = 8) -> dict[str, int]:
     rng.shuffle(in_stubs)
     m = min(len(out_stubs), len(in_stubs))
     with open(out / "papers.jsonl", "w", encoding="utf-8") as f:
-        for i in range(n):
-            f.write(json.dumps(_record(rng.choice(records), i, rng), ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(_record(rng.choice(records), i, rng), ensure_ascii=False) + "\n" for i in range(n))
     seen: set[tuple[int, int]] = set()
     edges = 0
     with open(out / "citations.tsv", "w", encoding="utf-8") as f:

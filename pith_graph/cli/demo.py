@@ -44,8 +44,8 @@ def load_demo_if_empty(settings: Settings, *, force: bool = False) -> int:
 
     Prints what it did; returns the exit code of the ingest (0 when nothing was to do).
     """
-    from pith_graph.cli.ingest import run_ingest
     from pith_graph.cli._progress import ConsoleReporter
+    from pith_graph.cli.ingest import run_ingest
     from pith_graph.ingest.reader import sniff_format
     from pith_graph.store.driver import open_driver
     from pith_graph.store.ingest import graph_counts

@@ -76,13 +76,12 @@ def run_ingest(
 ) -> int:
     from neo4j.exceptions import ServiceUnavailable
 
-    from pith_graph.store.errors import StoreUnavailable
-
     from pith_graph import keystore
     from pith_graph.cli._neo4j import connected_settings
     from pith_graph.ingest.pipeline import Ingestor
     from pith_graph.store import ingest as store
     from pith_graph.store.driver import open_driver
+    from pith_graph.store.errors import StoreUnavailable
     from pith_graph.store.migrations import apply_migrations
 
     try:

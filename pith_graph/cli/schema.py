@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["register", "DEFAULT_OUTPUT", "schema_sdl"]
+__all__ = ["DEFAULT_OUTPUT", "register", "schema_sdl"]
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 

@@ -35,7 +35,6 @@ def _serve(args: argparse.Namespace) -> int:
 
     from pith_graph.app import create_app
     from pith_graph.cli._neo4j import connected_settings
-
     from pith_graph.keystore import KeyStoreError
     from pith_graph.service.keys import registry_signing_key
 

@@ -21,15 +21,15 @@ from pith_graph.core.pith_number import BODY_LENGTH, PithNumber
 from pith_graph.core.record import CanonicalRecord
 
 __all__ = [
-    "AliasKind",
-    "Alias",
-    "derived_aliases",
-    "arxiv_doi",
-    "QueryKind",
-    "AliasQuery",
-    "parse_alias",
     "ACCEPTED_FORMS",
+    "Alias",
+    "AliasKind",
+    "AliasQuery",
+    "QueryKind",
+    "arxiv_doi",
+    "derived_aliases",
     "is_valid_arxiv_id",
+    "parse_alias",
     "split_arxiv_version",
 ]
 

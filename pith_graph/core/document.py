@@ -31,18 +31,18 @@ from pith_graph.core.text import text_sha256
 from pith_graph.core.trust import TrustStore
 
 __all__ = [
+    "DEFAULT_BASE_URL",
     "RECORD_TYPE",
     "SCHEMA_URL",
-    "DEFAULT_BASE_URL",
     "TOP_LEVEL_KEYS",
+    "Check",
+    "ParsedRecord",
+    "VerificationReport",
     "build_record_document",
     "paper_section",
-    "Check",
-    "VerificationReport",
-    "verify_record_document",
-    "require_valid",
-    "ParsedRecord",
     "parse_record_document",
+    "require_valid",
+    "verify_record_document",
 ]
 
 RECORD_TYPE = "pith_number_record"

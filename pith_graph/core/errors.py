@@ -18,14 +18,14 @@ Every message names the offending value.
 from __future__ import annotations
 
 __all__ = [
-    "PithError",
-    "InvalidMetadata",
     "InvalidAlias",
-    "InvalidRecord",
-    "InvalidReceipt",
-    "UnknownSigningKey",
     "InvalidEvent",
     "InvalidEventSignature",
+    "InvalidMetadata",
+    "InvalidReceipt",
+    "InvalidRecord",
+    "PithError",
+    "UnknownSigningKey",
 ]
 
 

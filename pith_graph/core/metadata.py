@@ -19,7 +19,7 @@ from typing import Any
 from pith_graph.core._arxiv import normalise_arxiv
 from pith_graph.core.errors import InvalidMetadata
 
-__all__ = ["PaperMetadata", "parse_metadata", "SUPPORTED_SOURCE_KINDS"]
+__all__ = ["SUPPORTED_SOURCE_KINDS", "PaperMetadata", "parse_metadata"]
 
 SUPPORTED_SOURCE_KINDS = ("arxiv",)
 _CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pith_graph.core.canonical import Digest
 from pith_graph.core.errors import InvalidAlias
 
-__all__ = ["PithNumber", "pith_number_for", "parse_pith_number", "BODY_LENGTH", "SHORT_LENGTH"]
+__all__ = ["BODY_LENGTH", "SHORT_LENGTH", "PithNumber", "parse_pith_number", "pith_number_for"]
 
 BODY_LENGTH = 26
 SHORT_LENGTH = 8

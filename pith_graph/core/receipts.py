@@ -19,12 +19,12 @@ from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_d
 from pith_graph.core.trust import TrustStore
 
 __all__ = [
-    "Receipt",
-    "issue_receipt",
-    "verify_receipt",
-    "format_receipt_time",
     "BUILDER_VERSION",
     "RECEIPT_VERSION",
+    "Receipt",
+    "format_receipt_time",
+    "issue_receipt",
+    "verify_receipt",
 ]
 
 BUILDER_VERSION = "pith-graph-builder-0.1.0"

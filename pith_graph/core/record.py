@@ -19,7 +19,7 @@ from pith_graph.core.errors import InvalidRecord
 from pith_graph.core.metadata import PaperMetadata
 from pith_graph.core.text import text_sha256
 
-__all__ = ["CanonicalRecord", "canonical_record", "record_digest", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "CanonicalRecord", "canonical_record", "record_digest"]
 
 SCHEMA_VERSION = "1.0"
 _SUBMITTED_AT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")

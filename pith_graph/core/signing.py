@@ -22,11 +22,11 @@ from pith_graph.core.errors import InvalidReceipt
 __all__ = [
     "PublicKey",
     "SigningKey",
-    "generate_signing_key",
-    "signing_key_from_seed",
-    "sign_digest",
-    "verify_digest_signature",
     "fingerprint_of",
+    "generate_signing_key",
+    "sign_digest",
+    "signing_key_from_seed",
+    "verify_digest_signature",
 ]
 
 
@@ -64,7 +64,7 @@ class PublicKey:
 class SigningKey:
     """A private Ed25519 key with its key id. Its repr and str never show private bytes."""
 
-    __slots__ = ("key_id", "_key")
+    __slots__ = ("_key", "key_id")
 
     def __init__(self, key_id: str, key: nacl.signing.SigningKey) -> None:
         if not isinstance(key_id, str) or not key_id:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pith_graph.core.pith_number import PithNumber
 
-__all__ = ["latex_snippet", "badge_markdown"]
+__all__ = ["badge_markdown", "latex_snippet"]
 
 
 def latex_snippet(pith: PithNumber) -> str:

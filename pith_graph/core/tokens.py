@@ -16,14 +16,14 @@ import secrets
 from collections.abc import Iterable
 
 __all__ = [
-    "Scope",
     "TOKEN_PREFIX",
+    "Scope",
+    "allows",
+    "hash_matches",
     "new_token",
+    "parse_scopes",
     "parse_token",
     "token_sha256",
-    "hash_matches",
-    "allows",
-    "parse_scopes",
 ]
 
 TOKEN_PREFIX = "pith_tok_"

@@ -15,10 +15,10 @@ from pith_graph.core.errors import UnknownSigningKey
 from pith_graph.core.signing import PublicKey
 
 __all__ = [
-    "KeyStatus",
-    "TrustedKey",
-    "TrustStore",
     "REFERENCE_REGISTRY_KEY",
+    "KeyStatus",
+    "TrustStore",
+    "TrustedKey",
     "default_trust_store",
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pith_graph.service.errors import BadInput
 
-__all__ = ["encode_cursor", "decode_cursor"]
+__all__ = ["decode_cursor", "encode_cursor"]
 
 
 def encode_cursor(key: list[Any]) -> str:

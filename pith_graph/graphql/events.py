@@ -19,11 +19,11 @@ from strawberry.types import Info
 
 from neo4j import AsyncDriver
 from pith_graph import keystore
+from pith_graph.core.events import EventKind, SignedEvent, parse_event
+from pith_graph.core.signing import SigningKey
 from pith_graph.core.tokens import Scope
 from pith_graph.graphql.auth import needs
 from pith_graph.graphql.context import to_thread
-from pith_graph.core.events import EventKind, SignedEvent, parse_event
-from pith_graph.core.signing import SigningKey
 from pith_graph.service import bundles
 from pith_graph.service import events as service
 from pith_graph.service import log as log_service

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
-from pith_graph.graphql.types import MAX_PAGE, Paper, PageInfo, ResolveResult
+from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.service.resolution import MAX_ALIASES, require_found, resolve_aliases
 from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighbourhood

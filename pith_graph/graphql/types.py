@@ -20,12 +20,12 @@ from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
 
 __all__ = [
+    "MAX_PAGE",
+    "CitationConnection",
     "Paper",
     "ResolveResult",
     "ResolveStatus",
-    "CitationConnection",
     "SortOrder",
-    "MAX_PAGE",
 ]
 
 MAX_PAGE = 500

@@ -26,11 +26,11 @@ from starlette.routing import BaseRoute, Route
 from pith_graph.graphql.context import RegistryState
 from pith_graph.http import record_html
 from pith_graph.service.errors import AmbiguousAlias, ServiceError
+from pith_graph.service.events import record_status  # events helper (issue 6)
 from pith_graph.service.records import record_document
 from pith_graph.service.resolution import require_found, resolve_aliases
 from pith_graph.store.errors import StoreUnavailable
 from pith_graph.store.papers import paper_details
-from pith_graph.service.events import record_status  # events helper (issue 6)
 
 __all__ = ["routes"]
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-__all__ = ["STATIC_DIR", "STATIC_PREFIX", "explorer_page", "bundle_version"]
+__all__ = ["STATIC_DIR", "STATIC_PREFIX", "bundle_version", "explorer_page"]
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "explore"
 STATIC_PREFIX = "/static/explore"

@@ -16,7 +16,7 @@ from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.snippets import latex_snippet
 from pith_graph.http.explore_page import explorer_page
 
-__all__ = ["render_html", "CHIPS"]
+__all__ = ["CHIPS", "render_html"]
 
 # The reference system's record pages show verification_status as four chips.
 CHIPS: tuple[tuple[str, str], ...] = (

@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Protocol
 
 from neo4j import Driver
-
 from pith_graph.core.signing import SigningKey
 from pith_graph.ingest.errors import MalformedLine
 from pith_graph.ingest.formats import (
@@ -57,7 +56,7 @@ from pith_graph.ingest.registration import prepare, registration_rows
 from pith_graph.service.registration import write_rows_idempotently
 from pith_graph.store import ingest as store
 
-__all__ = ["IngestStats", "Reporter", "Ingestor", "order_files"]
+__all__ = ["IngestStats", "Ingestor", "Reporter", "order_files"]
 
 
 @dataclass

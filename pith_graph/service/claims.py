@@ -12,13 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
-
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.store.claims import ClaimsChanged, write_claims
 from pith_graph.store.papers import paper_details_sync
 
-__all__ = ["add_claims", "MAX_CLAIM_TEXT"]
+__all__ = ["MAX_CLAIM_TEXT", "add_claims"]
 
 MAX_CLAIM_TEXT = 4000
 _KIND = re.compile(r"[a-z][a-z0-9_]{0,63}")

@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
-    "ServiceError",
-    "NotFound",
     "AmbiguousAlias",
-    "InvalidAliasInput",
     "BadInput",
-    "Unavailable",
-    "Unauthenticated",
     "Forbidden",
+    "InvalidAliasInput",
+    "NotFound",
+    "ServiceError",
+    "Unauthenticated",
+    "Unavailable",
 ]
 
 

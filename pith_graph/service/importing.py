@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
-
 from pith_graph.core.aliases import derived_aliases
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.document import parse_record_document, verify_record_document

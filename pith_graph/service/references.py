@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from neo4j import Driver
-
 from pith_graph.core.aliases import QueryKind
 from pith_graph.service.errors import BadInput
 from pith_graph.service.resolution import ResolveStatus, require_found, resolve_aliases_sync
 from pith_graph.store import ingest as store
 from pith_graph.store._run import unavailable_as_store_error
 
-__all__ = ["ReferenceOutcome", "add_references", "MAX_REFERENCES"]
+__all__ = ["MAX_REFERENCES", "ReferenceOutcome", "add_references"]
 
 MAX_REFERENCES = 1000
 

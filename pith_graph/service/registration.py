@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j import Driver
 from neo4j.exceptions import ConstraintError
 
+from neo4j import Driver
 from pith_graph.core.errors import InvalidMetadata
 from pith_graph.core.metadata import parse_metadata
 from pith_graph.core.signing import SigningKey
@@ -24,7 +24,7 @@ from pith_graph.service.errors import BadInput
 from pith_graph.store import ingest as store
 from pith_graph.store._run import unavailable_as_store_error
 
-__all__ = ["register_papers", "register_paper", "write_rows_idempotently"]
+__all__ = ["register_paper", "register_papers", "write_rows_idempotently"]
 
 
 def _now() -> datetime:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncDriver, Driver
-
 from pith_graph.core.aliases import AliasQuery, QueryKind, parse_alias
 from pith_graph.core.errors import InvalidAlias
 from pith_graph.service.errors import AmbiguousAlias, BadInput, InvalidAliasInput, NotFound
@@ -25,13 +24,13 @@ from pith_graph.store import resolve as store
 
 __all__ = [
     "MAX_ALIASES",
-    "ResolveStatus",
     "Resolution",
-    "lookup_key",
+    "ResolveStatus",
     "decide",
+    "lookup_key",
+    "require_found",
     "resolve_aliases",
     "resolve_aliases_sync",
-    "require_found",
 ]
 
 MAX_ALIASES = 1000

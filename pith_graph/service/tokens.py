@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, Driver
-
 from pith_graph.core import tokens as core
 from pith_graph.service.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from pith_graph.store import tokens as store
 
-__all__ = ["Principal", "create_token", "list_tokens", "revoke_token", "authenticate", "require"]
+__all__ = ["Principal", "authenticate", "create_token", "list_tokens", "require", "revoke_token"]
 
 _BEARER = "bearer "
 _MAX_LABEL = 200

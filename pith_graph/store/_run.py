@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, Driver, Record
 from neo4j.exceptions import (
     ClientError,
     ConnectionPoolError,
@@ -20,6 +19,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from neo4j import AsyncDriver, Driver, Record
 from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
 __all__ = ["as_store_error", "read_async", "read_sync", "unavailable_as_store_error"]

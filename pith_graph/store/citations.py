@@ -34,15 +34,14 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Record
-
 from pith_graph.store._run import read_async
 from pith_graph.store.papers import PAPER_FIELDS
 
 __all__ = [
     "CITES_TO_PAPER_KEYS",
     "CITES_TO_WORK_KEYS",
-    "PageKey",
     "NeighbourPage",
+    "PageKey",
     "neighbour_pages",
 ]
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query, unit_of_work
-
 from pith_graph.config import Settings
 
 __all__ = ["open_async_driver", "open_driver", "with_query_timeout"]
@@ -80,14 +79,14 @@ class _TimedSession(_Delegate):
         self._inner.__enter__()
         return self
 
-    def __exit__(self, *exc: Any) -> Any:
+    def __exit__(self, *exc: object) -> Any:
         return self._inner.__exit__(*exc)
 
     async def __aenter__(self) -> _TimedSession:
         await self._inner.__aenter__()
         return self
 
-    async def __aexit__(self, *exc: Any) -> Any:
+    async def __aexit__(self, *exc: object) -> Any:
         return await self._inner.__aexit__(*exc)
 
 
@@ -103,14 +102,14 @@ class _TimedDriver(_Delegate):
         self._inner.__enter__()
         return self
 
-    def __exit__(self, *exc: Any) -> Any:
+    def __exit__(self, *exc: object) -> Any:
         return self._inner.__exit__(*exc)
 
     async def __aenter__(self) -> _TimedDriver:
         await self._inner.__aenter__()
         return self
 
-    async def __aexit__(self, *exc: Any) -> Any:
+    async def __aexit__(self, *exc: object) -> Any:
         return await self._inner.__aexit__(*exc)
 
 

@@ -20,18 +20,17 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
-
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS  # API (issue 4)
 from pith_graph.store.log import append_registration_receipts  # events helper (issue 6)
 
 __all__ = [
+    "VOLATILE_PROPERTIES",
     "CitationOutcome",
+    "add_citations",
+    "graph_content_hash",
+    "graph_counts",
     "registered_versions",
     "write_registrations",
-    "add_citations",
-    "graph_counts",
-    "graph_content_hash",
-    "VOLATILE_PROPERTIES",
 ]
 
 _REGISTERED_VERSIONS: LiteralString = """

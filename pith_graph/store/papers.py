@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Driver, Record
-
 from pith_graph.store._run import read_async, read_sync
 
 __all__ = [
     "PAPER_FIELDS",
     "PaperDetails",
-    "papers_by_pith",
-    "papers_by_pith_sync",
     "paper_details",
     "paper_details_sync",
+    "papers_by_pith",
+    "papers_by_pith_sync",
 ]
 
 # The Paper properties the API lists (a map projection body: ``q`` + PAPER_FIELDS): everything but

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Driver, Record
-
 from pith_graph.store._run import read_async, read_sync
 from pith_graph.store.papers import PAPER_FIELDS
 

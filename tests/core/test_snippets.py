@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from _strategies import base32_bodies
 from hypothesis import given
 
 from pith_graph.core.pith_number import PithNumber
 from pith_graph.core.snippets import badge_markdown, latex_snippet
-from _strategies import base32_bodies
 
 FOUNDING = PithNumber(2026, "XTYU6EUZWRI6EBU2PYG3UUWNUO")
 

@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
-
 from pith_graph.config import Settings
 from pith_graph.core.signing import signing_key_from_seed
 from pith_graph.ingest.formats import Format
 from pith_graph.ingest.formats.arxiv_metadata import parse_arxiv_metadata_object
-from pith_graph.ingest.pipeline import IngestStats, Ingestor
+from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile
 from pith_graph.service.registration import register_papers
 from pith_graph.store.ingest import graph_content_hash

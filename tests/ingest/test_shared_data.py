@@ -10,11 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from neo4j import Driver
-
 from pith_graph.config import Settings
 from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import BadLine, Format, parse_lines
-from pith_graph.ingest.pipeline import IngestStats, Ingestor
+from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile, sniff_format
 from pith_graph.store.ingest import graph_content_hash, graph_counts
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
 from starlette.testclient import TestClient
 
+from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.service import tokens

@@ -5,16 +5,17 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from neo4j import Driver
 from starlette.testclient import TestClient
 
+from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
-from pith_graph.store.driver import open_driver, with_query_timeout
 from pith_graph.store._run import as_store_error
+from pith_graph.store.driver import open_driver, with_query_timeout
 from pith_graph.store.errors import StoreTimeout
 
 from .conftest import counted_client, gql
+
 
 def _deep(levels: int) -> str:
     nest = "pithNumber"

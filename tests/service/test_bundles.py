@@ -14,8 +14,8 @@ from events_support import (
     seed_records,
     signed,
 )
-from neo4j import AsyncDriver, Driver
 
+from neo4j import AsyncDriver, Driver
 from pith_graph.config import Settings
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.events import EventKind, SignedEvent

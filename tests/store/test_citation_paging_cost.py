@@ -12,8 +12,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from neo4j import AsyncGraphDatabase, Driver
 
+from neo4j import AsyncGraphDatabase, Driver
 from pith_graph.config import Settings
 from pith_graph.store import citations
 from pith_graph.store.citations import PageKey, neighbour_pages

@@ -3,8 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from neo4j import Driver
 
+from neo4j import Driver
 from pith_graph.config import Settings
 from pith_graph.store.errors import MigrationError
 from pith_graph.store.migrations import applied_version, apply_migrations, load_migrations

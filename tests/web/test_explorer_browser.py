@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 OLD_STYLE_ID = "hep-th/9711200"
@@ -230,7 +229,7 @@ def test_pith_page_is_a_card_for_browsers_and_json_for_clients(
 
 def test_card_latex_and_badge_match_the_endpoints(page: Page, demo_server: str) -> None:
     founding = _paper(demo_server, f"pith:{FOUNDING_BODY}")
-    page.goto(f"/explore?q=2603.13419")
+    page.goto("/explore?q=2603.13419")
     _wait_loaded(page, founding["pithNumber"])
     page.click("#card details.snippets summary")
     status, content_type, latex = _get(f"{demo_server}/pith/{FOUNDING_BODY}/latex")

@@ -25,16 +25,16 @@ from pith_graph.ingest.formats.s2_records import parse_s2_record_lines
 from pith_graph.ingest.formats.unarxive_refs import parse_unarxive_reference_lines
 
 __all__ = [
+    "BadLine",
+    "Citation",
+    "CitationLine",
     "Format",
-    "detect_format",
-    "parse_lines",
     "Item",
     "PaperLine",
-    "CitationLine",
-    "BadLine",
     "SkippedLine",
-    "Citation",
     "TargetKind",
+    "detect_format",
+    "parse_lines",
 ]
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pith_graph.core.metadata import PaperMetadata
 
-__all__ = ["TargetKind", "Citation", "PaperLine", "CitationLine", "BadLine", "SkippedLine", "Item"]
+__all__ = ["BadLine", "Citation", "CitationLine", "Item", "PaperLine", "SkippedLine", "TargetKind"]
 
 
 class TargetKind(StrEnum):

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pith_graph.core._arxiv import normalise_arxiv
 from pith_graph.ingest.formats._items import BadLine, Citation, CitationLine, Item, TargetKind
 
-__all__ = ["parse_citation_tsv_lines", "HEADER_FIRST_COLUMN"]
+__all__ = ["HEADER_FIRST_COLUMN", "parse_citation_tsv_lines"]
 
 HEADER_FIRST_COLUMN = "citing_arxiv_id"
 

@@ -23,7 +23,7 @@ from pith_graph.ingest.formats._items import (
     TargetKind,
 )
 
-__all__ = ["parse_unarxive_reference_lines", "NO_IDENTIFIER"]
+__all__ = ["NO_IDENTIFIER", "parse_unarxive_reference_lines"]
 
 NO_IDENTIFIER = "reference has neither an arXiv id nor a DOI"
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
@@ -73,7 +73,7 @@ def _target(ids: dict[str, Any]) -> tuple[TargetKind, str] | None:
             return TargetKind.ARXIV, parsed[0]
     doi = ids.get("doi")
     if isinstance(doi, str):
-        doi = re.sub(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)", "", doi.strip(), flags=re.I)
+        doi = re.sub(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)", "", doi.strip(), flags=re.IGNORECASE)
         if _DOI.fullmatch(doi):
             return TargetKind.DOI, doi.lower()
     return None
