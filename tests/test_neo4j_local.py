@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,53 @@ def test_a_taken_port_is_reported_not_ignored(tmp_path: Path) -> None:
         server = LocalNeo4j(data_dir=tmp_path, port=port)
         with pytest.raises(LocalNeo4jError, match="is taken"):
             server.start()
+
+
+_START_THEN_WAIT = """
+import signal, sys, time
+from pith_graph.neo4j_local import LocalNeo4j
+
+def _exit(signum, frame):
+    raise SystemExit(3)  # what `pith-graph serve` turns SIGTERM into
+
+signal.signal(signal.SIGTERM, _exit)
+LocalNeo4j(data_dir=sys.argv[1], port=int(sys.argv[2]), heap="512m", page_cache="128m").start()
+time.sleep(600)
+"""
+
+
+def _launcher_pids(data_dir: Path) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "science.pith.launcher.Launcher" in command and str(data_dir) in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_sigterm_while_starting_leaves_no_launcher_behind(tmp_path: Path) -> None:
+    data_dir = tmp_path.resolve()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _START_THEN_WAIT, str(data_dir), str(free_port())]
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not _launcher_pids(data_dir):  # the JVM is up but Neo4j takes seconds to be ready
+            assert child.poll() is None and time.monotonic() < deadline, "launcher never started"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=120) == 3
+        deadline = time.monotonic() + 30
+        while _launcher_pids(data_dir) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _launcher_pids(data_dir) == [], "the interrupted start left its Neo4j running"
+    finally:
+        if child.poll() is None:
+            child.kill()
+        for pid in _launcher_pids(data_dir):
+            os.kill(pid, signal.SIGKILL)
