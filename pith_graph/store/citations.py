@@ -63,7 +63,10 @@ CITES_TO_WORK_KEYS: LiteralString = """
 # ``USING INDEX SEEK``: a plan cached while the graph was small could otherwise scan a whole index
 # and filter it. One row per page key. Of the four row lists exactly one can be non-empty: the parameters give
 # the other seeks null bounds, and a seek with a null bound reads nothing.
-_PAGE_ASC: LiteralString = (
+def _page_query(order: LiteralString) -> LiteralString:
+    """The page query, ascending (``order=""``) or descending (``order=" DESC"``): one text, so
+    the two orders cannot drift apart."""
+    return (
     """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
@@ -76,7 +79,9 @@ CALL (k) {
   MATCH (q)-[r:CITES]->()
     USING INDEX SEEK r:CITES(in_key)
     WHERE r.in_key > k.in_plain.lo AND r.in_key < k.in_plain.hi
-  WITH q, r ORDER BY r.in_key LIMIT $limit
+  WITH q, r ORDER BY r.in_key"""
+    + order
+    + """ LIMIT $limit
   RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
     + PAPER_FIELDS
     + """}) AS in_plain
@@ -85,7 +90,9 @@ CALL (k) {
   MATCH ()-[r:CITES]->(q)
     USING INDEX SEEK r:CITES(out_key)
     WHERE r.out_key > k.out_plain.lo AND r.out_key < k.out_plain.hi
-  WITH q, r ORDER BY r.out_key LIMIT $limit
+  WITH q, r ORDER BY r.out_key"""
+    + order
+    + """ LIMIT $limit
   RETURN collect({key: r.out_key, position: r.position, raw: r.raw,
     paper: CASE WHEN q:Paper THEN q """
     + PAPER_FIELDS
@@ -98,9 +105,13 @@ CALL (k) {
     MATCH (q)-[r:CITES]->()
     USING INDEX SEEK r:CITES(in_cat_key)
     WHERE r.in_cat_key > span.lo AND r.in_cat_key < span.hi
-    RETURN q, r ORDER BY r.in_cat_key LIMIT $limit
+    RETURN q, r ORDER BY r.in_cat_key"""
+    + order
+    + """ LIMIT $limit
   }
-  WITH q, r ORDER BY r.in_key LIMIT $limit
+  WITH q, r ORDER BY r.in_key"""
+    + order
+    + """ LIMIT $limit
   RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
     + PAPER_FIELDS
     + """}) AS in_cats
@@ -111,9 +122,13 @@ CALL (k) {
     MATCH ()-[r:CITES]->(q)
     USING INDEX SEEK r:CITES(out_cat_key)
     WHERE r.out_cat_key > span.lo AND r.out_cat_key < span.hi
-    RETURN q, r ORDER BY r.out_cat_key LIMIT $limit
+    RETURN q, r ORDER BY r.out_cat_key"""
+    + order
+    + """ LIMIT $limit
   }
-  WITH q, r ORDER BY r.out_key LIMIT $limit
+  WITH q, r ORDER BY r.out_key"""
+    + order
+    + """ LIMIT $limit
   RETURN collect({key: r.out_key, position: r.position, raw: r.raw, paper: q """
     + PAPER_FIELDS
     + """}) AS out_cats
@@ -136,83 +151,12 @@ CALL (k) {
 }
 RETURN i, degree, in_plain + out_plain + in_cats + out_cats AS rows, in_cells + out_cells AS cells
 """
-)
+    )
 
-# The same query in descending order (a test checks that they differ only by ``DESC``).
-_PAGE_DESC: LiteralString = (
-    """
-UNWIND range(0, size($keys) - 1) AS i
-WITH i, $keys[i] AS k
-OPTIONAL MATCH (p:Paper {pith_number: k.pith})
-WITH i, k, CASE
-  WHEN p IS NULL OR NOT k.degree THEN null
-  WHEN k.direction = 'in' THEN COUNT { (p)<-[:CITES]-() }
-  ELSE COUNT { (p)-[:CITES]->() } END AS degree
-CALL (k) {
-  MATCH (q)-[r:CITES]->()
-    USING INDEX SEEK r:CITES(in_key)
-    WHERE r.in_key > k.in_plain.lo AND r.in_key < k.in_plain.hi
-  WITH q, r ORDER BY r.in_key DESC LIMIT $limit
-  RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
-    + PAPER_FIELDS
-    + """}) AS in_plain
-}
-CALL (k) {
-  MATCH ()-[r:CITES]->(q)
-    USING INDEX SEEK r:CITES(out_key)
-    WHERE r.out_key > k.out_plain.lo AND r.out_key < k.out_plain.hi
-  WITH q, r ORDER BY r.out_key DESC LIMIT $limit
-  RETURN collect({key: r.out_key, position: r.position, raw: r.raw,
-    paper: CASE WHEN q:Paper THEN q """
-    + PAPER_FIELDS
-    + """ END,
-    work: CASE WHEN q:Work THEN q {.kind, .value} END}) AS out_plain
-}
-CALL (k) {
-  UNWIND k.in_cats AS span
-  CALL (span) {
-    MATCH (q)-[r:CITES]->()
-    USING INDEX SEEK r:CITES(in_cat_key)
-    WHERE r.in_cat_key > span.lo AND r.in_cat_key < span.hi
-    RETURN q, r ORDER BY r.in_cat_key DESC LIMIT $limit
-  }
-  WITH q, r ORDER BY r.in_key DESC LIMIT $limit
-  RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
-    + PAPER_FIELDS
-    + """}) AS in_cats
-}
-CALL (k) {
-  UNWIND k.out_cats AS span
-  CALL (span) {
-    MATCH ()-[r:CITES]->(q)
-    USING INDEX SEEK r:CITES(out_cat_key)
-    WHERE r.out_cat_key > span.lo AND r.out_cat_key < span.hi
-    RETURN q, r ORDER BY r.out_cat_key DESC LIMIT $limit
-  }
-  WITH q, r ORDER BY r.out_key DESC LIMIT $limit
-  RETURN collect({key: r.out_key, position: r.position, raw: r.raw, paper: q """
-    + PAPER_FIELDS
-    + """}) AS out_cats
-}
-CALL (k) {
-  MATCH ()-[r:CITES]->()
-    USING INDEX SEEK r:CITES(in_cat_key)
-    WHERE r.in_cat_key > k.in_scan.lo AND r.in_cat_key < k.in_scan.hi
-  WITH split(substring(r.in_cat_key, size(k.pith) + 1), ' ') AS parts
-  WITH parts[0] AS category, toInteger(substring(parts[1], 0, 4)) AS year, count(*) AS n
-  RETURN collect({category: category, year: year, count: n}) AS in_cells
-}
-CALL (k) {
-  MATCH ()-[r:CITES]->()
-    USING INDEX SEEK r:CITES(out_cat_key)
-    WHERE r.out_cat_key > k.out_scan.lo AND r.out_cat_key < k.out_scan.hi
-  WITH split(substring(r.out_cat_key, size(k.pith) + 1), ' ') AS parts
-  WITH parts[0] AS category, toInteger(substring(parts[1], 0, 4)) AS year, count(*) AS n
-  RETURN collect({category: category, year: year, count: n}) AS out_cells
-}
-RETURN i, degree, in_plain + out_plain + in_cats + out_cats AS rows, in_cells + out_cells AS cells
-"""
-)
+
+_PAGE_ASC: LiteralString = _page_query("")
+_PAGE_DESC: LiteralString = _page_query(" DESC")
+
 
 # Bounds of the sort-key part of a range: '' is below every sort key; None means "no upper
 # bound" (the owner prefix's successor is used). A year's keys lie strictly between 'YYYY' and
