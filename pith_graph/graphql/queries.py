@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
-from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult
+from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult, paper_projection
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.service.resolution import MAX_ALIASES, require_found, resolve_aliases
 from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighbourhood
@@ -63,8 +63,10 @@ class SearchConnection:
 
 async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[ResolveResult]:
     ctx = info.context
-    # The lookup returns the listing properties; fields needing the rest load it in one batch.
-    results = await resolve_aliases(ctx.driver, ctx.database, aliases, full=False)
+    # The lookup returns the properties the selection lists (brief or listing); fields needing
+    # the rest (abstract, record, …) load it in one batch.
+    projection = paper_projection(info, ("paper",), ("candidates",))
+    results = await resolve_aliases(ctx.driver, ctx.database, aliases, projection=projection)
     return [ResolveResult.from_resolution(r) for r in results]
 
 
@@ -99,7 +101,8 @@ class RegistryQueries:
         if not 1 <= limit <= MAX_LIMIT:
             raise BadInput(f"limit must be 1..{MAX_LIMIT}, got {limit}")
         ctx = info.context
-        paper = require_found((await resolve_aliases(ctx.driver, ctx.database, [alias]))[0])
+        resolution = await resolve_aliases(ctx.driver, ctx.database, [alias], projection="brief")
+        paper = require_found(resolution[0])
         found = await neighbourhood(
             ctx.driver,
             ctx.database,
@@ -108,6 +111,7 @@ class RegistryQueries:
             direction=direction.value,
             limit=limit,
             categories=categories,
+            brief=paper_projection(info, ("start",), ("nodes", "paper")) == "brief",
         )
         if found is None:  # deleted between the two reads
             raise NotFound(f"no paper is registered under {alias!r}")
@@ -132,7 +136,11 @@ class RegistryQueries:
         cursor = decode_cursor(after, (float, str)) if after else None
         ctx = info.context
         page = await search_titles(
-            ctx.driver, ctx.database, title, first=first, after=cursor  # type: ignore[arg-type]
+            ctx.driver,
+            ctx.database,
+            title,
+            first=first,
+            after=cursor,  # type: ignore[arg-type]
         )
         edges = [
             SearchEdge(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import json
 from typing import Any
@@ -18,6 +19,7 @@ from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
 from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
+from pith_graph.store.resolve import Projection
 
 __all__ = [
     "MAX_PAGE",
@@ -26,6 +28,7 @@ __all__ = [
     "ResolveResult",
     "ResolveStatus",
     "SortOrder",
+    "paper_projection",
 ]
 
 MAX_PAGE = 500
@@ -135,24 +138,91 @@ class CitationConnection:
     )
 
 
-def _selects(selections: list[Any], name: str) -> bool:
+def _selects_path(selections: list[Any], path: tuple[str, ...]) -> bool:
     for sel in selections:
         if isinstance(sel, (InlineFragment, FragmentSpread)):
-            if _selects(sel.selections, name):
+            if _selects_path(sel.selections, path):
                 return True
-        elif sel.name == name:
+        elif sel.name == path[0] and (len(path) == 1 or _selects_path(sel.selections, path[1:])):
             return True
     return False
 
 
-def _selected(info: Info[Context, None], name: str) -> bool:
-    """Does the current field's selection (fragments included) ask for ``name``?"""
-    return any(_selects(field.selections, name) for field in info.selected_fields)
+def _selected(info: Info[Context, None], *path: str) -> bool:
+    """Does the current field's selection (fragments included) ask for ``path``, e.g.
+    ``("facets",)`` or ``("edges", "node", "aliases")``?"""
+    return any(_selects_path(field.selections, path) for field in info.selected_fields)
+
+
+def _field_names(selections: list[Any], into: set[str]) -> set[str]:
+    for sel in selections:
+        if isinstance(sel, (InlineFragment, FragmentSpread)):
+            _field_names(sel.selections, into)
+        else:
+            into.add(sel.name)
+    return into
+
+
+# Paper fields answerable from a brief row (store.papers.PAPER_BRIEF): its own properties, and
+# the fields that read everything else by pith number (receipt, record, references, …). A field
+# missing here makes the lookup read the listing properties, so a new field is safe by default.
+_BRIEF_ENOUGH = frozenset(
+    {
+        "__typename",
+        "pithNumber",
+        "shortPithNumber",
+        "pithBody",
+        "canonicalSha256",
+        "source",
+        "title",
+        "primaryCat",
+        "submittedAt",
+        "year",
+        "isLatest",
+        "abstract",
+        "canonicalRecord",
+        "receipt",
+        "aliases",
+        "claims",
+        "record",
+        "verificationStatus",
+        "eventSummary",
+        "attestationState",
+        "graphSnapshot",
+        "links",
+        "events",
+        "references",
+        "citations",
+    }
+)
+
+
+def paper_projection(info: Info[Context, None], *paths: tuple[str, ...]) -> Projection:
+    """``"brief"`` when the papers under ``paths`` of the current field (e.g. ``("paper",)``)
+    ask only for fields a brief row answers, else ``"listing"``."""
+    asked: set[str] = set()
+    for path in paths:
+        for field in info.selected_fields:
+            _papers_fields(field.selections, path, asked)
+    return "brief" if asked <= _BRIEF_ENOUGH else "listing"
+
+
+def _papers_fields(selections: list[Any], path: tuple[str, ...], into: set[str]) -> None:
+    for sel in selections:
+        if isinstance(sel, (InlineFragment, FragmentSpread)):
+            _papers_fields(sel.selections, path, into)
+        elif sel.name == path[0]:
+            if len(path) == 1:
+                _field_names(sel.selections, into)
+            else:
+                _papers_fields(sel.selections, path[1:], into)
 
 
 def _facets(by_category: list[dict[str, Any]], by_year: list[dict[str, Any]]) -> Facets:
     return Facets(
-        by_primary_category=[FacetCount(value=str(f["value"]), count=f["count"]) for f in by_category],
+        by_primary_category=[
+            FacetCount(value=str(f["value"]), count=f["count"]) for f in by_category
+        ],
         by_year=[FacetCount(value=str(f["value"]), count=f["count"]) for f in by_year],
     )
 
@@ -179,6 +249,7 @@ async def _connection(
         year=year,
         facets=_selected(info, "facets") or _selected(info, "filteredFacets"),
         total=_selected(info, "totalCount"),
+        aliases=_selected(info, "edges", "node", "aliases"),
     )
     page = await info.context.loaders.neighbour_page.load(key)
     edges = [
@@ -268,7 +339,9 @@ class Paper:
         row = await info.context.loaders.paper_by_pith.load(self.pith_number)
         return row if row is not None else self.row
 
-    @strawberry.field(description="The abstract (an imported record has its 600-character excerpt).")
+    @strawberry.field(
+        description="The abstract (an imported record has its 600-character excerpt)."
+    )
     async def abstract(self, info: Info[Context, None]) -> str:
         return str((await self._full_row(info)).get("abstract") or "")
 
@@ -281,9 +354,13 @@ class Paper:
         return details if details is not None else PaperDetails(None, [], [])
 
     async def _document(self, info: Info[Context, None]) -> dict[str, Any]:
-        status = await info.context.loaders.record_status_by_pith.load(self.pith_number)
-        row = await self._full_row(info)
-        return record_document(row, await self._details(info), info.context.base_url, status)
+        # Together, not one after the other: each await would otherwise wait for its own batch.
+        status, row, details = await asyncio.gather(
+            info.context.loaders.record_status_by_pith.load(self.pith_number),
+            self._full_row(info),
+            self._details(info),
+        )
+        return record_document(row, details, info.context.base_url, status)
 
     @strawberry.field(description="The receipt signing this paper's canonical SHA-256.")
     async def receipt(self, info: Info[Context, None]) -> Receipt | None:
@@ -292,7 +369,10 @@ class Paper:
 
     @strawberry.field(description="Every alias node that names this paper.")
     async def aliases(self, info: Info[Context, None]) -> list[Alias]:
-        return [Alias(**a) for a in (await self._details(info)).aliases]
+        # A references page reads its papers' aliases with the page (PageKey.aliases).
+        listed = self.row.get("aliases")
+        aliases = listed if listed is not None else (await self._details(info)).aliases
+        return [Alias(**a) for a in aliases]
 
     @strawberry.field(description="Claims about the paper, in claim order.")
     async def claims(self, info: Info[Context, None]) -> list[Claim]:
@@ -336,7 +416,9 @@ class Paper:
         categories: list[str] | None = None,
         year: int | None = None,
     ) -> CitationConnection:
-        return await _connection(info, self.pith_number, "out", first, after, order, categories, year)
+        return await _connection(
+            info, self.pith_number, "out", first, after, order, categories, year
+        )
 
     @strawberry.field(description="Registered papers citing this one.")
     async def citations(
@@ -348,7 +430,9 @@ class Paper:
         categories: list[str] | None = None,
         year: int | None = None,
     ) -> CitationConnection:
-        return await _connection(info, self.pith_number, "in", first, after, order, categories, year)
+        return await _connection(
+            info, self.pith_number, "in", first, after, order, categories, year
+        )
 
 
 @strawberry.enum
@@ -380,4 +464,3 @@ class ResolveResult:
             candidates=[Paper.from_row(c) for c in r.candidates],
             reason=r.reason,
         )
-

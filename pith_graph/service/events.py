@@ -290,12 +290,10 @@ async def record_status(
 ) -> list[RecordStatus | None]:
     """verification_status, attestation_state, event_summary and events of each pith number.
 
-    Two queries for the whole list (facts, events), whatever its length; ``None`` for a miss.
+    One query for the whole list (facts and events), whatever its length; ``None`` for a miss.
     """
-    facts = await store.subject_facts(driver, database, pith_numbers)
-    envelopes = await store.events_by_subject(driver, database, pith_numbers)
     out: list[RecordStatus | None] = []
-    for row, raw in zip(facts, envelopes, strict=True):
+    for row, raw in await store.facts_and_events(driver, database, pith_numbers):
         if row is None:
             out.append(None)
             continue

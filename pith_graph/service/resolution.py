@@ -136,15 +136,20 @@ def _combine(
 
 
 async def resolve_aliases(
-    driver: AsyncDriver, database: str, aliases: Sequence[str], *, full: bool = True
+    driver: AsyncDriver,
+    database: str,
+    aliases: Sequence[str],
+    *,
+    projection: store.Projection = "full",
 ) -> list[Resolution]:
     """Resolve up to :data:`MAX_ALIASES` aliases with ONE store query, in input order.
 
-    ``full=False`` returns papers with their listing properties only (no abstract or canonical
-    JSON: :data:`pith_graph.store.papers.PAPER_FIELDS`)."""
+    ``projection`` says which paper properties come back: all (``"full"``), the listing ones
+    (no abstract or canonical JSON: :data:`pith_graph.store.papers.PAPER_FIELDS`), or the
+    ``"brief"`` ones (:data:`pith_graph.store.papers.PAPER_BRIEF`)."""
     parsed = _parse_all(aliases)
     keys = [lookup_key(q) for q in parsed if isinstance(q, AliasQuery)]
-    found = await store.candidates_for(driver, database, keys, full=full)
+    found = await store.candidates_for(driver, database, keys, projection=projection)
     return _combine(aliases, parsed, found)
 
 

@@ -35,7 +35,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Record
 from pith_graph.store._run import read_async
-from pith_graph.store.papers import PAPER_FIELDS
+from pith_graph.store.papers import PAPER_FIELDS, PAPER_FIELDS_WITH_ALIASES
 
 __all__ = [
     "CITES_TO_PAPER_KEYS",
@@ -60,14 +60,15 @@ CITES_TO_WORK_KEYS: LiteralString = """
   r.in_key = null, r.out_cat_key = null, r.in_cat_key = null
 """
 
+
 # ``USING INDEX SEEK``: a plan cached while the graph was small could otherwise scan a whole index
 # and filter it. One row per page key. Of the four row lists exactly one can be non-empty: the parameters give
 # the other seeks null bounds, and a seek with a null bound reads nothing.
-def _page_query(order: LiteralString) -> LiteralString:
-    """The page query, ascending (``order=""``) or descending (``order=" DESC"``): one text, so
-    the two orders cannot drift apart."""
+def _page_query(order: LiteralString, paper: LiteralString) -> LiteralString:
+    """The page query, ascending (``order=""``) or descending (``order=" DESC"``), projecting
+    neighbour papers ``q`` with ``paper``: one text, so the variants cannot drift apart."""
     return (
-    """
+        """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 OPTIONAL MATCH (p:Paper {pith_number: k.pith})
@@ -80,23 +81,23 @@ CALL (k) {
     USING INDEX SEEK r:CITES(in_key)
     WHERE r.in_key > k.in_plain.lo AND r.in_key < k.in_plain.hi
   WITH q, r ORDER BY r.in_key"""
-    + order
-    + """ LIMIT $limit
+        + order
+        + """ LIMIT $limit
   RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
-    + PAPER_FIELDS
-    + """}) AS in_plain
+        + paper
+        + """}) AS in_plain
 }
 CALL (k) {
   MATCH ()-[r:CITES]->(q)
     USING INDEX SEEK r:CITES(out_key)
     WHERE r.out_key > k.out_plain.lo AND r.out_key < k.out_plain.hi
   WITH q, r ORDER BY r.out_key"""
-    + order
-    + """ LIMIT $limit
+        + order
+        + """ LIMIT $limit
   RETURN collect({key: r.out_key, position: r.position, raw: r.raw,
     paper: CASE WHEN q:Paper THEN q """
-    + PAPER_FIELDS
-    + """ END,
+        + paper
+        + """ END,
     work: CASE WHEN q:Work THEN q {.kind, .value} END}) AS out_plain
 }
 CALL (k) {
@@ -106,15 +107,15 @@ CALL (k) {
     USING INDEX SEEK r:CITES(in_cat_key)
     WHERE r.in_cat_key > span.lo AND r.in_cat_key < span.hi
     RETURN q, r ORDER BY r.in_cat_key"""
-    + order
-    + """ LIMIT $limit
+        + order
+        + """ LIMIT $limit
   }
   WITH q, r ORDER BY r.in_key"""
-    + order
-    + """ LIMIT $limit
+        + order
+        + """ LIMIT $limit
   RETURN collect({key: r.in_key, position: r.position, raw: r.raw, paper: q """
-    + PAPER_FIELDS
-    + """}) AS in_cats
+        + paper
+        + """}) AS in_cats
 }
 CALL (k) {
   UNWIND k.out_cats AS span
@@ -123,15 +124,15 @@ CALL (k) {
     USING INDEX SEEK r:CITES(out_cat_key)
     WHERE r.out_cat_key > span.lo AND r.out_cat_key < span.hi
     RETURN q, r ORDER BY r.out_cat_key"""
-    + order
-    + """ LIMIT $limit
+        + order
+        + """ LIMIT $limit
   }
   WITH q, r ORDER BY r.out_key"""
-    + order
-    + """ LIMIT $limit
+        + order
+        + """ LIMIT $limit
   RETURN collect({key: r.out_key, position: r.position, raw: r.raw, paper: q """
-    + PAPER_FIELDS
-    + """}) AS out_cats
+        + paper
+        + """}) AS out_cats
 }
 CALL (k) {
   MATCH ()-[r:CITES]->()
@@ -154,8 +155,13 @@ RETURN i, degree, in_plain + out_plain + in_cats + out_cats AS rows, in_cells + 
     )
 
 
-_PAGE_ASC: LiteralString = _page_query("")
-_PAGE_DESC: LiteralString = _page_query(" DESC")
+# By (descending, with aliases).
+_PAGES: dict[tuple[bool, bool], LiteralString] = {
+    (False, False): _page_query("", PAPER_FIELDS),
+    (True, False): _page_query(" DESC", PAPER_FIELDS),
+    (False, True): _page_query("", PAPER_FIELDS_WITH_ALIASES),
+    (True, True): _page_query(" DESC", PAPER_FIELDS_WITH_ALIASES),
+}
 
 
 # Bounds of the sort-key part of a range: '' is below every sort key; None means "no upper
@@ -169,7 +175,8 @@ class PageKey:
     """One page request; hashable so DataLoaders can de-duplicate it.
 
     ``total``/``facets`` say whether the count and the facets are wanted (they cost a scan of the
-    paper's category keys when a filter is set or facets are asked for)."""
+    paper's category keys when a filter is set or facets are asked for); ``aliases`` whether
+    the neighbours' rows carry their aliases."""
 
     pith: str
     direction: str  # "out" (references) | "in" (citations)
@@ -180,6 +187,7 @@ class PageKey:
     year: int | None = None
     facets: bool = True
     total: bool = True
+    aliases: bool = False
 
     @property
     def filtered(self) -> bool:
@@ -308,13 +316,15 @@ async def neighbour_pages(
     """One page per key, in key order (an unknown paper gives an empty page).
 
     Keys sorted ascending and descending need different ``ORDER BY`` clauses, so a batch mixing
-    both takes two queries.
+    both takes two queries. When one key of an order wants aliases, all of that order's rows
+    carry them (an unused list is cheaper than another round trip).
     """
     out = [_empty(k) for k in keys]
-    for query, descending in ((_PAGE_ASC, False), (_PAGE_DESC, True)):
+    for descending in (False, True):
         index = [i for i, k in enumerate(keys) if k.descending is descending]
         if not index:
             continue
+        query = _PAGES[(descending, any(keys[i].aliases for i in index))]
         records = await read_async(
             driver,
             database,

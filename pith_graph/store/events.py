@@ -13,7 +13,7 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver, AsyncManagedTransaction, Record
 from pith_graph.core.events import SignedEvent
 from pith_graph.core.log import event_leaf
 from pith_graph.store.errors import StoreError
@@ -28,6 +28,7 @@ __all__ = [
     "event_row",
     "events_by_subject",
     "events_page",
+    "facts_and_events",
     "insert_events",
     "new_event_rows",
     "subject_facts",
@@ -101,6 +102,16 @@ RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
        COUNT { MATCH (p)-[:CITES]->() } AS references,
        COUNT { MATCH (p)-[:CITES]->(:Work) } AS unresolved
 """
+
+# The facts and the time-ordered envelopes in one round trip: what a record document needs.
+_FACTS_AND_EVENTS = (
+    _FACTS
+    + """,
+       COLLECT { MATCH (e:Event {subject: subject})
+                 WITH e ORDER BY e.created_at, e.event_id
+                 RETURN e.envelope_json } AS envelopes
+"""
+)
 
 _ADD_AUTHOR_KEY = """
 MATCH (p:Paper {pith_number: $pith_number})
@@ -224,22 +235,31 @@ async def subject_facts(
     records, _, _ = await driver.execute_query(
         _FACTS, subjects=list(subjects), database_=database, routing_="r"
     )
-    out: list[dict[str, Any] | None] = []
-    for r in records:
-        out.append(
-            None
-            if not r["exists"]
-            else {
-                "canonical_sha256": r["canonical_sha256"],
-                "canonical_json": r["canonical_json"],
-                "authors": list(r["authors"] or []),
-                "categories": list(r["categories"] or []),
-                "has_receipt": bool(r["has_receipt"]),
-                "references": int(r["references"]),
-                "unresolved": int(r["unresolved"]),
-            }
-        )
-    return out
+    return [_facts(r) for r in records]
+
+
+async def facts_and_events(
+    driver: AsyncDriver, database: str, subjects: Sequence[str]
+) -> list[tuple[dict[str, Any] | None, list[dict[str, Any]]]]:
+    """:func:`subject_facts` and :func:`events_by_subject` of each pith number, in ONE query."""
+    records, _, _ = await driver.execute_query(
+        _FACTS_AND_EVENTS, subjects=list(subjects), database_=database, routing_="r"
+    )
+    return [(_facts(r), [json.loads(e) for e in r["envelopes"]]) for r in records]
+
+
+def _facts(r: Record) -> dict[str, Any] | None:
+    if not r["exists"]:
+        return None
+    return {
+        "canonical_sha256": r["canonical_sha256"],
+        "canonical_json": r["canonical_json"],
+        "authors": list(r["authors"] or []),
+        "categories": list(r["categories"] or []),
+        "has_receipt": bool(r["has_receipt"]),
+        "references": int(r["references"]),
+        "unresolved": int(r["unresolved"]),
+    }
 
 
 async def add_author_key(driver: AsyncDriver, database: str, row: Mapping[str, Any]) -> None:

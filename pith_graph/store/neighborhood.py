@@ -19,7 +19,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver
 from pith_graph.store._run import read_async
-from pith_graph.store.papers import PAPER_FIELDS
+from pith_graph.store.papers import PAPER_BRIEF, PAPER_FIELDS
 
 __all__ = ["MAX_DEPTH", "MAX_LIMIT", "Neighbourhood", "neighbourhood"]
 
@@ -75,26 +75,28 @@ _EXPAND: LiteralString = """
   RETURN collect(n)[0..$limit + 1] AS next
 """
 
-# Papers come with their listing properties (store.papers.PAPER_FIELDS), not the text blobs.
-_NEIGHBOURHOOD: LiteralString = (
-    """
+
+def _neighbourhood_query(paper: LiteralString) -> LiteralString:
+    """The neighbourhood query projecting its papers with ``paper``: one text for both."""
+    return (
+        """
 MATCH (s:Paper {pith_number: $pith})
 CALL (s) {
   WITH [s] AS frontier, [s] AS seen"""
-    + _EXPAND
-    + """}
+        + _EXPAND
+        + """}
 WITH s, next AS l1
 CALL (s, l1) {
   WITH CASE WHEN $depth >= 2 AND size(l1) < $limit THEN l1 ELSE [] END AS frontier,
        [s] + l1 AS seen"""
-    + _EXPAND
-    + """}
+        + _EXPAND
+        + """}
 WITH s, l1, next[0..$limit + 1 - size(l1)] AS l2
 CALL (s, l1, l2) {
   WITH CASE WHEN $depth >= 3 AND size(l1) + size(l2) < $limit THEN l2 ELSE [] END AS frontier,
        [s] + l1 + l2 AS seen"""
-    + _EXPAND
-    + """}
+        + _EXPAND
+        + """}
 WITH s, l1, l2, next[0..$limit + 1 - size(l1) - size(l2)] AS l3
 WITH s, [x IN l1 | [x, 1]] + [x IN l2 | [x, 2]] + [x IN l3 | [x, 3]] AS found
 WITH s, found[0..$limit] AS kept, size(found) > $limit AS truncated
@@ -110,14 +112,20 @@ CALL (kept) {
   UNWIND range(0, size(kept) - 1) AS j
   WITH j, kept[j][0] AS n, kept[j][1] AS distance ORDER BY j
   RETURN collect({paper: n """
-    + PAPER_FIELDS
-    + """, distance: distance}) AS listed
+        + paper
+        + """, distance: distance}) AS listed
 }
 RETURN s """
-    + PAPER_FIELDS
-    + """ AS start, listed AS nodes, edges, truncated
+        + paper
+        + """ AS start, listed AS nodes, edges, truncated
 """
-)
+    )
+
+
+# Papers come with their listing properties (store.papers.PAPER_FIELDS), not the text blobs, or
+# with the brief ones (PAPER_BRIEF) when that is all the caller shows.
+_NEIGHBOURHOOD: LiteralString = _neighbourhood_query(PAPER_FIELDS)
+_NEIGHBOURHOOD_BRIEF: LiteralString = _neighbourhood_query(PAPER_BRIEF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +147,11 @@ async def neighbourhood(
     direction: str,
     limit: int,
     categories: Sequence[str] | None = None,
+    brief: bool = False,
 ) -> Neighbourhood | None:
-    """The neighbourhood of ``pith`` (``None`` if no such paper); bounds are checked here too."""
+    """The neighbourhood of ``pith`` (``None`` if no such paper); bounds are checked here too.
+
+    Papers carry their listing properties, or (``brief``) only :data:`PAPER_BRIEF`'s."""
     if not 1 <= depth <= MAX_DEPTH:
         raise ValueError(f"depth must be 1..{MAX_DEPTH}, got {depth}")
     if not 1 <= limit <= MAX_LIMIT:
@@ -150,7 +161,7 @@ async def neighbourhood(
     records = await read_async(
         driver,
         database,
-        _NEIGHBOURHOOD,
+        _NEIGHBOURHOOD_BRIEF if brief else _NEIGHBOURHOOD,
         pith=pith,
         depth=depth,
         inward=direction in ("IN", "BOTH"),

@@ -14,52 +14,50 @@ ambiguity) is decided by the caller (:mod:`pith_graph.service.resolution`), not 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, LiteralString
+from typing import Any, Literal, LiteralString
 
 from neo4j import AsyncDriver, Driver, Record
 from pith_graph.store._run import read_async, read_sync
-from pith_graph.store.papers import PAPER_FIELDS
+from pith_graph.store.papers import PAPER_BRIEF, PAPER_FIELDS
 
-__all__ = ["MAX_CANDIDATES", "candidates_for", "candidates_for_sync"]
+__all__ = ["MAX_CANDIDATES", "Projection", "candidates_for", "candidates_for_sync"]
 
 # Enough to list an ambiguous prefix's candidates without reading a whole index range.
 MAX_CANDIDATES = 20
 
-# Listing properties only (store.papers.PAPER_FIELDS): what the GraphQL resolvers read.
-_CANDIDATES: LiteralString = (
-    """
-UNWIND range(0, size($keys) - 1) AS i
-WITH i, $keys[i] AS k
-RETURN i, COLLECT {
-    MATCH (p:Paper) USING INDEX SEEK p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
-    WITH p ORDER BY p.pith_body LIMIT $max_candidates
-    RETURN p """
-    + PAPER_FIELDS
-    + """ AS paper
-  } + COLLECT {
-    MATCH (:Alias {kind: k.alias_kind, value: k.alias_value})-[:ALIAS_OF]->(p:Paper)
-    WITH p ORDER BY p.source_id, p.version DESC LIMIT $max_candidates
-    RETURN p """
-    + PAPER_FIELDS
-    + """ AS paper
-  } AS candidates
-"""
-)
+Projection = Literal["full", "listing", "brief"]
 
-# All properties (record documents, writes): the same seeks.
-_CANDIDATES_FULL: LiteralString = """
+
+def _candidates_query(paper: LiteralString) -> LiteralString:
+    """The lookup, returning each candidate ``p`` as ``paper``: one text for every projection."""
+    return (
+        """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 RETURN i, COLLECT {
     MATCH (p:Paper) USING INDEX SEEK p:Paper(pith_body) WHERE p.pith_body STARTS WITH k.prefix
     WITH p ORDER BY p.pith_body LIMIT $max_candidates
-    RETURN properties(p) AS paper
+    RETURN """
+        + paper
+        + """ AS paper
   } + COLLECT {
     MATCH (:Alias {kind: k.alias_kind, value: k.alias_value})-[:ALIAS_OF]->(p:Paper)
     WITH p ORDER BY p.source_id, p.version DESC LIMIT $max_candidates
-    RETURN properties(p) AS paper
+    RETURN """
+        + paper
+        + """ AS paper
   } AS candidates
 """
+    )
+
+
+# All properties (record documents, writes); the listing properties without the text blobs
+# (store.papers.PAPER_FIELDS); or only what names and places a paper (PAPER_BRIEF).
+_CANDIDATES: dict[Projection, LiteralString] = {
+    "full": _candidates_query("properties(p)"),
+    "listing": _candidates_query("p " + PAPER_FIELDS),
+    "brief": _candidates_query("p " + PAPER_BRIEF),
+}
 
 
 def _param(key: dict[str, Any]) -> dict[str, Any]:
@@ -79,16 +77,20 @@ def _by_key(records: list[Record], n: int) -> list[list[dict[str, Any]]]:
 
 
 async def candidates_for(
-    driver: AsyncDriver, database: str, keys: Sequence[dict[str, Any]], *, full: bool = True
+    driver: AsyncDriver,
+    database: str,
+    keys: Sequence[dict[str, Any]],
+    *,
+    projection: Projection = "full",
 ) -> list[list[dict[str, Any]]]:
-    """Candidate papers of each key, in key order: all properties, or (``full=False``) the
-    listing properties without abstract and canonical JSON."""
+    """Candidate papers of each key, in key order, with all their properties (``"full"``), the
+    listing properties (``"listing"``: no abstract or canonical JSON) or ``"brief"`` ones."""
     if not keys:
         return []
     records = await read_async(
         driver,
         database,
-        _CANDIDATES_FULL if full else _CANDIDATES,
+        _CANDIDATES[projection],
         keys=[_param(k) for k in keys],
         max_candidates=MAX_CANDIDATES,
     )
@@ -102,6 +104,10 @@ def candidates_for_sync(
     if not keys:
         return []
     records = read_sync(
-        driver, database, _CANDIDATES_FULL, keys=[_param(k) for k in keys], max_candidates=MAX_CANDIDATES
+        driver,
+        database,
+        _CANDIDATES["full"],
+        keys=[_param(k) for k in keys],
+        max_candidates=MAX_CANDIDATES,
     )
     return _by_key(records, len(keys))

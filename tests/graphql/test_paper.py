@@ -188,3 +188,28 @@ def test_lists_read_abstracts_only_when_selected(seeded: SeededGraph, gql: Graph
     assert paper["abstract"] and isinstance(paper["canonicalRecord"], dict)
     for edge in paper["citations"]["edges"]:
         assert edge["node"]["abstract"] and edge["node"]["canonicalRecord"]
+
+
+def test_a_page_lists_the_same_aliases_a_paper_has(seeded: SeededGraph, gql: GraphQLClient) -> None:
+    # A page selecting its papers' aliases reads them with the page (one query); a paper
+    # resolved on its own reads them with its receipt and claims. Both must say the same.
+    query = """query($a: String!) { resolve(alias: $a) { paper { citations(first: 20) {
+      edges { node { pithNumber aliases { kind value createdAt } } } } } } }"""
+    edges = gql(query, {"a": CENTRE})["resolve"]["paper"]["citations"]["edges"]
+    assert len(edges) == 20
+    one_by_one = """query($a: String!) { resolve(alias: $a) { paper { aliases { kind value createdAt } } } }"""
+    for edge in edges:
+        alone = gql(one_by_one, {"a": edge["node"]["pithNumber"]})["resolve"]["paper"]["aliases"]
+        assert edge["node"]["aliases"] == alone and alone
+
+
+def test_neighbourhood_papers_carry_the_fields_asked_for(
+    seeded: SeededGraph, gql: GraphQLClient
+) -> None:
+    query = """query($a: String!) { citationNeighborhood(alias: $a, depth: 1, limit: 10) {
+      start { title %s } nodes { paper { pithNumber title %s } } } }"""
+    brief = gql(query % ("", ""), {"a": CENTRE})["citationNeighborhood"]
+    listed = gql(query % ("authors", "authors categories"), {"a": CENTRE})["citationNeighborhood"]
+    assert brief["start"]["title"] == listed["start"]["title"] and listed["start"]["authors"]
+    assert [n["paper"]["title"] for n in brief["nodes"]] == [n["paper"]["title"] for n in listed["nodes"]]
+    assert all(n["paper"]["authors"] and n["paper"]["categories"] for n in listed["nodes"])

@@ -97,3 +97,30 @@ def test_resolve_many_accepts_1000(seeded: SeededGraph, gql: GraphQLClient) -> N
         {"a": [CENTRE] * 500 + ["hep-th/9901999"] * 500},
     )
     assert len(data["resolveMany"]) == 1000
+
+
+LISTED = """
+fragment Listed on Paper { authors license }
+query($a: [String!]!, $p: String!) {
+  brief: resolveMany(aliases: $a) { paper { pithNumber title source { id version } } }
+  spread: resolveMany(aliases: $a) { paper { pithNumber ...Listed } }
+  inline: resolveMany(aliases: $a) { paper { ... on Paper { doi categories crossCats } } }
+  alone: resolve(alias: $p) { paper { pithNumber title authors license doi categories crossCats } }
+}
+"""
+
+
+def test_a_lookup_reads_whatever_fields_the_selection_names(
+    seeded: SeededGraph, gql: GraphQLClient
+) -> None:
+    # A selection of names and titles only is answered from a brief read; any other field,
+    # also inside fragments, makes the lookup read the listing properties.
+    data = gql(LISTED, {"a": [FOUNDING_PITH], "p": FOUNDING_PITH})
+    alone = data["alone"]["paper"]
+    assert alone["authors"] and alone["license"] and alone["categories"]
+    assert data["brief"][0]["paper"]["title"] == alone["title"]
+    assert data["spread"][0]["paper"]["authors"] == alone["authors"]
+    assert data["spread"][0]["paper"]["license"] == alone["license"]
+    inline = data["inline"][0]["paper"]
+    assert (inline["doi"], inline["categories"], inline["crossCats"]) == (
+        alone["doi"], alone["categories"], alone["crossCats"])

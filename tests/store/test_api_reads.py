@@ -130,10 +130,13 @@ def test_search_pages_by_score(seeded: SeededGraph, settings: Settings) -> None:
 
 def test_listing_reads_leave_the_text_blobs_out(seeded: SeededGraph, settings: Settings) -> None:
     key = {"kind": "alias", "alias_kind": "arxiv", "value": CENTRE}
-    (lean,) = run(settings, resolve.candidates_for, [key], full=False)
+    (lean,) = run(settings, resolve.candidates_for, [key], projection="listing")
     (full,) = run(settings, resolve.candidates_for, [key])
     assert "canonical_json" in full[0] and "abstract" in full[0]
     assert "canonical_json" not in lean[0] and "abstract" not in lean[0]
     assert all(full[0].get(k) == v for k, v in lean[0].items())
+    (brief,) = run(settings, resolve.candidates_for, [key], projection="brief")
+    assert {"pith_number", "source_id", "version", "title", "submitted_at"} <= set(brief[0])
+    assert "authors" not in brief[0] and all(lean[0].get(k) == v for k, v in brief[0].items())
     page = run(settings, citations.neighbour_pages, [PageKey(lean[0]["pith_number"], "in", 3)])[0]
     assert all("canonical_json" not in r["paper"] for r in page.rows)

@@ -79,7 +79,7 @@ def _walk(plan: Any, into: list[tuple[str, int, int, str]]) -> list[tuple[str, i
 
 
 def _profile(bolt: Driver, settings: Settings, key: PageKey) -> list[tuple[str, int, int, str]]:
-    query = "PROFILE " + (citations._PAGE_DESC if key.descending else citations._PAGE_ASC)
+    query = "PROFILE " + citations._PAGES[(key.descending, key.aliases)]
     _, summary, _ = bolt.execute_query(
         query, keys=[key.to_param()], limit=key.first + 1, database_=settings.neo4j_database
     )
@@ -112,8 +112,9 @@ def _all_keys(settings: Settings, key: PageKey) -> list[tuple[str, str]]:
         PageKey(CITED, "in", 20, descending=True, facets=False),
         PageKey(CITED, "in", 20, categories=("gr-qc", "hep-ph"), facets=False, total=False),
         PageKey(CITED, "in", 20, year=2007, facets=False, total=False),
+        PageKey(CITED, "in", 20, facets=False, aliases=True),
     ],
-    ids=["asc", "desc", "categories", "year"],
+    ids=["asc", "desc", "categories", "year", "with-aliases"],
 )
 def test_deep_pages_cost_what_the_first_page_costs(
     cited: str, bolt: Driver, settings: Settings, template: PageKey
@@ -162,5 +163,7 @@ def test_unfiltered_total_is_the_degree_counter(cited: str, bolt: Driver, settin
     assert all(r["paper"]["primary_cat"] == "gr-qc" and r["paper"]["year"] == 2001 for r in filtered.rows)
 
 
-def test_descending_query_is_the_ascending_one_reversed() -> None:
-    assert citations._PAGE_DESC.replace(" DESC", "") == citations._PAGE_ASC
+@pytest.mark.parametrize("aliases", [False, True])
+def test_descending_query_is_the_ascending_one_reversed(aliases: bool) -> None:
+    pages = citations._PAGES
+    assert pages[(True, aliases)].replace(" DESC", "") == pages[(False, aliases)]
