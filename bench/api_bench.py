@@ -88,12 +88,12 @@ class Server:
         self._log.close()
 
 
-def start_ours(db: env.Database, log: Path) -> Server:
+def start_ours(db: env.Database, log: Path, workers: int = 1) -> Server:
     port = free_port()
     return Server(
         "ours",
         [str(Path(sys.executable).with_name("pith-graph")), "serve", "--port", str(port),
-         "--log-level", "warning"],
+         "--workers", str(workers), "--log-level", "warning"],
         env.REPO,
         {"NEO4J_URI": db.uri, "PITH_DATA_DIR": str(env.DATA_ROOT / "api"), "PITH_LOAD_DEMO": "0"},
         port, log,
@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per run")
     parser.add_argument("--workloads", default=",".join(workloads.WORKLOADS))
     parser.add_argument("--targets", default="ours,floor,peer")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes of our API (pith-graph serve --workers; default: CPUs)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--tag", default="", help="suffix of the dated result files")
     args = parser.parse_args(argv)
@@ -210,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         servers: dict[str, Server] = {}
         try:
             if "ours" in targets:
-                servers["ours"] = start_ours(db, work / "ours.log")
+                servers["ours"] = start_ours(db, work / "ours.log", args.workers)
             if "peer" in targets:
                 servers["peer"] = start_peer(db, work / "peer.log")
             for name in names:
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": "make bench  # " + " ".join(["bench/api_bench.py", *(argv or sys.argv[1:])]),
         "duration_s": args.duration, "max_duration_s": args.max_duration,
-        "warmup_s": args.warmup, "graph": counts,
+        "warmup_s": args.warmup, "graph": counts, "ours_workers": args.workers,
         "machine": {"cpus": os.cpu_count(), "load_avg_1m_at_end": os.getloadavg()[0],
                     "python": platform.python_version(), "platform": platform.platform()},
         "peer": "@neo4j/graphql 7.6.3 on Node.js " + _node_version(),

@@ -45,7 +45,8 @@ def markdown(document: dict[str, Any]) -> str:
         f"{meta['machine']['load_avg_1m_at_end']:.1f} at the end), Python "
         f"{meta['machine']['python']}; peer: {meta['peer']}.",
         "",
-        "**ours** = `pith-graph serve` (uvicorn, one process) over HTTP; **floor** = the same "
+        f"**ours** = `pith-graph serve --workers {meta.get('ours_workers', 1)}` (uvicorn; "
+        "the peer is one Node.js process) over HTTP; **floor** = the same "
         "Cypher our API ran for those requests (captured), through the Python driver, no HTTP or "
         "GraphQL; **peer** = the Neo4j GraphQL Library over the same database "
         "(`bench/peer/`). Throughput in requests/s, latencies in ms. ⚠ = some requests failed; "

@@ -23,7 +23,7 @@ from pith_graph.http.limits import BodySizeLimit
 from pith_graph.store.driver import open_async_driver, open_driver, with_query_timeout
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger(__name__)
 _READINESS_TIMEOUT = 3.0
@@ -128,3 +128,9 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         middleware=_middleware(settings),
         exception_handlers={404: _http_error, 405: _http_error},
     )
+
+
+def app_from_env() -> Starlette:
+    """The app of the settings in the environment: what each worker process of
+    ``pith-graph serve --workers N`` builds (uvicorn imports it by name in every worker)."""
+    return create_app(Settings.from_env())

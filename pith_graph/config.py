@@ -97,6 +97,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: Path(".pith"))
     host: str = "127.0.0.1"
     port: int = 8000
+    workers: int = 1
     base_url: str | None = None
     local_neo4j_host: str = "127.0.0.1"
     local_neo4j_port: int = 7687
@@ -131,6 +132,7 @@ class Settings:
             data_dir=Path(env.get("PITH_DATA_DIR", "").strip() or ".pith"),
             host=env.get("PITH_HOST", "").strip() or "127.0.0.1",
             port=_int(env, "PITH_PORT", 8000),
+            workers=_int(env, "PITH_WORKERS", 1, low=1, high=64),
             base_url=(env.get("PITH_BASE_URL", "").strip().rstrip("/") or None),
             local_neo4j_host=env.get("PITH_NEO4J_HOST", "").strip() or "127.0.0.1",
             local_neo4j_port=_int(env, "PITH_NEO4J_PORT", 7687),

@@ -24,6 +24,7 @@ def test_environment_is_read() -> None:
             "PITH_DATA_DIR": "/var/lib/pith",
             "PITH_HOST": "0.0.0.0",
             "PITH_PORT": "9000",
+            "PITH_WORKERS": "3",
         }
     )
     assert not settings.uses_local_neo4j
@@ -31,6 +32,7 @@ def test_environment_is_read() -> None:
     assert settings.neo4j_database == "pith"
     assert settings.data_dir == Path("/var/lib/pith")
     assert settings.public_base_url == "http://0.0.0.0:9000"
+    assert settings.workers == 3
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,7 @@ def test_environment_is_read() -> None:
     [
         ({"PITH_PORT": "eighty"}, "PITH_PORT"),
         ({"PITH_PORT": "70000"}, "PITH_PORT"),
+        ({"PITH_WORKERS": "0"}, "PITH_WORKERS"),
         ({"NEO4J_URI": "http://localhost:7474"}, "NEO4J_URI"),
         ({"PITH_NEO4J_APOC": "maybe"}, "PITH_NEO4J_APOC"),
     ],

@@ -18,6 +18,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--host", help="bind address (default: PITH_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="bind port (default: PITH_PORT or 8000)")
     parser.add_argument(
+        "--workers",
+        type=int,
+        help="API processes sharing the port (default: PITH_WORKERS or 1). More use more CPU "
+        "cores; a GraphQL subscription then sees only the writes its own process accepted",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
     )
     parser.set_defaults(func=_serve)
@@ -50,6 +56,11 @@ def _serve(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, host=args.host)
     if args.port:
         settings = dataclasses.replace(settings, port=args.port)
+    if args.workers is not None:
+        if not 1 <= args.workers <= 64:
+            print(f"pith-graph serve: --workers must be 1..64, got {args.workers}", file=sys.stderr)
+            return 2
+        settings = dataclasses.replace(settings, workers=args.workers)
     # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal under the handler it
     # found installed. With Python's default that kills the process before the local Neo4j is
     # stopped; this handler turns it into SystemExit, so the `with` below closes the store cleanly.
@@ -59,12 +70,39 @@ def _serve(args: argparse.Namespace) -> int:
             from pith_graph.cli.demo import load_demo_if_empty
 
             load_demo_if_empty(ready)
-        uvicorn.run(
-            create_app(ready),
-            host=ready.host,
-            port=ready.port,
-            log_level=args.log_level,
-            proxy_headers=False,
-            ws_max_size=ready.max_body_bytes,
-        )
+        options = {
+            "host": ready.host,
+            "port": ready.port,
+            "log_level": args.log_level,
+            "proxy_headers": False,
+            "ws_max_size": ready.max_body_bytes,
+        }
+        if ready.workers == 1:
+            uvicorn.run(create_app(ready), **options)
+        else:
+            _prepare_workers(ready)
+            uvicorn.run("pith_graph.app:app_from_env", factory=True, workers=ready.workers, **options)
     return 0
+
+
+def _prepare_workers(ready: Settings) -> None:
+    """Hand the worker processes what this one settled, and migrate once, here.
+
+    Workers are fresh interpreters that build their settings from the environment: they get
+    the Neo4j URI (perhaps the local launcher's, started above) and the address. Migrations run
+    before they start, so N workers do not race to apply them.
+    """
+    import os
+
+    from pith_graph.store.driver import open_driver
+    from pith_graph.store.migrations import apply_migrations
+
+    if ready.migrate_on_start:
+        with open_driver(ready) as driver:
+            apply_migrations(driver, ready.neo4j_database)
+    os.environ.update(
+        NEO4J_URI=ready.neo4j_uri or "",
+        PITH_HOST=ready.host,
+        PITH_PORT=str(ready.port),
+        PITH_MIGRATE_ON_START="0",
+    )

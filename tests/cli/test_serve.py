@@ -82,3 +82,70 @@ def test_serve_stops_its_neo4j_on_sigterm_and_keeps_the_data(tmp_path: Path) -> 
         assert records[0]["n"] == 1
     finally:
         _stop(second)
+
+
+def _children(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (from /proc: field 4 of /proc/<pid>/stat is the parent)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.append(int(stat.parent.name))
+    return out
+
+
+def test_serve_with_two_workers_answers_and_stops_them_all(
+    neo4j_uri: str, tmp_path: Path
+) -> None:
+    http_port = free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j_uri,
+        "PITH_DATA_DIR": str(tmp_path),
+        "PITH_PORT": str(http_port),
+        "PITH_LOAD_DEMO": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pith_graph.cli", "serve", "--workers", "2", "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_ready(http_port, process)
+        deadline = time.monotonic() + 60
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        workers = _children(process.pid)
+        assert len(workers) >= 2, workers  # (multiprocessing may add a resource tracker)
+        for _ in range(20):
+            assert _graphql(http_port, "{ serviceVersion }")["data"]["serviceVersion"]  # type: ignore[index]
+    finally:
+        _stop(process)
+    # Workers are gone with the parent (a resource tracker may take a moment longer).
+    deadline = time.monotonic() + 15
+    while [pid for pid in workers if _alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_serve_refuses_a_worker_count_out_of_range(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pith_graph.cli", "serve", "--workers", "0"],
+        env={**os.environ, "PITH_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "--workers must be 1..64" in result.stderr
