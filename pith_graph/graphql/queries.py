@@ -63,8 +63,8 @@ class SearchConnection:
 
 async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[ResolveResult]:
     ctx = info.context
-    # The lookup returns the properties the selection lists (brief or listing); fields needing
-    # the rest (abstract, record, …) load it in one batch.
+    # The lookup reads the properties the selection needs (brief, listing or all of them), so
+    # no field has to read the paper again.
     projection = paper_projection(info, ("paper",), ("candidates",))
     results = await resolve_aliases(ctx.driver, ctx.database, aliases, projection=projection)
     return [ResolveResult.from_resolution(r) for r in results]

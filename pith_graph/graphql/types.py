@@ -138,36 +138,33 @@ class CitationConnection:
     )
 
 
-def _selects_path(selections: list[Any], path: tuple[str, ...]) -> bool:
+def _collect(selections: list[Any], path: tuple[str, ...], into: set[str]) -> None:
     for sel in selections:
         if isinstance(sel, (InlineFragment, FragmentSpread)):
-            if _selects_path(sel.selections, path):
-                return True
-        elif sel.name == path[0] and (len(path) == 1 or _selects_path(sel.selections, path[1:])):
-            return True
-    return False
+            _collect(sel.selections, path, into)
+        elif not path:
+            into.add(sel.name)
+        elif sel.name == path[0]:
+            _collect(sel.selections, path[1:], into)
+
+
+def _names_under(info: Info[Context, None], path: tuple[str, ...]) -> set[str]:
+    """The field names selected under ``path`` of the current field, fragments included."""
+    names: set[str] = set()
+    for field in info.selected_fields:
+        _collect(field.selections, path, names)
+    return names
 
 
 def _selected(info: Info[Context, None], *path: str) -> bool:
-    """Does the current field's selection (fragments included) ask for ``path``, e.g.
-    ``("facets",)`` or ``("edges", "node", "aliases")``?"""
-    return any(_selects_path(field.selections, path) for field in info.selected_fields)
+    """Does the current field's selection ask for ``path``, e.g. ``("facets",)`` or
+    ``("edges", "node", "aliases")``?"""
+    return path[-1] in _names_under(info, path[:-1])
 
 
-def _field_names(selections: list[Any], into: set[str]) -> set[str]:
-    for sel in selections:
-        if isinstance(sel, (InlineFragment, FragmentSpread)):
-            _field_names(sel.selections, into)
-        else:
-            into.add(sel.name)
-    return into
-
-
-# Paper fields answerable from a brief row (store.papers.PAPER_BRIEF): its own properties, and
-# the fields that read everything else by pith number (receipt, record, references, …). A field
-# missing here makes the lookup read the listing properties, so a new field is safe by default.
-_BRIEF_ENOUGH = frozenset(
-    {
+# Paper fields a brief row answers (store.papers.PAPER_BRIEF) ...
+_BRIEF_FIELDS = frozenset(
+    [
         "__typename",
         "pithNumber",
         "shortPithNumber",
@@ -179,43 +176,34 @@ _BRIEF_ENOUGH = frozenset(
         "submittedAt",
         "year",
         "isLatest",
+    ]
+)
+# ... fields that read what they show by pith number, whatever the row holds ...
+_OWN_READS = frozenset(["receipt", "aliases", "claims", "events", "references", "citations"])
+# ... and fields built from the whole row (abstract, canonical JSON): a lookup whose selection
+# names one reads every property at once, not the listing first and the rest again.
+_WHOLE_ROW = frozenset(
+    [
         "abstract",
         "canonicalRecord",
-        "receipt",
-        "aliases",
-        "claims",
         "record",
         "verificationStatus",
         "eventSummary",
         "attestationState",
         "graphSnapshot",
         "links",
-        "events",
-        "references",
-        "citations",
-    }
+    ]
 )
 
 
 def paper_projection(info: Info[Context, None], *paths: tuple[str, ...]) -> Projection:
-    """``"brief"`` when the papers under ``paths`` of the current field (e.g. ``("paper",)``)
-    ask only for fields a brief row answers, else ``"listing"``."""
-    asked: set[str] = set()
-    for path in paths:
-        for field in info.selected_fields:
-            _papers_fields(field.selections, path, asked)
-    return "brief" if asked <= _BRIEF_ENOUGH else "listing"
-
-
-def _papers_fields(selections: list[Any], path: tuple[str, ...], into: set[str]) -> None:
-    for sel in selections:
-        if isinstance(sel, (InlineFragment, FragmentSpread)):
-            _papers_fields(sel.selections, path, into)
-        elif sel.name == path[0]:
-            if len(path) == 1:
-                _field_names(sel.selections, into)
-            else:
-                _papers_fields(sel.selections, path[1:], into)
+    """Which properties the papers under ``paths`` of the current field (e.g. ``("paper",)``)
+    need: ``"full"`` for a field built from the whole row, ``"brief"`` when a brief row
+    answers every field asked, else ``"listing"`` (so a new field is safe by default)."""
+    asked = set().union(*(_names_under(info, path) for path in paths))
+    if asked & _WHOLE_ROW:
+        return "full"
+    return "brief" if asked <= _BRIEF_FIELDS | _OWN_READS else "listing"
 
 
 def _facets(by_category: list[dict[str, Any]], by_year: list[dict[str, Any]]) -> Facets:

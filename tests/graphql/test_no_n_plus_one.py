@@ -97,3 +97,33 @@ def test_resolve_many_of_1000_aliases_is_one_round_trip(
     assert counting.queries == 1
     statuses = [r["status"] for r in data["resolveMany"]]
     assert statuses.count("FOUND") >= 750 and statuses.count("NOT_FOUND") >= 200
+
+
+RECORD = """
+query($a: [String!]!) {
+  resolveMany(aliases: $a) {
+    paper {
+      pithNumber title abstract authors license
+      receipt { keyId } aliases { kind value } claims { claimId }
+      record
+    }
+  }
+}
+"""
+
+
+def test_whole_records_cost_three_queries_however_many(
+    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
+) -> None:
+    # The lookup reads every property (the selection builds records), then receipts, aliases
+    # and claims in one query and the events and graph facts in another: three in all.
+    records, _, _ = seeded.driver.execute_query(
+        "MATCH (p:Paper) RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 20"
+    )
+    gql, counting = counted
+    for piths in ([r["p"] for r in records[:1]], [r["p"] for r in records]):
+        counting.queries = 0
+        data = gql(RECORD, {"a": piths})
+        assert all(r["paper"]["record"]["pith_number"] == r["paper"]["pithNumber"] for r in data["resolveMany"])
+        assert all(r["paper"]["abstract"] for r in data["resolveMany"])
+        assert counting.queries == 3, (len(piths), counting.queries)

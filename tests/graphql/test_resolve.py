@@ -124,3 +124,17 @@ def test_a_lookup_reads_whatever_fields_the_selection_names(
     inline = data["inline"][0]["paper"]
     assert (inline["doi"], inline["categories"], inline["crossCats"]) == (
         alone["doi"], alone["categories"], alone["crossCats"])
+
+
+def test_brief_and_listing_reads_agree_on_the_brief_fields(
+    seeded: SeededGraph, gql: GraphQLClient
+) -> None:
+    brief = "pithNumber shortPithNumber pithBody canonicalSha256 source { kind id version } title primaryCat submittedAt year isLatest"
+    query = f"""query($a: [String!]!) {{
+      brief: resolveMany(aliases: $a) {{ paper {{ {brief} }} }}
+      listed: resolveMany(aliases: $a) {{ paper {{ {brief} authors }} }} }}"""
+    aliases = [FOUNDING_PITH, CENTRE]
+    data = gql(query, {"a": aliases})
+    for short, listed in zip(data["brief"], data["listed"], strict=True):
+        assert short["paper"] and listed["paper"]["authors"]
+        assert short["paper"] == {k: v for k, v in listed["paper"].items() if k != "authors"}
