@@ -84,17 +84,24 @@ def test_serve_stops_its_neo4j_on_sigterm_and_keeps_the_data(tmp_path: Path) -> 
         _stop(second)
 
 
+def _stat(pid: int) -> tuple[str, int] | None:
+    """``(state, parent pid)`` of a process from /proc, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1])
+
+
+def _alive(pid: int) -> bool:
+    stat = _stat(pid)
+    return stat is not None and stat[0] != "Z"
+
+
 def _children(pid: int) -> list[int]:
-    """Live child processes of ``pid`` (from /proc: field 4 of /proc/<pid>/stat is the parent)."""
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(int(stat.parent.name))
-    return out
+    """Live child processes of ``pid``."""
+    stats = {int(p.name): _stat(int(p.name)) for p in Path("/proc").iterdir() if p.name.isdigit()}
+    return [c for c, stat in stats.items() if stat is not None and stat != ("Z", pid) and stat[1] == pid]
 
 
 def test_serve_with_two_workers_answers_and_stops_them_all(
@@ -130,14 +137,6 @@ def test_serve_with_two_workers_answers_and_stops_them_all(
     while [pid for pid in workers if _alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in workers if _alive(pid)]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_serve_refuses_a_worker_count_out_of_range(tmp_path: Path) -> None:
