@@ -28,6 +28,22 @@ def is_valid_arxiv_id(text: str) -> bool:
     return match is not None and text == f"{match['archive']}/{match['num']}"
 
 
+def arxiv_id_month(arxiv_id: str) -> tuple[int, int] | None:
+    """The (year, month) an arXiv id encodes: ``2612.99950`` -> (2026, 12), ``hep-th/9509068``
+    -> (1995, 9). New-style ids began in April 2007, so their ``YY`` is 20YY; old-style ids ran
+    from 1991 to March 2007, so ``91``-``99`` are 19YY and the rest 20YY. None for non-ids.
+    """
+    parsed = normalise_arxiv(arxiv_id) if isinstance(arxiv_id, str) else None
+    if parsed is None:
+        return None
+    base = parsed[0]
+    if "/" in base:
+        yymm = base.split("/", 1)[1][:4]
+        yy, mm = int(yymm[:2]), int(yymm[2:])
+        return (1900 + yy if yy >= 91 else 2000 + yy), mm
+    return 2000 + int(base[:2]), int(base[2:4])
+
+
 def normalise_arxiv(text: str) -> tuple[str, int | None] | None:
     """Split any arXiv id notation (case-insensitive, optional ``vN``) into (canonical id, version).
 

@@ -6,6 +6,11 @@ field. The fields that enter the canonical record follow REFERENCE.md "Identity"
 verbatim or ``""``; ``primary_cat`` a string; the other categories; ``submitted_at`` the v1
 submission time in UTC to the second, ``YYYY-MM-DDTHH:MM:SSZ`` (a bare date means ``T00:00:00Z``,
 as the reference does for old papers).
+
+Dates that cannot be are refused (:func:`submitted_at_refusal`): a time in the future, a year
+before 1000, and for arXiv sources a time before arXiv existed (August 1991). A v1 date far from
+the month its arXiv id encodes does happen in real metadata, so it is accepted and reported
+(:func:`submission_date_mismatch`, :func:`metadata_warnings`).
 """
 
 from __future__ import annotations
@@ -13,15 +18,29 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from pith_graph.core._arxiv import normalise_arxiv
+from pith_graph.core._arxiv import arxiv_id_month, normalise_arxiv
 from pith_graph.core.errors import InvalidMetadata
 
-__all__ = ["SUPPORTED_SOURCE_KINDS", "PaperMetadata", "parse_metadata"]
+__all__ = [
+    "ARXIV_FIRST_SUBMISSION",
+    "SUPPORTED_SOURCE_KINDS",
+    "MetadataWarning",
+    "PaperMetadata",
+    "metadata_warnings",
+    "parse_metadata",
+    "submission_date_mismatch",
+    "submitted_at_refusal",
+]
 
 SUPPORTED_SOURCE_KINDS = ("arxiv",)
+# arXiv opened in August 1991 (hep-th/9108001 is its first paper).
+ARXIV_FIRST_SUBMISSION = datetime(1991, 8, 1, tzinfo=UTC)
+_EARLIEST_YEAR = 1000
+# A bare date or a time in a zone east of UTC may read as "tomorrow" for a few hours.
+_FUTURE_TOLERANCE = timedelta(days=1)
 _CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
 
 
@@ -49,7 +68,56 @@ class PaperMetadata:
         return int(self.submitted_at[:4])
 
 
-def parse_metadata(raw: Mapping[str, Any]) -> PaperMetadata:
+@dataclass(frozen=True, slots=True)
+class MetadataWarning:
+    """Something accepted but worth telling the submitter; ``code`` is machine-readable."""
+
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+def submission_date_mismatch(arxiv_id: str, submitted_at: str) -> bool:
+    """True when a v1 submission time (``YYYY-MM-…``) lies more than a month away from the month
+    the arXiv id encodes (``YYMM.`` or ``archive/YYMMNNN``): ``hep-th/9509068`` dated
+    2000-09-13 is; the same id dated 1995-10-02 is not. False when either cannot be read.
+    """
+    encoded = arxiv_id_month(arxiv_id)
+    match = re.match(r"(\d{4})-(\d{2})", submitted_at) if isinstance(submitted_at, str) else None
+    if encoded is None or match is None:
+        return False
+    year, month = int(match[1]), int(match[2])
+    return abs((year * 12 + month) - (encoded[0] * 12 + encoded[1])) > 1
+
+
+def submitted_at_refusal(source_kind: str, moment: datetime, now: datetime) -> str | None:
+    """Why ``moment`` cannot be the v1 submission time of a ``source_kind`` paper, or None."""
+    if moment.year < _EARLIEST_YEAR:
+        return f"year {moment.year} is before {_EARLIEST_YEAR}"
+    if moment > now + _FUTURE_TOLERANCE:
+        return f"{moment:%Y-%m-%dT%H:%M:%SZ} is in the future"
+    if source_kind == "arxiv" and moment < ARXIV_FIRST_SUBMISSION:
+        return f"{moment:%Y-%m-%dT%H:%M:%SZ} is before arXiv existed (August 1991)"
+    return None
+
+
+def metadata_warnings(meta: PaperMetadata) -> tuple[MetadataWarning, ...]:
+    """What is accepted in ``meta`` but looks wrong (today: a v1 date far from its id's month)."""
+    if meta.source_kind == "arxiv" and submission_date_mismatch(meta.source_id, meta.submitted_at):
+        year, month = arxiv_id_month(meta.source_id) or (0, 0)
+        return (
+            MetadataWarning(
+                "SUBMISSION_DATE_MISMATCH",
+                f"submitted_at {meta.submitted_at} is more than a month away from "
+                f"{year:04d}-{month:02d}, the month arXiv id {meta.source_id} encodes",
+            ),
+        )
+    return ()
+
+
+def parse_metadata(raw: Mapping[str, Any], *, now: datetime | None = None) -> PaperMetadata:
     """Parse raw metadata (see module docstring) into :class:`PaperMetadata`.
 
     Accepted keys: ``source`` ``{kind, id, version}`` or flat ``arxiv_id``/``id`` + ``version``;
@@ -71,7 +139,9 @@ def parse_metadata(raw: Mapping[str, Any]) -> PaperMetadata:
         license=_optional_text(raw, "license") or "",
         primary_cat=primary,
         cross_cats=cross,
-        submitted_at=_parse_submitted_at(raw.get("submitted_at")),
+        submitted_at=_parse_submitted_at(
+            raw.get("submitted_at"), kind, now if now is not None else datetime.now(UTC)
+        ),
         authors=_parse_authors(raw.get("authors")),
         doi=_parse_doi(raw.get("doi")),
         journal_ref=_optional_text(raw, "journal_ref"),
@@ -170,7 +240,7 @@ def _parse_categories(raw: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
     return primary, tuple(dict.fromkeys(c for c in cross if c != primary))
 
 
-def _parse_submitted_at(value: Any) -> str:
+def _parse_submitted_at(value: Any, kind: str, now: datetime) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidMetadata("submitted_at", f"an ISO 8601 time is required, got {value!r}")
     text = value.strip()
@@ -184,7 +254,14 @@ def _parse_submitted_at(value: Any) -> str:
         raise InvalidMetadata("submitted_at", f"{value!r} is not an ISO 8601 time") from exc
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidMetadata("submitted_at", f"{value!r} has no UTC offset; add 'Z' or '+HH:MM'")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 is before datetime.min in UTC
+        raise InvalidMetadata("submitted_at", f"{value!r} is before year {_EARLIEST_YEAR}") from exc
+    refusal = submitted_at_refusal(kind, moment, now)
+    if refusal is not None:
+        raise InvalidMetadata("submitted_at", f"{value!r}: {refusal}")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_authors(value: Any) -> tuple[str, ...]:
