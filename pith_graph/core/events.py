@@ -30,12 +30,14 @@ from typing import Any
 
 from pith_graph.core.canonical import CanonicalBytes, Digest, canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidEvent, InvalidEventSignature, InvalidReceipt
+from pith_graph.core.integrity.payload import check_integrity_payload
 from pith_graph.core.pith_number import parse_pith_number, pith_number_for
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_digest_signature
 
 __all__ = [
     "EVENT_VERSION",
+    "REGISTRY_KINDS",
     "TARGETS",
     "USER_KINDS",
     "CitationRelation",
@@ -64,6 +66,8 @@ class EventKind(enum.StrEnum):
     CITATION_SIGNATURE = "citation_signature"
     REPLICATION_RECORD = "replication_record"
     REVOCATION = "revocation"
+    # Integrity findings (REFERENCE.md "Integrity"): the reference's own event_type string.
+    INTEGRITY = "pith.integrity.v1"
 
 
 class CitationRelation(enum.StrEnum):
@@ -94,10 +98,12 @@ TARGETS: dict[EventKind, str] = {
     EventKind.CITATION_SIGNATURE: "citation",
     EventKind.REPLICATION_RECORD: "replication",
     EventKind.REVOCATION: "event",
+    EventKind.INTEGRITY: "integrity",
 }
 
-# Kinds anyone with a key may submit; record_created and graph_snapshot are the registry's own.
-USER_KINDS = frozenset(TARGETS) - {EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT}
+# Kinds only the registry signs; anyone with a key may submit the others.
+REGISTRY_KINDS = frozenset({EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT, EventKind.INTEGRITY})
+USER_KINDS = frozenset(TARGETS) - REGISTRY_KINDS
 
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -348,6 +354,7 @@ _CHECKS: dict[EventKind, Callable[[Mapping[str, Any], str], None]] = {
     EventKind.CITATION_SIGNATURE: _check_citation_signature,
     EventKind.REPLICATION_RECORD: _check_replication_record,
     EventKind.REVOCATION: _check_revocation,
+    EventKind.INTEGRITY: check_integrity_payload,
 }
 
 
@@ -449,10 +456,7 @@ def _parse_statement(obj: Any) -> tuple[EventKind, str, str, dict[str, Any], str
     if not isinstance(payload, Mapping):
         raise _fail("event.payload", f"expected an object, got {type(payload).__name__}")
     _CHECKS[kind](payload, subject)
-    if (
-        kind in (EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT)
-        and signer.signer_type is not SignerType.REGISTRY
-    ):
+    if kind in REGISTRY_KINDS and signer.signer_type is not SignerType.REGISTRY:
         raise _fail("event.signer.signer_type", f"{kind.value} is signed by the registry")
     return kind, subject, obj["target"], dict(payload), nonce, created_at, signer
 

@@ -5,7 +5,8 @@ byte of its result, so two mirrors holding the same events compute the same ``st
 rules (``schema/merge-rules.md``) are applied in this order:
 
 1. every input is parsed and verified (:func:`parse_event`); an input that fails, is about another
-   pith number, or is a registry event (``record_created``, ``graph_snapshot``) not signed by a
+   pith number, or is a registry event (``record_created``, ``graph_snapshot``,
+   ``pith.integrity.v1``) not signed by a
    trusted registry key, is *invalid*: counted, never used;
 2. valid events are de-duplicated by ``event_id``;
 3. **equivocation**: two different valid events from one signer (same public key) with the same
@@ -27,7 +28,8 @@ from typing import Any
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidEvent
-from pith_graph.core.events import EventKind, SignedEvent, parse_event
+from pith_graph.core.events import REGISTRY_KINDS, EventKind, SignedEvent, parse_event
+from pith_graph.core.integrity.section import active_findings
 from pith_graph.core.trust import TrustStore
 
 __all__ = [
@@ -41,7 +43,7 @@ __all__ = [
 
 MERGE_VERSION = "pith-open-graph-merge-v1"
 STATE_TYPE = "pith_open_graph_state"
-_REGISTRY_KINDS = (EventKind.RECORD_CREATED, EventKind.GRAPH_SNAPSHOT)
+_REGISTRY_KINDS = REGISTRY_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +189,8 @@ def merge_state(
             event_view(e) for e in _latest_per(by_kind[EventKind.CITATION_SIGNATURE], "cited")
         ],
         "replication_records": [event_view(e) for e in by_kind[EventKind.REPLICATION_RECORD]],
+        # Active findings: per evidence hash the latest event, unless it is a rescission.
+        "integrity_findings": [event_view(e) for e in active_findings(by_kind[EventKind.INTEGRITY])],
     }
     state: dict[str, Any] = {
         "state_type": STATE_TYPE,

@@ -1,6 +1,7 @@
 """``verification_status`` and ``attestation_state``: derived from events and graph facts, never set.
 
-The twelve flags are those of the founding record (REFERENCE.md "verification_status"); which
+The twelve flags are those of the founding record (REFERENCE.md "verification_status"), then our
+two integrity flags (``integrity_findings``, ``integrity_flagged``); which
 fact or event turns each one on is listed in ``schema/events.md``. Only *effective* events count
 (:func:`pith_graph.core.merge.effective_events`: equivocating and revoked events do not).
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pith_graph.core.events import EventKind, SignedEvent
+from pith_graph.core.integrity.section import active_findings
 from pith_graph.core.merge import effective_events
 
 __all__ = ["GraphFacts", "attestation_state", "event_summary", "verification_status"]
@@ -36,6 +38,7 @@ class GraphFacts:
 def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dict[str, Any]:
     """The twelve flags, in the founding record's order."""
     effective = effective_events(events).events
+    findings = active_findings(effective)
     kinds = [e.kind for e in effective]
     claims: dict[tuple[str, bytes], str] = {}
     for event in effective:  # latest claim per (author, signer), as in the merge
@@ -60,6 +63,10 @@ def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dic
         "graph_snapshot": facts.graph_snapshot or EventKind.GRAPH_SNAPSHOT in kinds,
         "references_resolved": facts.references_resolved,
         "formal_links_present": any(e.payload["kind"] == "formal_bridge" for e in replications),
+        # Integrity (pith.integrity.v1 events): active findings, and whether any casts doubt
+        # (critical or advisory) -- the negation of graph_snapshot.integrity.clean.
+        "integrity_findings": len(findings),
+        "integrity_flagged": any(e.payload["severity"] != "informational" for e in findings),
     }
 
 
