@@ -4,6 +4,8 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY pith_graph ./pith_graph
+# The record JSON Schema ships inside the package through a link into schema/.
+COPY schema ./schema
 COPY neo4j/migrations ./neo4j/migrations
 RUN pip install --no-cache-dir . && useradd --system --home /var/lib/pith pith \
     && mkdir -p /var/lib/pith && chown pith /var/lib/pith

@@ -33,6 +33,7 @@ from pith_graph.core.trust import TrustStore
 __all__ = [
     "DEFAULT_BASE_URL",
     "RECORD_TYPE",
+    "SCHEMA_PATH",
     "SCHEMA_URL",
     "TOP_LEVEL_KEYS",
     "Check",
@@ -46,8 +47,9 @@ __all__ = [
 ]
 
 RECORD_TYPE = "pith_number_record"
-SCHEMA_URL = "https://pith.science/schemas/pith-number/v1.json"
+SCHEMA_PATH = "/schemas/pith-number/v1.json"
 DEFAULT_BASE_URL = "https://pith.science"
+SCHEMA_URL = DEFAULT_BASE_URL + SCHEMA_PATH  # the reference system's
 ABSTRACT_EXCERPT_LENGTH = 600
 TOP_LEVEL_KEYS = (
     "record_type",
@@ -215,7 +217,8 @@ def build_record_document(
     links, actions = _links(base_url, pith, record.source_id)
     return {
         "record_type": RECORD_TYPE,
-        "schema_url": SCHEMA_URL,
+        # Each registry names the schema it serves itself (``/schemas/pith-number/v1.json``).
+        "schema_url": base_url.rstrip("/") + SCHEMA_PATH,
         "pith_number": pith.full,
         "short_pith_number": pith.short,
         "schema_version": record.schema_version,

@@ -12,6 +12,7 @@ __all__ = ["ROUTE_MODULES", "extra_routes"]
 # everything under /pith/, so the modules with more specific /pith/… routes come before it.
 ROUTE_MODULES: tuple[str, ...] = (
     "pith_graph.http.keys",
+    "pith_graph.http.schemas",
     "pith_graph.http.explore",
     "pith_graph.http.bundles",
     "pith_graph.http.compat",

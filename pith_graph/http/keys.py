@@ -1,45 +1,68 @@
-"""The registry's public signing keys, so that anyone can verify receipts offline.
+"""The registry's public signing keys and mirror manifest, so anyone can verify offline.
 
 | path | answer |
 | --- | --- |
 | ``/.well-known/pith/keys.json`` | the current key (id, ed25519 raw key in base64 + hex, fingerprint) and ``keys``: every current and retired key with its status and dates |
 | ``/api/pith-number/keys`` | the same document |
+| ``/pith-signing-key.json`` | the current key in the reference system's signing-key shape |
+| ``/pith-mirrors.json`` | the mirror manifest: this registry (primary), its key, bundle/state URL patterns |
 
-Only public data: the document is built from ``keys.json`` (and the public half of
+Only public data: the documents are built from ``keys.json`` (and the public half of
 ``PITH_SIGNING_KEY``); private seeds are never read here.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
-from pith_graph.service.keys import published_keys
+from pith_graph.core.key_documents import MIRRORS_PATH, SIGNING_KEY_PATH
+from pith_graph.service.keys import mirror_manifest_document, published_keys, signing_key_json
 
 __all__ = ["routes"]
 
 log = logging.getLogger(__name__)
 
 
-async def keys_document(request: Request) -> JSONResponse:
-    data_dir = request.app.state.settings.data_dir
-    try:
-        document = published_keys(data_dir)
-    except keystore.KeyStoreError as exc:
-        log.warning("cannot publish keys: %s", exc)
-        return JSONResponse(
-            {"error": {"code": "UNAVAILABLE", "message": "no signing key is configured"}},
-            status_code=503,
-        )
-    return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+def _published(build: Callable[[Request, Path], dict[str, Any]]) -> Any:
+    async def endpoint(request: Request) -> JSONResponse:
+        try:
+            document = build(request, request.app.state.settings.data_dir)
+        except keystore.KeyStoreError as exc:
+            log.warning("cannot publish keys: %s", exc)
+            return JSONResponse(
+                {"error": {"code": "UNAVAILABLE", "message": "no signing key is configured"}},
+                status_code=503,
+            )
+        return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
+
+    return endpoint
+
+
+def _base_url(request: Request) -> str:
+    return str(request.app.state.settings.public_base_url)
+
+
+keys_document = _published(lambda request, data_dir: published_keys(data_dir))
+signing_key_endpoint = _published(
+    lambda request, data_dir: signing_key_json(data_dir, _base_url(request))
+)
+mirrors_endpoint = _published(
+    lambda request, data_dir: mirror_manifest_document(data_dir, _base_url(request))
+)
 
 
 def routes() -> list[BaseRoute]:
     return [
         Route("/.well-known/pith/keys.json", keys_document, methods=["GET"]),
         Route("/api/pith-number/keys", keys_document, methods=["GET"]),
+        Route(SIGNING_KEY_PATH, signing_key_endpoint, methods=["GET"]),
+        Route(MIRRORS_PATH, mirrors_endpoint, methods=["GET"]),
     ]

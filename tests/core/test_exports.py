@@ -20,6 +20,7 @@ MODULES = [
     "pith_graph.core.trust",
     "pith_graph.core.snapshot",
     "pith_graph.core.document",
+    "pith_graph.core.key_documents",
     "pith_graph.core.events",  # events helper
     "pith_graph.core.merkle",  # events helper
     "pith_graph.core.merge",  # events helper

@@ -1,0 +1,103 @@
+"""The public documents a registry publishes about its keys and mirrors (pure).
+
+Shapes follow the reference system (REFERENCE.md "Integrity", R):
+
+* the **signing-key document** ``/pith-signing-key.json``: ``key_id``, ``algorithm: "ed25519"``,
+  ``format: "raw"``, the raw key in base64 and hex, ``fingerprint_sha256_b32_first128bits`` (the
+  first 128 bits of SHA-256 of the raw key in upper-case RFC 4648 base32, no padding: 26
+  characters), ``fingerprint_sha256_hex`` (the same 128 bits in hex, which is also the receipts'
+  ``public_key_fingerprint``), ``rotates_at`` and ``url``;
+* the **mirror manifest** ``/pith-mirrors.json``: ``manifest_type: "pith_mirror_manifest"``,
+  ``merge_version``, ``mirrors`` (this registry first, as ``primary``), the signing key, and the
+  URL patterns of bundles, merged states and well-known bundles (``{suffix}`` is the 26-character
+  body of a pith number).
+
+The manifest is a convenience, not a trust anchor: a mirror's state is recomputed from the signed
+events by the deterministic merge, never taken from the manifest.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from pith_graph.core.merge import MERGE_VERSION
+from pith_graph.core.signing import PublicKey
+
+__all__ = [
+    "MANIFEST_TYPE",
+    "MIRRORS_PATH",
+    "SIGNING_KEY_PATH",
+    "fingerprint_b32",
+    "mirror_manifest",
+    "signing_key_document",
+]
+
+MANIFEST_TYPE = "pith_mirror_manifest"
+SIGNING_KEY_PATH = "/pith-signing-key.json"
+MIRRORS_PATH = "/pith-mirrors.json"
+_MANIFEST_NOTE = (
+    "Any conforming mirror may host the same Pith Open Graph bundles. Current state is computed "
+    "by deterministic merge, not by trusting this manifest."
+)
+
+
+def fingerprint_b32(raw: bytes) -> str:
+    """The first 128 bits of SHA-256 of a raw public key, upper-case base32 without padding."""
+    return base64.b32encode(hashlib.sha256(raw).digest()[:16]).decode("ascii").rstrip("=")
+
+
+def signing_key_document(
+    key: PublicKey, *, url: str | None = None, rotates_at: str | None = None
+) -> dict[str, Any]:
+    """The reference system's signing-key document for ``key`` (public data only)."""
+    return {
+        "key_id": key.key_id,
+        "algorithm": "ed25519",
+        "format": "raw",
+        "public_key_b64": key.b64,
+        "public_key_hex": key.hex,
+        "fingerprint_sha256_b32_first128bits": fingerprint_b32(key.raw),
+        "fingerprint_sha256_hex": key.fingerprint,
+        "public_key_fingerprint": key.fingerprint,
+        "rotates_at": rotates_at,
+        "url": url,
+    }
+
+
+def _mirror_name(base_url: str) -> str:
+    return urlsplit(base_url).netloc or base_url
+
+
+def mirror_manifest(
+    base_url: str,
+    signing_key: Mapping[str, Any],
+    *,
+    name: str | None = None,
+    mirrors: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The mirror manifest of the registry at ``base_url``: itself as the primary mirror, then
+    ``mirrors`` (other known mirrors, already in the manifest's ``mirrors`` entry shape)."""
+    base = base_url.rstrip("/")
+    primary = {
+        "name": name or _mirror_name(base),
+        "mirror_type": "https",
+        "base_url": base,
+        "status": "primary",
+        "bundle_pattern": f"{base}/pith/{{suffix}}/bundle.json",
+        "state_pattern": f"{base}/pith/{{suffix}}/state.json",
+        "signing_key_url": f"{base}{SIGNING_KEY_PATH}",
+    }
+    return {
+        "manifest_type": MANIFEST_TYPE,
+        "merge_version": MERGE_VERSION,
+        "mirrors": [primary, *(dict(m) for m in mirrors)],
+        "signing_key": dict(signing_key),
+        "bundle_pattern": f"{base}/pith/{{suffix}}/bundle.json",
+        "state_pattern": f"{base}/pith/{{suffix}}/state.json",
+        "well_known_pattern": f"{base}/.well-known/pith/{{suffix}}/bundle.json",
+        "note": _MANIFEST_NOTE,
+    }
