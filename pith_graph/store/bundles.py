@@ -7,6 +7,7 @@ from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from pith_graph.core.receipts import Receipt
+from pith_graph.store.counts import refresh_counts_async
 from pith_graph.store.log import append_receipt_leaf
 
 __all__ = ["create_imported_paper", "papers_for_export", "pith_numbers_by_body"]
@@ -95,4 +96,5 @@ async def create_imported_paper(
     record = await result.single(strict=True)
     if record["created"]:
         await append_receipt_leaf(tx, pith_number, receipt)
+        await refresh_counts_async(tx, pith_numbers=[pith_number])
     return bool(record["created"])

@@ -21,6 +21,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS  # API (issue 4)
+from pith_graph.store.counts import refresh_counts
 from pith_graph.store.log import append_registration_receipts  # events helper (issue 6)
 
 __all__ = [
@@ -191,6 +192,7 @@ def _write_batch(tx: ManagedTransaction, rows: list[dict[str, Any]]) -> None:
     tx.run(_LINK_VERSIONS, source_ids=source_ids).consume()
     tx.run(_REPOINT_WORKS, keys=work_keys).consume()
     tx.run(_DELETE_RESOLVED_WORKS, keys=work_keys).consume()
+    refresh_counts(tx, source_ids=source_ids)
     # events helper (issue 6): every stored receipt gets its transparency-log leaf in this same
     # transaction, so no receipt exists without its log entry (and no entry without its receipt).
     append_registration_receipts(tx, rows)
@@ -216,6 +218,7 @@ def _cite_batch(
         if rows:
             result = tx.run(query, rows=rows)
             out.extend((r["i"], r["citing_found"], r["resolved"]) for r in result)
+    refresh_counts(tx, source_ids=[row["citing"] for row in (*arxiv_rows, *doi_rows)])
     return out
 
 

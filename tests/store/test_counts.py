@@ -1,0 +1,137 @@
+"""Stored citation/reference counts stay equal to the graph's degrees after every kind of write."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from _api_seed import CLOCK, TEST_KEY, founding_record, seed_api_graph
+from events_support import REGISTRY_KEY, arun, insert_paper, seed_records
+
+from neo4j import AsyncDriver, Driver
+from pith_graph.config import Settings
+from pith_graph.core.trust import default_trust_store
+from pith_graph.service import bundles
+from pith_graph.service.importing import import_record
+from pith_graph.service.references import add_references
+from pith_graph.service.registration import register_paper
+from pith_graph.store.migrations import load_migrations
+
+_MISMATCHES = """
+MATCH (p:Paper)
+WITH p, COUNT { (p)<-[:CITES]-() } AS cited_by, COUNT { (p)-[:CITES]->() } AS cites
+WHERE p.citation_count IS NULL OR p.reference_count IS NULL
+   OR p.citation_count <> cited_by OR p.reference_count <> cites
+RETURN p.pith_number AS pith, p.citation_count AS stored_in, cited_by,
+       p.reference_count AS stored_out, cites
+"""
+_STORED = """
+MATCH (p:Paper) RETURN p.source_id AS id, p.citation_count AS cc, p.reference_count AS rc
+"""
+
+
+def mismatches(driver: Driver, settings: Settings) -> list[dict[str, Any]]:
+    records, _, _ = driver.execute_query(_MISMATCHES, database_=settings.neo4j_database)
+    return [dict(r) for r in records]
+
+
+def stored(driver: Driver, settings: Settings) -> dict[str, tuple[int, int]]:
+    records, _, _ = driver.execute_query(_STORED, database_=settings.neo4j_database)
+    return {r["id"]: (r["cc"], r["rc"]) for r in records}
+
+
+def meta(arxiv_id: str, doi: str | None = None) -> dict[str, Any]:
+    return {
+        "source": {"kind": "arxiv", "id": arxiv_id, "version": 1},
+        "title": f"Paper {arxiv_id}",
+        "abstract": "Counting citations.",
+        "submitted_at": "2026-11-01T10:00:00Z",
+        "primary_cat": "cs.DL",
+        "cross_cats": [],
+        "authors": ["Ada Lovelace"],
+        **({"doi": doi} if doi else {}),
+    }
+
+
+def clock() -> datetime:
+    return CLOCK
+
+
+def test_counts_after_ingest_and_record_import(clean_graph: Driver, settings: Settings) -> None:
+    seed_api_graph(clean_graph, settings.neo4j_database)
+    assert mismatches(clean_graph, settings) == []
+    counts = stored(clean_graph, settings)
+    assert sum(cc for cc, _ in counts.values()) > 0 and sum(rc for _, rc in counts.values()) > 0
+
+
+def test_the_migration_backfill_gives_the_writers_counts(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    seed_api_graph(clean_graph, db)
+    before = stored(clean_graph, settings)
+    clean_graph.execute_query("MATCH (p:Paper) REMOVE p.citation_count, p.reference_count", database_=db)
+    (migration,) = [m for m in load_migrations() if m.name == "paper_counts"]
+    with clean_graph.session(database=db) as session:
+        for statement in migration.statements:
+            session.run(statement).consume()  # type: ignore[arg-type]
+    assert stored(clean_graph, settings) == before
+
+
+def test_counts_after_registrations_references_and_repointing(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    a = register_paper(clean_graph, db, TEST_KEY, meta("2611.00001"), clock)
+    assert stored(clean_graph, settings) == {"2611.00001": (0, 0)}
+    # Two unregistered works that turn out to be one paper (its arXiv id and its DOI).
+    add_references(clean_graph, db, a, ["arXiv:2611.00002", "10.1234/abc", "arXiv:2611.00003"])
+    assert stored(clean_graph, settings) == {"2611.00001": (0, 3)}
+    register_paper(clean_graph, db, TEST_KEY, meta("2611.00002", doi="10.1234/abc"), clock)
+    assert stored(clean_graph, settings) == {"2611.00001": (0, 2), "2611.00002": (1, 0)}
+    c = register_paper(clean_graph, db, TEST_KEY, meta("2611.00004"), clock)
+    add_references(clean_graph, db, c, ["arXiv:2611.00001", "arXiv:2611.00002"])
+    add_references(clean_graph, db, c, ["arXiv:2611.00002"])  # again: one edge, same counts
+    assert stored(clean_graph, settings) == {
+        "2611.00001": (1, 2),
+        "2611.00002": (2, 0),
+        "2611.00004": (0, 2),
+    }
+    assert mismatches(clean_graph, settings) == []
+
+
+def test_concurrent_citers_of_one_paper_are_all_counted(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    cited = register_paper(clean_graph, db, TEST_KEY, meta("2611.00100"), clock)
+    citing = [register_paper(clean_graph, db, TEST_KEY, meta(f"2611.{i:05d}"), clock) for i in range(1, 9)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda p: add_references(clean_graph, db, p, [cited]), citing))
+    assert stored(clean_graph, settings)["2611.00100"] == (8, 0)
+    assert mismatches(clean_graph, settings) == []
+
+
+def test_counts_after_import_of_a_record_cited_before(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    founding = founding_record()
+    arxiv_id = founding["canonical_record"]["source"]["id"]
+    a = register_paper(clean_graph, db, TEST_KEY, meta("2611.00001"), clock)
+    add_references(clean_graph, db, a, [f"arXiv:{arxiv_id}"])
+    import_record(clean_graph, db, founding, default_trust_store(), clock)
+    assert stored(clean_graph, settings)[arxiv_id] == (1, 0)
+    assert mismatches(clean_graph, settings) == []
+
+
+def test_counts_of_a_mirrored_bundle(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    papers = [insert_paper(settings, r) for r in seed_records()]
+
+    async def export(driver: AsyncDriver) -> dict[str, Any]:
+        return await bundles.export_bundle(driver, db, REGISTRY_KEY, papers[0])
+
+    document = arun(settings, export)
+    clean_graph.execute_query("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n", database_=db)
+    trust = default_trust_store([REGISTRY_KEY.public_key])
+
+    async def mirror(driver: AsyncDriver) -> None:
+        await bundles.import_bundle(driver, db, document, trust, datetime.now(UTC))
+
+    arun(settings, mirror)
+    assert list(stored(clean_graph, settings).values()) == [(0, 0)]
+    assert mismatches(clean_graph, settings) == []
