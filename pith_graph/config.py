@@ -16,6 +16,7 @@
 | ``PITH_GRAPHQL_INTROSPECTION`` | GraphQL introspection (``__schema``) allowed | ``1`` |
 | ``PITH_QUERY_TIMEOUT`` | seconds one database transaction of a request may run | ``30`` |
 | ``PITH_MAX_QUERY_DEPTH`` / ``PITH_MAX_ALIASES`` / ``PITH_MAX_QUERY_TOKENS`` | GraphQL document limits (refused before any database access) | ``12`` / ``30`` / ``2000`` |
+| ``PITH_MAX_QUERY_NODES`` | most nodes one GraphQL request may ask for: the sum over list fields of the product of the page sizes (``first``, ``limit``, list lengths such as ``resolveMany``'s aliases) along the path; larger requests are refused with ``QUERY_TOO_COMPLEX`` before any database access | ``50000`` |
 | ``PITH_SIGNING_KEY`` / ``PITH_SIGNING_KEY_ID`` | the registry's signing seed (hex/base64) and key id, instead of ``$PITH_DATA_DIR/keys`` | unset |
 """
 
@@ -115,6 +116,7 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_query_tokens: int = 2000
+    max_query_nodes: int = 50_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -149,6 +151,7 @@ class Settings:
             max_query_depth=_int(env, "PITH_MAX_QUERY_DEPTH", 12, high=1000),
             max_aliases=_int(env, "PITH_MAX_ALIASES", 30, high=10000),
             max_query_tokens=_int(env, "PITH_MAX_QUERY_TOKENS", 2000, low=10, high=1_000_000),
+            max_query_nodes=_int(env, "PITH_MAX_QUERY_NODES", 50_000, high=100_000_000),
         )
 
     @property

@@ -8,7 +8,8 @@ Every error a client sees carries a code:
 | ``UNAUTHENTICATED`` / ``FORBIDDEN`` | a mutation without a valid token / without the scope |
 | ``UNAVAILABLE`` | Neo4j cannot be reached (:class:`~pith_graph.store.errors.StoreUnavailable`) |
 | ``TIMEOUT`` | a database transaction ran past ``PITH_QUERY_TIMEOUT`` |
-| ``QUERY_TOO_COMPLEX`` | the document is over a depth, alias or token limit (never executed) |
+| ``QUERY_TOO_COMPLEX`` | the document is over a depth, alias, token or requested-nodes limit, or too large to validate (never executed) |
+| ``OPERATION_NAME_REQUIRED`` | a document of several operations sent without ``operationName`` |
 | ``INTROSPECTION_DISABLED`` | ``__schema``/``__type`` asked while ``PITH_GRAPHQL_INTROSPECTION=0`` |
 | ``GRAPHQL_PARSE_FAILED`` / ``GRAPHQL_VALIDATION_FAILED`` | not GraphQL / not valid for the schema |
 | ``INTERNAL`` | anything else: the client sees only "Unexpected error.", the log has the details |
@@ -78,6 +79,8 @@ def error_code(error: GraphQLError) -> str:
         return "TIMEOUT" if isinstance(store, StoreTimeout) else "UNAVAILABLE"
     if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
         return str(original.extensions["code"])
+    if original is None and (error.extensions or {}).get("code"):
+        return str(error.extensions["code"])  # raised coded by our own request checks
     if _is_request_error(error):
         for pattern, code, _ in _REQUEST_ERRORS:
             if pattern.search(error.message):

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import FragmentDefinitionNode, GraphQLError, OperationDefinitionNode
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -24,10 +24,12 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 
 from pith_graph import __version__
 from pith_graph.config import Settings
+from pith_graph.graphql.cost import operation_cost
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 
 __all__ = ["build_schema"]
@@ -80,6 +82,65 @@ class _ParserCache(ParserCache):
         yield
 
 
+class OperationCost(SchemaExtension):
+    """Refuses, after validation and before execution, an operation that cannot run as asked.
+
+    Two checks need the request and not only the document, so they are no validation rule
+    (graphql-core's rules do not see variables): the operation to run must be named when the
+    document holds several (GraphQL spec, "GetOperation"), and its cost in requested nodes
+    (:mod:`pith_graph.graphql.cost`, variables included) must be within ``max_nodes``
+    (``PITH_MAX_QUERY_NODES``). It runs after the validation cache, whose verdict it extends
+    without changing the cached list.
+    """
+
+    def __init__(self, *, max_nodes: int) -> None:
+        self.max_nodes = max_nodes
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            # No validation cache ran before: validate here (strawberry then does not again).
+            context.pre_execution_errors = validate_document(
+                context.schema._schema, document, context.validation_rules
+            )
+        if document is not None and not context.pre_execution_errors:
+            error = self._refusal(document)
+            if error is not None:
+                context.pre_execution_errors = [error]
+        yield
+
+    def _refusal(self, document: Any) -> GraphQLError | None:
+        context = self.execution_context
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        # The name the request gave: strawberry's ``operation_name`` falls back to the first's.
+        name = context._provided_operation_name  # noqa: SLF001
+        if name is None and len(operations) > 1:
+            return GraphQLError(
+                f"the document holds {len(operations)} operations: say which to run with "
+                "operationName",
+                extensions={"code": "OPERATION_NAME_REQUIRED"},
+            )
+        chosen = next(
+            (op for op in operations if name is None or (op.name and op.name.value == name)), None
+        )
+        if chosen is None:
+            return None  # strawberry refuses an unknown operationName itself
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        variables = context.variables if isinstance(context.variables, dict) else None
+        cost = operation_cost(context.schema._schema, chosen, fragments, variables)
+        if cost <= self.max_nodes:
+            return None
+        return GraphQLError(
+            f"query refused before execution: it requests up to {cost:,} nodes, more than the "
+            f"limit of {self.max_nodes:,} (PITH_MAX_QUERY_NODES); ask for smaller pages "
+            "(first, limit) or fewer aliases",
+            extensions={"code": "QUERY_TOO_COMPLEX"},
+        )
+
+
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The document limits: checked while parsing/validating, so a refused query runs nothing.
 
@@ -101,6 +162,11 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     return extensions
 
 
+def cost_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """The checks that need the request's variables: after validation, before execution."""
+    return [partial(OperationCost, max_nodes=settings.max_query_nodes)]
+
+
 def build_schema(settings: Settings | None = None, **options: Any) -> strawberry.Schema:
     """The schema; with ``settings``, its query limits and introspection switch apply."""
     query = merge_types("Query", _load(QUERY_ROOTS))
@@ -109,6 +175,7 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
         merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
     )
     limits = limit_extensions(settings) if settings is not None else []
+    costs = cost_extensions(settings) if settings is not None else []
     # Clients send the same few documents with different variables: parsing and validating
     # each once (bounded LRU caches, shared across requests) took about a third of the CPU
     # time of a `resolve` request (bench/profile_api.py). The limits come first: the token
@@ -121,6 +188,7 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
             *limits,
             lambda: _ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            *costs,
         ],
     )
     return PithSchema(query=query, mutation=mutation, subscription=subscription, **options)

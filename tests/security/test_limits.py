@@ -143,3 +143,48 @@ def test_a_refused_query_never_needs_neo4j(settings: Settings, clean_graph: Driv
     with TestClient(create_app(nowhere)) as client:
         error = _refusal(gql(client, DEEP).json())
         assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+RESOLVE_MANY_CITATIONS = """query($a: [String!]!, $n: Int! = 500) { resolveMany(aliases: $a) {
+  paper { citations(first: $n) { edges { node { pithNumber title } } } } } }"""
+
+
+def test_a_query_requesting_too_many_nodes_is_refused_before_neo4j(settings: Settings) -> None:
+    with counted_client(settings) as (client, counting):
+        counting.queries.clear()
+        body = client.post(
+            "/graphql",
+            json={"query": RESOLVE_MANY_CITATIONS, "variables": {"a": ["hep-th/9711200"] * 300}},
+        ).json()
+        error = _refusal(body)
+        assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"}, error
+        message = str(error["message"])
+        assert "150,300" in message and "50,000" in message and "PITH_MAX_QUERY_NODES" in message
+        assert counting.queries == []
+        # The same document with smaller variables runs.
+        ok = client.post(
+            "/graphql",
+            json={"query": RESOLVE_MANY_CITATIONS, "variables": {"a": ["hep-th/9711200"] * 3, "n": 5}},
+        ).json()
+        assert "errors" not in ok and len(ok["data"]["resolveMany"]) == 3
+
+
+def test_the_node_limit_is_a_setting(settings: Settings) -> None:
+    tight = dataclasses.replace(settings, max_query_nodes=10)
+    with counted_client(tight) as (client, counting):
+        counting.queries.clear()
+        error = _refusal(gql(client, '{ search(title: "black hole", first: 11) { totalCount } }').json())
+        assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"} and "11" in error["message"]
+        assert counting.queries == []
+        assert "errors" not in gql(client, '{ search(title: "black hole", first: 10) { totalCount } }').json()
+
+
+def test_several_operations_need_an_operation_name(settings: Settings) -> None:
+    two = "query A { serviceVersion } mutation B { addClaims(pithNumber: \"x\", claims: []) { claimId } }"
+    with counted_client(settings) as (client, counting):
+        counting.queries.clear()
+        error = _refusal(client.post("/graphql", json={"query": two}).json())
+        assert error["extensions"] == {"code": "OPERATION_NAME_REQUIRED"}, error
+        assert counting.queries == []
+        named = client.post("/graphql", json={"query": two, "operationName": "A"}).json()
+        assert named["data"]["serviceVersion"]

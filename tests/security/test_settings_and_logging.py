@@ -19,6 +19,7 @@ def test_defaults_are_safe() -> None:
     assert settings.graphql_introspection
     assert settings.query_timeout == 30.0
     assert (settings.max_query_depth, settings.max_aliases, settings.max_query_tokens) == (12, 30, 2000)
+    assert settings.max_query_nodes == 50_000
 
 
 def test_security_settings_are_read() -> None:
@@ -32,6 +33,7 @@ def test_security_settings_are_read() -> None:
             "PITH_MAX_QUERY_DEPTH": "8",
             "PITH_MAX_ALIASES": "5",
             "PITH_MAX_QUERY_TOKENS": "500",
+            "PITH_MAX_QUERY_NODES": "1000",
         }
     )
     assert not settings.auth_required
@@ -39,6 +41,7 @@ def test_security_settings_are_read() -> None:
     assert settings.max_body_bytes == 4096 and not settings.graphql_introspection
     assert settings.query_timeout == 2.5
     assert (settings.max_query_depth, settings.max_aliases, settings.max_query_tokens) == (8, 5, 500)
+    assert settings.max_query_nodes == 1000
 
 
 @pytest.mark.parametrize(
