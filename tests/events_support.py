@@ -19,6 +19,7 @@ from pith_graph.core.events import EventKind, SignedEvent, build_event
 from pith_graph.core.metadata import parse_metadata
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import SigningKey, generate_signing_key
+from pith_graph.core.trust import default_trust_store
 from pith_graph.ingest.registration import prepare, registration_rows
 from pith_graph.store.driver import open_async_driver, open_driver
 from pith_graph.store.ingest import write_registrations
@@ -26,6 +27,8 @@ from pith_graph.store.ingest import write_registrations
 T = TypeVar("T")
 FIXTURES = Path(__file__).parent / "fixtures" / "pith"
 REGISTRY_KEY = generate_signing_key("registry-test", seed=b"\x07" * 32)
+# The trust store live submissions are checked against: the test registry's key and the reference's.
+TRUST = default_trust_store([REGISTRY_KEY.public_key])
 NOW = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
 
 

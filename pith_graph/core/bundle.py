@@ -19,7 +19,7 @@ from typing import Any
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidEvent, InvalidReceipt
-from pith_graph.core.events import EventKind, SignedEvent, build_event, parse_event
+from pith_graph.core.events import EventKind, SignedEvent, build_event, check_signer, parse_event
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.receipts import Receipt, verify_receipt
 from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_digest_signature
@@ -147,7 +147,8 @@ def verify_bundle(document: Any, trust_store: TrustStore) -> VerifiedBundle:
     1. shape: type, version, pith number;
     2. the registry key is in ``trust_store`` (same key id, same raw key);
     3. the bundle signature, then the receipt over the canonical record's digest;
-    4. every event: exact canonical form, id and signature; registry kinds by the registry key;
+    4. every event: exact canonical form, id and signature; no signer claims a trusted key id or
+       the registry's role without the trusted key; registry kinds by the registry key;
        every event is about the bundle's pith number.
     Raises :class:`InvalidBundle` naming the first failure.
     """
@@ -196,6 +197,7 @@ def verify_bundle(document: Any, trust_store: TrustStore) -> VerifiedBundle:
     for i, raw in enumerate(raw_events):
         try:
             event = parse_event(raw)
+            check_signer(event.signer, trust_store)
         except InvalidEvent as exc:
             raise InvalidBundle(f"events[{i}]", str(exc)) from exc
         if event.subject != pith_number:

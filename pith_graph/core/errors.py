@@ -10,7 +10,10 @@ callers that only know the standard library still catch them::
     ├── InvalidReceipt                 a receipt whose signature or digest does not verify
     │   └── UnknownSigningKey          its key id / fingerprint is not in the trust store
     └── InvalidEvent (ValueError)      a signed event that does not parse (events.py)
-        └── InvalidEventSignature      its id or Ed25519 signature does not verify
+        ├── InvalidEventSignature      its id or Ed25519 signature does not verify
+        └── UntrustedSigner            its signer claims what only a trusted key may (trust.py)
+            ├── KeyIdCollision         a trusted key's id (or key) with another key (or id)
+            └── RegistryImpersonation  the registry's role or signer id without a trusted key
 
 Every message names the offending value.
 """
@@ -24,8 +27,11 @@ __all__ = [
     "InvalidMetadata",
     "InvalidReceipt",
     "InvalidRecord",
+    "KeyIdCollision",
     "PithError",
+    "RegistryImpersonation",
     "UnknownSigningKey",
+    "UntrustedSigner",
 ]
 
 
@@ -88,3 +94,15 @@ class InvalidEvent(PithError, ValueError):
 
 class InvalidEventSignature(InvalidEvent):
     """An event whose Ed25519 signature (over its content id's digest bytes) does not verify."""
+
+
+class UntrustedSigner(InvalidEvent):
+    """A well-signed event whose signer claims an identity only a trusted key may hold."""
+
+
+class KeyIdCollision(UntrustedSigner):
+    """The signer names a trusted key's id but carries another public key (or the reverse)."""
+
+
+class RegistryImpersonation(UntrustedSigner):
+    """``signer_type: "registry"`` (or a registry signer id) from a key the trust store lacks."""

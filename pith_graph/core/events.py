@@ -29,15 +29,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pith_graph.core.canonical import CanonicalBytes, Digest, canonical_bytes, sha256_digest
-from pith_graph.core.errors import InvalidEvent, InvalidEventSignature, InvalidReceipt
+from pith_graph.core.errors import (
+    InvalidEvent,
+    InvalidEventSignature,
+    InvalidReceipt,
+    KeyIdCollision,
+    RegistryImpersonation,
+)
 from pith_graph.core.integrity.payload import check_integrity_payload
 from pith_graph.core.pith_number import parse_pith_number, pith_number_for
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_digest_signature
+from pith_graph.core.trust import TrustStore
 
 __all__ = [
     "EVENT_VERSION",
     "REGISTRY_KINDS",
+    "REGISTRY_SIGNER_PREFIX",
     "TARGETS",
     "USER_KINDS",
     "CitationRelation",
@@ -46,12 +54,15 @@ __all__ = [
     "Signer",
     "SignerType",
     "build_event",
+    "check_signer",
     "event_id_of",
     "format_event_time",
     "parse_event",
 ]
 
 EVENT_VERSION = "1.0"
+# Registry signer ids (``registry:<key id>``) are reserved, like the trusted key ids themselves.
+REGISTRY_SIGNER_PREFIX = "registry:"
 _MAX_TEXT = 4000
 
 
@@ -459,6 +470,47 @@ def _parse_statement(obj: Any) -> tuple[EventKind, str, str, dict[str, Any], str
     if kind in REGISTRY_KINDS and signer.signer_type is not SignerType.REGISTRY:
         raise _fail("event.signer.signer_type", f"{kind.value} is signed by the registry")
     return kind, subject, obj["target"], dict(payload), nonce, created_at, signer
+
+
+def check_signer(signer: Signer, trust: TrustStore) -> None:
+    """Refuse a signer that claims what only a trusted key may (pure; raises, never returns False).
+
+    An event's signature proves only that *its own* key signed it; the names beside the key are
+    free text. So, against the trust store (our current and retired keys, external registries):
+
+    1. a ``key_id`` naming a trusted key must carry exactly that key, and a trusted key must be
+       named by its own id (:class:`KeyIdCollision`): nobody borrows ``pith-v1-2026-05``;
+    2. ``signer_type: "registry"`` needs a trusted key (:class:`RegistryImpersonation`);
+    3. so does a registry signer id: ``registry:…`` or a trusted key's id.
+    """
+    claimed = trust.entry_by_key_id(signer.key_id)
+    if claimed is not None and claimed.key.raw != signer.public_key:
+        raise KeyIdCollision(
+            "event.signer.key_id",
+            f"{signer.key_id!r} names a trusted key ({claimed.status.value}, fingerprint "
+            f"{claimed.key.fingerprint}); this event carries another key ({signer.fingerprint}): "
+            "choose a key id of your own",
+        )
+    holder = trust.entry_by_public_key(signer.public_key)
+    if holder is not None and holder.key.key_id != signer.key_id:
+        raise KeyIdCollision(
+            "event.signer.key_id",
+            f"the trusted key {signer.fingerprint} is named {holder.key.key_id!r}, "
+            f"not {signer.key_id!r}",
+        )
+    trusted = claimed is not None  # and, by step 1, it is the very key
+    if signer.signer_type is SignerType.REGISTRY and not trusted:
+        raise RegistryImpersonation(
+            "event.signer.signer_type",
+            f"signer_type 'registry' is the registry's alone; key {signer.key_id!r} "
+            f"({signer.fingerprint}) is not a trusted registry key",
+        )
+    reserved = signer.signer_id.startswith(REGISTRY_SIGNER_PREFIX) or signer.signer_id in trust
+    if reserved and not trusted:
+        raise RegistryImpersonation(
+            "event.signer.signer_id",
+            f"signer id {signer.signer_id!r} is reserved for the registry's trusted keys",
+        )
 
 
 def parse_event(envelope: Any) -> SignedEvent:

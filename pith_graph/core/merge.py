@@ -6,8 +6,9 @@ rules (``schema/merge-rules.md``) are applied in this order:
 
 1. every input is parsed and verified (:func:`parse_event`); an input that fails, is about another
    pith number, or is a registry event (``record_created``, ``graph_snapshot``,
-   ``pith.integrity.v1``) not signed by a
-   trusted registry key, is *invalid*: counted, never used;
+   ``pith.integrity.v1``) not signed by a trusted registry key, or whose signer claims a trusted
+   key id, the registry's role or a registry signer id without that trusted key
+   (:func:`check_signer`), is *invalid*: counted, never used;
 2. valid events are de-duplicated by ``event_id``;
 3. **equivocation**: two different valid events from one signer (same public key) with the same
    ``nonce`` are conflicting statements; every event of such a group is excluded (none wins);
@@ -28,7 +29,13 @@ from typing import Any
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidEvent
-from pith_graph.core.events import REGISTRY_KINDS, EventKind, SignedEvent, parse_event
+from pith_graph.core.events import (
+    REGISTRY_KINDS,
+    EventKind,
+    SignedEvent,
+    check_signer,
+    parse_event,
+)
 from pith_graph.core.integrity.section import active_findings
 from pith_graph.core.trust import TrustStore
 
@@ -124,15 +131,13 @@ def _aliases(aliases: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 def _is_valid(raw: Any, subject: str, trust_store: TrustStore) -> SignedEvent | None:
     try:
         event = parse_event(raw)
+        # Registry kinds are signer_type "registry" (parse_event), which needs a trusted key;
+        # nobody else may borrow a trusted key id or the registry's role.
+        check_signer(event.signer, trust_store)
     except InvalidEvent:
         return None
     if event.subject != subject:
         return None
-    if event.kind in _REGISTRY_KINDS:
-        if event.signer.key_id not in trust_store:
-            return None
-        if trust_store.by_key_id(event.signer.key_id).raw != event.signer.public_key:
-            return None
     return event
 
 

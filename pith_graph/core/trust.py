@@ -73,6 +73,14 @@ class TrustStore:
                 return entry.key
         raise UnknownSigningKey("<by fingerprint>", fingerprint)
 
+    def entry_by_key_id(self, key_id: str) -> TrustedKey | None:
+        """The entry named ``key_id``, or None."""
+        return next((e for e in self.entries if e.key.key_id == key_id), None)
+
+    def entry_by_public_key(self, raw: bytes) -> TrustedKey | None:
+        """The entry holding the raw public key ``raw``, or None."""
+        return next((e for e in self.entries if e.key.raw == raw), None)
+
     def status_of(self, key_id: str) -> KeyStatus:
         for entry in self.entries:
             if entry.key.key_id == key_id:

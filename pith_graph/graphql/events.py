@@ -272,9 +272,10 @@ class EventQueries:
 
 async def _submit(info: Info, event: Any, kind: EventKind) -> EventAccepted | EventRefusal:
     driver, database = _db(info)
+    trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
     try:
         accepted, index = await service.submit_event(
-            driver, database, event, now=datetime.now(UTC), expected_kind=kind
+            driver, database, event, now=datetime.now(UTC), trust=trust, expected_kind=kind
         )
     except service.EventRefused as exc:
         return EventRefusal(code=exc.code, message=str(exc))

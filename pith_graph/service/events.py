@@ -9,6 +9,8 @@ leaves together. Refusals raise :class:`EventRefused` with a stable ``code``::
     ├── BadSignature             BAD_SIGNATURE            event id or Ed25519 signature fails
     ├── UnknownSubject           UNKNOWN_SUBJECT          the pith number is not registered
     ├── ForbiddenKind            FORBIDDEN_KIND           registry-only kinds from outside
+    ├── ReservedKeyId            RESERVED_KEY_ID          a trusted key's id with another key
+    ├── ForbiddenSigner          FORBIDDEN_SIGNER         the registry's role without its key
     ├── UnregisteredAuthorKey    UNREGISTERED_AUTHOR_KEY  authorship from an unregistered key
     └── ReplayedEvent            REPLAYED_EVENT           id / signer nonce reused, or stale time
 """
@@ -23,10 +25,16 @@ from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
-from pith_graph.core.errors import InvalidEvent, InvalidEventSignature
-from pith_graph.core.events import USER_KINDS, EventKind, SignedEvent, parse_event
+from pith_graph.core.errors import (
+    InvalidEvent,
+    InvalidEventSignature,
+    KeyIdCollision,
+    RegistryImpersonation,
+)
+from pith_graph.core.events import USER_KINDS, EventKind, SignedEvent, check_signer, parse_event
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.signing import fingerprint_of
+from pith_graph.core.trust import TrustStore
 from pith_graph.core.verification import (
     GraphFacts,
     attestation_state,
@@ -42,8 +50,10 @@ __all__ = [
     "BadSignature",
     "EventRefused",
     "ForbiddenKind",
+    "ForbiddenSigner",
     "MalformedEvent",
     "ReplayedEvent",
+    "ReservedKeyId",
     "UnknownSubject",
     "UnregisteredAuthorKey",
     "event_message",
@@ -85,6 +95,19 @@ class ForbiddenKind(EventRefused):
     code = "FORBIDDEN_KIND"
 
 
+class ReservedKeyId(EventRefused):
+    """The signer names a trusted key's id (ours, retired, or an external registry's) but
+    carries another public key, or carries a trusted key under another id."""
+
+    code = "RESERVED_KEY_ID"
+
+
+class ForbiddenSigner(EventRefused):
+    """``signer_type: "registry"`` or a registry signer id from a key that is not trusted."""
+
+    code = "FORBIDDEN_SIGNER"
+
+
 class UnregisteredAuthorKey(EventRefused):
     """An authorship claim from a key not registered for that author (or not verified, if strong)."""
 
@@ -97,13 +120,19 @@ class ReplayedEvent(EventRefused):
     code = "REPLAYED_EVENT"
 
 
-def _parse(envelope: Any) -> SignedEvent:
+def _parse(envelope: Any, trust: TrustStore) -> SignedEvent:
     try:
-        return parse_event(envelope)
+        event = parse_event(envelope)
+        check_signer(event.signer, trust)
     except InvalidEventSignature as exc:
         raise BadSignature(str(exc)) from exc
+    except KeyIdCollision as exc:
+        raise ReservedKeyId(str(exc)) from exc
+    except RegistryImpersonation as exc:
+        raise ForbiddenSigner(str(exc)) from exc
     except InvalidEvent as exc:
         raise MalformedEvent(str(exc)) from exc
+    return event
 
 
 def _check_window(event: SignedEvent, now: datetime, window: timedelta) -> None:
@@ -173,13 +202,17 @@ async def submit_event(
     envelope: Any,
     *,
     now: datetime,
+    trust: TrustStore,
     expected_kind: EventKind | None = None,
     window: timedelta = DEFAULT_WINDOW,
     channel: Broadcaster = broadcaster,
 ) -> tuple[SignedEvent, int]:
     """Verify and store one live event; return it with its log index.
 
-    1. parse: exact canonical form, id and signature (MALFORMED_EVENT / BAD_SIGNATURE);
+    1. parse: exact canonical form, id and signature (MALFORMED_EVENT / BAD_SIGNATURE); the
+       signer against ``trust`` (the registry's trust store): a trusted key id with another key
+       (RESERVED_KEY_ID), the registry's role or signer id without a trusted key
+       (FORBIDDEN_SIGNER);
     2. the kind is a user action, the one the mutation names (FORBIDDEN_KIND);
     3. ``created_at`` is within ``window`` of ``now`` (REPLAYED_EVENT);
     4. the subject is registered; an anchor anchors its digest; an author claim comes from a key
@@ -187,8 +220,8 @@ async def submit_event(
     5. one write: the event, its ABOUT edge and its log leaf; a stored id or a reused
        (signer, nonce) is a replay and writes nothing (REPLAYED_EVENT).
     """
-    # 1. parse
-    event = _parse(envelope)
+    # 1. parse, signer
+    event = _parse(envelope, trust)
     # 2. kind
     if event.kind not in USER_KINDS:
         raise ForbiddenKind(f"{event.kind.value} events are signed by the registry itself")

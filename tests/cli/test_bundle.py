@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from events_support import (
     REGISTRY_KEY,
+    TRUST,
     arun,
     count,
     insert_paper,
@@ -54,7 +55,7 @@ def _exported(env: Settings, tmp_path: Path) -> tuple[str, Path]:
     async def go(driver: AsyncDriver) -> None:
         for e in events:
             await event_service.submit_event(
-                driver, env.neo4j_database, e.to_json(), now=datetime.now(UTC)
+                driver, env.neo4j_database, e.to_json(), now=datetime.now(UTC), trust=TRUST
             )
 
     arun(env, go)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from events_support import REGISTRY_KEY, arun, insert_paper, payload_for, seed_records, signed
+from events_support import REGISTRY_KEY, TRUST, arun, insert_paper, payload_for, seed_records, signed
 
 from neo4j import AsyncDriver, Driver
 from pith_graph.cli.main import main
@@ -31,7 +31,7 @@ def proofs(clean_graph: Driver, settings: Settings) -> dict[str, Any]:
 
     async def go(driver: AsyncDriver) -> dict[str, Any]:
         db, now = settings.neo4j_database, datetime.now(UTC)
-        await event_service.submit_event(driver, db, event.to_json(), now=now)
+        await event_service.submit_event(driver, db, event.to_json(), now=now, trust=TRUST)
         return {
             "event": await log_service.inclusion_document(
                 driver, db, REGISTRY_KEY, now, event_id=event.event_id

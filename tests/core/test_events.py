@@ -12,6 +12,7 @@ from _event_factory import PAYLOADS, SUBJECT, agent_key, make_event
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.errors import InvalidEvent, InvalidEventSignature
 from pith_graph.core.events import EventKind, parse_event
+from pith_graph.core.signing import generate_signing_key
 
 
 @pytest.mark.parametrize("kind", list(PAYLOADS))
@@ -116,3 +117,58 @@ def test_registry_kinds_need_a_registry_signer() -> None:
 def test_not_an_envelope_is_refused() -> None:
     with pytest.raises(InvalidEvent, match="envelope"):
         parse_event({"event": {}})
+
+
+# --- the signer against the trust store -------------------------------------------------------
+
+
+def _trust_with_retired() -> Any:
+    from pith_graph.core.trust import KeyStatus, TrustedKey, default_trust_store
+
+    ours = generate_signing_key("ours-current", seed=b"\x07" * 32).public_key
+    old = generate_signing_key("ours-retired", seed=b"\x08" * 32).public_key
+    return default_trust_store([TrustedKey(ours, KeyStatus.CURRENT), TrustedKey(old, KeyStatus.RETIRED)])
+
+
+@pytest.mark.parametrize("key_id", ["ours-current", "ours-retired", "pith-v1-2026-05"])
+@pytest.mark.parametrize("signer_type", ["registry", "agent", "author"])
+def test_a_trusted_key_id_with_another_key_is_a_collision(key_id: str, signer_type: str) -> None:
+    from pith_graph.core.errors import KeyIdCollision
+    from pith_graph.core.events import check_signer
+
+    impostor = generate_signing_key(key_id, seed=b"\x42" * 32)
+    event = make_event(key=impostor, signer_type=signer_type, signer_id=f"registry:{key_id}")
+    with pytest.raises(KeyIdCollision, match="names a trusted key"):
+        check_signer(event.signer, _trust_with_retired())
+
+
+def test_a_trusted_key_under_another_id_is_a_collision() -> None:
+    from pith_graph.core.errors import KeyIdCollision
+    from pith_graph.core.events import check_signer
+
+    renamed = generate_signing_key("not-its-name", seed=b"\x07" * 32)
+    with pytest.raises(KeyIdCollision, match="is named 'ours-current'"):
+        check_signer(make_event(key=renamed).signer, _trust_with_retired())
+
+
+@pytest.mark.parametrize(
+    ("signer_id", "signer_type"),
+    [("agent:x", "registry"), ("registry:ours-current", "agent"), ("pith-v1-2026-05", "author")],
+)
+def test_the_registry_role_and_signer_ids_need_a_trusted_key(signer_id: str, signer_type: str) -> None:
+    from pith_graph.core.errors import RegistryImpersonation
+    from pith_graph.core.events import check_signer
+
+    event = make_event(key=agent_key(3), signer_id=signer_id, signer_type=signer_type)
+    with pytest.raises(RegistryImpersonation):
+        check_signer(event.signer, _trust_with_retired())
+
+
+def test_trusted_keys_and_plain_agents_pass() -> None:
+    from pith_graph.core.events import check_signer
+
+    trust = _trust_with_retired()
+    for seed, key_id in ((b"\x07" * 32, "ours-current"), (b"\x08" * 32, "ours-retired")):
+        key = generate_signing_key(key_id, seed=seed)
+        check_signer(make_event(key=key, signer_type="registry", signer_id=f"registry:{key_id}").signer, trust)
+    check_signer(make_event(key=agent_key(4)).signer, trust)

@@ -111,3 +111,16 @@ def test_two_instances_with_shuffled_duplicated_events_agree(data: st.DataObject
     a, b = merge_state(SUBJECT, first, TRUST), merge_state(SUBJECT, second, TRUST)
     assert canonical_bytes(a) == canonical_bytes(b)
     assert a["state_sha256"] == b["state_sha256"]
+
+
+def test_an_event_borrowing_a_trusted_key_id_is_invalid_in_the_merge() -> None:
+    # An agent's storage attestation under the registry's key id and role: it verifies over the
+    # agent's own key, but it claims what only the trusted key may.
+    impostor = generate_signing_key(REGISTRY.key_id, seed=b"\x42" * 32)
+    forged = make_event(
+        EventKind.STORAGE_ATTESTATION, key=impostor, signer_type="registry",
+        signer_id=f"registry:{REGISTRY.key_id}", nonce="42" * 8,
+    ).to_json()  # fmt: skip
+    state = merge_state(SUBJECT, [forged], TRUST)
+    assert (state["valid_event_count"], state["invalid_event_count"]) == (0, 1)
+    assert state["current"]["storage_attestations"] == []

@@ -17,8 +17,11 @@ from events_support import (
 
 from neo4j import AsyncDriver, Driver
 from pith_graph.config import Settings
+from pith_graph.core.bundle import build_bundle
 from pith_graph.core.canonical import canonical_bytes
-from pith_graph.core.events import EventKind, SignedEvent
+from pith_graph.core.events import EventKind, SignedEvent, build_event
+from pith_graph.core.receipts import Receipt
+from pith_graph.core.signing import generate_signing_key
 from pith_graph.core.trust import default_trust_store
 from pith_graph.service import bundles
 from pith_graph.service import events as event_service
@@ -55,7 +58,9 @@ def _instance(settings: Settings, order: list[SignedEvent], pith: str) -> dict[s
         db = settings.neo4j_database
         for event in order:
             try:
-                await event_service.submit_event(driver, db, event.to_json(), now=datetime.now(UTC))
+                await event_service.submit_event(
+                    driver, db, event.to_json(), now=datetime.now(UTC), trust=TRUST
+                )
             except event_service.ReplayedEvent:
                 pass  # a duplicate delivery: stored once
         return await bundles.export_bundle(driver, db, REGISTRY_KEY, pith)
@@ -102,3 +107,39 @@ def test_untrusted_bundle_key_is_refused(clean_graph: Driver, settings: Settings
 
     with pytest.raises(bundles.InvalidBundle, match="not trusted"):
         arun(settings, go)
+
+
+def test_a_bundle_with_an_event_borrowing_the_registry_key_id_is_refused(
+    clean_graph: Driver, settings: Settings
+) -> None:
+    papers = [insert_paper(settings, r) for r in seed_records()]
+    original = _instance(settings, [], papers[0])
+    clean_graph.execute_query(_WIPE, database_=settings.neo4j_database)
+    impostor = generate_signing_key(REGISTRY_KEY.key_id, seed=b"\x42" * 32)
+    forged = build_event(
+        EventKind.STORAGE_ATTESTATION, papers[0], payload_for(EventKind.STORAGE_ATTESTATION),
+        key=impostor, signer_id=f"registry:{REGISTRY_KEY.key_id}", signer_type="registry",
+        nonce="42" * 8, created_at=datetime.now(UTC),
+    )  # fmt: skip
+    # A bundle signed by the trusted registry key that carries the forged event.
+    bundle = build_bundle(
+        pith_number=papers[0],
+        canonical_record=original["canonical_record"],
+        receipt=Receipt.from_json(original["receipt"]),
+        aliases=original["source_aliases"],
+        graph_snapshot={"paper": {}},
+        events=[forged.to_json()],
+        key=REGISTRY_KEY,
+    )
+
+    async def go(driver: AsyncDriver) -> Any:
+        return await bundles.import_bundle(
+            driver, settings.neo4j_database, bundle, TRUST, datetime.now(UTC)
+        )
+
+    with pytest.raises(bundles.InvalidBundle, match="names a trusted key"):
+        arun(settings, go)
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (n) WHERE n:Paper OR n:Event RETURN count(n) AS n", database_=settings.neo4j_database
+    )
+    assert records[0]["n"] == 0

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from events_support import (
+    REGISTRY_KEY,
+    TRUST,
     agent_key,
     arun,
     count,
@@ -33,6 +35,7 @@ def papers(clean_graph: Driver, settings: Settings) -> list[str]:
 
 def _submit(settings: Settings, envelope: Any, **kw: Any) -> Any:
     async def go(driver: AsyncDriver) -> Any:
+        kw.setdefault("trust", TRUST)
         return await service.submit_event(
             driver, settings.neo4j_database, envelope, now=datetime.now(UTC), **kw
         )
@@ -237,7 +240,7 @@ def test_concurrent_submissions_keep_log_indices_dense(
 
     async def go(driver: AsyncDriver) -> list[Any]:
         return await asyncio.gather(*[
-            service.submit_event(driver, settings.neo4j_database, e.to_json(), now=datetime.now(UTC))
+            service.submit_event(driver, settings.neo4j_database, e.to_json(), now=datetime.now(UTC), trust=TRUST)
             for e in events
         ])  # fmt: skip
 
