@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from neo4j import GraphDatabase
-from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port
+from pith_graph.neo4j_local import (
+    LocalNeo4j,
+    LocalNeo4jError,
+    LocalNeo4jRunning,
+    free_port,
+    run_admin_tool,
+    running_launcher,
+)
 
 
 def _count_marks(uri: str) -> int:
@@ -115,3 +123,60 @@ def test_sigterm_while_starting_leaves_no_launcher_behind(tmp_path: Path) -> Non
             child.kill()
         for pid in _launcher_pids(data_dir):
             os.kill(pid, signal.SIGKILL)
+
+
+def _state(data_dir: Path) -> dict[str, object]:
+    return json.loads((data_dir / "launcher.json").read_text())
+
+
+def test_stop_leaves_a_state_file_that_names_another_launcher(tmp_path: Path) -> None:
+    first = _server(tmp_path).start()
+    own = _state(tmp_path)
+    assert first.pid is not None
+    os.kill(first.pid, signal.SIGKILL)  # from outside: the owner still holds its process handle
+    first._process.wait()  # type: ignore[union-attr]
+    second = _server(tmp_path).start()
+    try:
+        assert second.pid is not None and second.pid != own["pid"]
+        assert _state(tmp_path)["pid"] == second.pid
+        first.stop()  # the first owner's clean stop must not take the second's file
+        assert _state(tmp_path)["pid"] == second.pid
+        third = _server(tmp_path).start()
+        assert third.uri == second.uri and third.pid is None  # found and reused
+        third.stop()
+        assert _count_marks(second.uri) == 0  # still answering
+    finally:
+        second.stop()
+    assert not (tmp_path / "launcher.json").exists()  # its owner removed it
+
+
+def test_a_live_launcher_is_found_without_its_state_file(tmp_path: Path) -> None:
+    with _server(tmp_path) as first:
+        (tmp_path / "launcher.json").unlink()
+        with _server(tmp_path) as second:
+            assert second.uri == first.uri and second.pid is None
+        assert _state(tmp_path)["pid"] == first.pid  # the finder wrote the file again
+        # A state file naming a live pid that is not this store's launcher is not believed.
+        (tmp_path / "launcher.json").write_text(
+            json.dumps({"pid": os.getpid(), "host": "127.0.0.1", "port": 1, "start_token": "x"})
+        )
+        assert running_launcher(tmp_path) is not None
+        assert running_launcher(tmp_path).pid == first.pid  # type: ignore[union-attr]
+    assert running_launcher(tmp_path) is None
+
+
+def test_the_admin_tool_refuses_a_running_store_and_dumps_a_stopped_one(tmp_path: Path) -> None:
+    server = _server(tmp_path).start()
+    try:
+        with GraphDatabase.driver(server.uri) as driver:
+            driver.execute_query("CREATE (:LauncherMark {at: 1})")
+        with pytest.raises(LocalNeo4jRunning, match="is running"):
+            run_admin_tool(["database", "dump", "neo4j", f"--to-path={tmp_path}"], tmp_path)
+    finally:
+        server.stop()
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    run_admin_tool(["database", "dump", "neo4j", f"--to-path={dumps}"], tmp_path, heap="256m")
+    assert (dumps / "neo4j.dump").stat().st_size > 0
+    with pytest.raises(LocalNeo4jError, match="failed"):
+        run_admin_tool(["database", "dump", "no-such-db", f"--to-path={dumps}"], tmp_path, heap="256m")

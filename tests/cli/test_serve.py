@@ -148,3 +148,68 @@ def test_serve_refuses_a_worker_count_out_of_range(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2 and "--workers must be 1..64" in result.stderr
+
+
+def _serve_env(data_dir: Path, bolt_port: int, http_port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
+    env.update(
+        PITH_DATA_DIR=str(data_dir), PITH_NEO4J_PORT=str(bolt_port), PITH_PORT=str(http_port),
+        PITH_NEO4J_HEAP="512m", PITH_NEO4J_PAGE_CACHE="128m", PITH_LOAD_DEMO="0",
+    )  # fmt: skip
+    return env
+
+
+def _state_pid(data_dir: Path) -> int | None:
+    try:
+        return int(json.loads((data_dir / "neo4j" / "launcher.json").read_text())["pid"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def test_a_clean_stop_of_serve_keeps_the_state_of_a_launcher_started_after_its_own_died(
+    tmp_path: Path,
+) -> None:
+    bolt_port, http_port = free_port(), free_port()
+    first = _start_serve(tmp_path, bolt_port, http_port)
+    db_start = second = None
+    try:
+        _wait_ready(http_port, first)
+        java = _state_pid(tmp_path)
+        assert java is not None and java in _children(first.pid)
+        os.kill(java, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while _alive(java):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        db_start = subprocess.Popen(
+            [sys.executable, "-m", "pith_graph.cli", "db", "start"],
+            env=_serve_env(tmp_path, bolt_port, free_port()),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 300
+        while _state_pid(tmp_path) in (None, java):
+            assert db_start.poll() is None, db_start.stderr.read()  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "db start did not bring Neo4j up"
+            time.sleep(0.3)
+        _stop(first)  # exits 0 ...
+        assert _state_pid(tmp_path) not in (None, java)  # ... and leaves db start's state alone
+        second = _start_serve(tmp_path, bolt_port, http_port)
+        _wait_ready(http_port, second)  # reuses the running launcher
+        assert _graphql(http_port, "{ __typename }") == {"data": {"__typename": "Query"}}
+        _stop(second)
+        second = None
+        with GraphDatabase.driver(f"bolt://127.0.0.1:{bolt_port}") as driver:
+            driver.verify_connectivity()  # the reuser left db start's Neo4j running
+        db_start.send_signal(signal.SIGTERM)
+        assert db_start.wait(timeout=90) == 0
+        assert not (tmp_path / "neo4j" / "launcher.json").exists()
+    finally:
+        for process in (first, second, db_start):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+        if db_start is not None and db_start.stderr is not None:
+            db_start.stderr.close()
+        for pid in [_state_pid(tmp_path)]:
+            if pid is not None and _alive(pid):
+                os.kill(pid, signal.SIGKILL)
