@@ -22,7 +22,7 @@ from pith_graph.ingest.formats import Format
 from pith_graph.ingest.pipeline import Ingestor, IngestStats, order_files
 from pith_graph.ingest.reader import InputFile, sniff_format
 from pith_graph.neo4j_local import LocalNeo4j, free_port
-from pith_graph.store import ingest as ingest_store
+from pith_graph.store import graph_content as ingest_store
 from pith_graph.store.driver import open_driver
 from pith_graph.store.migrations import apply_migrations
 

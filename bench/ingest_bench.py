@@ -36,7 +36,9 @@ from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile
 from pith_graph.ingest.registration import prepare, registration_rows
 from pith_graph.neo4j_local import LocalNeo4j, free_port
-from pith_graph.store import ingest as store
+from pith_graph.store.citation_writer import add_citations
+from pith_graph.store.graph_content import graph_counts
+from pith_graph.store.paper_writer import write_papers
 from pith_graph.store.driver import open_driver
 from pith_graph.store.migrations import apply_migrations
 
@@ -126,9 +128,9 @@ def run_floor(
 ) -> None:
     with timer:
         for rows in paper_batches:
-            store.write_registrations(driver, database, rows)
+            write_papers(driver, database, rows)
         for rows in edge_batches:
-            store.add_citations(driver, database, rows)
+            add_citations(driver, database, rows)
 
 
 class _Database:
@@ -183,13 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     with (database := _Database(args.uri)) as driver:
         floor = database.timer()
         run_floor(driver, DATABASE, paper_batches, edge_batches, floor)
-        floor_counts = store.graph_counts(driver, DATABASE)
+        floor_counts = graph_counts(driver, DATABASE)
     del paper_batches, edge_batches
     print("ingest (parse, hash, sign, write):", file=sys.stderr)
     with (database := _Database(args.uri)) as driver:
         ingest = database.timer()
         stats = run_ingest(driver, DATABASE, files, ingest)
-        counts = store.graph_counts(driver, DATABASE)
+        counts = graph_counts(driver, DATABASE)
     ingest_s, floor_s = ingest.wall, floor.wall
     edges = stats.citations_written + stats.citations_unresolved
     print("summary, as `pith-graph ingest` prints it:")

@@ -22,7 +22,7 @@ from pith_graph.core.signing import SigningKey, generate_signing_key
 from pith_graph.core.trust import default_trust_store
 from pith_graph.ingest.registration import prepare, registration_rows
 from pith_graph.store.driver import open_async_driver, open_driver
-from pith_graph.store.ingest import write_registrations
+from pith_graph.store.paper_writer import write_papers
 
 T = TypeVar("T")
 FIXTURES = Path(__file__).parent / "fixtures" / "pith"
@@ -88,7 +88,7 @@ def insert_paper(settings: Settings, raw: dict[str, Any]) -> str:
     """Register a paper through the real write path (paper, receipt, aliases, receipt log leaf)."""
     rows = _rows(raw)
     with open_driver(settings) as driver:
-        write_registrations(driver, settings.neo4j_database, rows)
+        write_papers(driver, settings.neo4j_database, rows)
     return str(rows[0]["paper"]["pith_number"])
 
 

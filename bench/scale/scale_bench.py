@@ -33,7 +33,7 @@ import workloads
 
 from pith_graph.graphql.cursors import encode_cursor
 from pith_graph.ingest.reader import sniff_format
-from pith_graph.store import ingest as ingest_store
+from pith_graph.store import graph_content as ingest_store
 
 _LARGEST_CITED = """
 MATCH (p:Paper) WITH p, COUNT { (p)<-[:CITES]-(:Paper) } AS n ORDER BY n DESC LIMIT 1

@@ -48,7 +48,7 @@ def load_demo_if_empty(settings: Settings, *, force: bool = False) -> int:
     from pith_graph.cli.ingest import run_ingest
     from pith_graph.ingest.reader import sniff_format
     from pith_graph.store.driver import open_driver
-    from pith_graph.store.ingest import graph_counts
+    from pith_graph.store.graph_content import graph_counts
     from pith_graph.store.migrations import apply_migrations
 
     with open_driver(settings) as driver:

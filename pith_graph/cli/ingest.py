@@ -79,7 +79,7 @@ def run_ingest(
     from pith_graph import keystore
     from pith_graph.cli._neo4j import connected_settings
     from pith_graph.ingest.pipeline import Ingestor
-    from pith_graph.store import ingest as store
+    from pith_graph.store import graph_content as store
     from pith_graph.store.driver import open_driver
     from pith_graph.store.errors import StoreUnavailable
     from pith_graph.store.migrations import apply_migrations

@@ -11,8 +11,9 @@ find their papers; within each group files keep their order. Per paper batch:
 
 These are the steps, and the functions, of ``registerPaper``
 (:func:`pith_graph.service.registration.register_papers`): :func:`prepare`, the store's
-``registered_versions``, :func:`registration_rows` (sign) and the service's
-``write_rows_idempotently`` (one transaction; a racing writer of the same paper is merged onto).
+``registered_versions``, :func:`registration_rows` (sign) and the paper writer
+(:func:`pith_graph.store.paper_writer.write_papers`, one transaction; a racing writer of the same
+version is found by the write itself: same content counts as unchanged, other content as a conflict).
 Only the batching differs, and the grouping of many papers per transaction.
 
 Citations are written in batches of ``edge_batch_size`` rows, one transaction each. A citation
@@ -53,8 +54,8 @@ from pith_graph.ingest.formats import (
 )
 from pith_graph.ingest.reader import InputFile
 from pith_graph.ingest.registration import prepare, registration_rows
-from pith_graph.service.registration import write_rows_idempotently
-from pith_graph.store import ingest as store
+from pith_graph.store.citation_writer import add_citations
+from pith_graph.store.paper_writer import PaperWrite, WriteStatus, registered_versions, write_papers
 
 __all__ = ["IngestStats", "Ingestor", "Reporter", "order_files"]
 
@@ -197,7 +198,7 @@ class Ingestor:
             prepared[key] = (item, p)
         # 2. which are registered already: by this run, or before it
         keys = [k for k in prepared if k not in self._written]
-        known = dict(zip(keys, store.registered_versions(self.driver, self.database, keys)))
+        known = dict(zip(keys, registered_versions(self.driver, self.database, keys)))
         new = []
         for key, (item, p) in prepared.items():
             registered = known.get(key)
@@ -220,10 +221,21 @@ class Ingestor:
         # 3. sign outside the transaction, then one write
         rows = registration_rows(new, self.key, self.clock())
 
-        def done(_: object) -> None:
-            self.stats.papers_new += len(rows)
+        def done(written: object) -> None:
+            assert isinstance(written, list)
+            for outcome in written:
+                assert isinstance(outcome, PaperWrite)
+                if outcome.status is WriteStatus.CREATED:
+                    self.stats.papers_new += 1
+                elif outcome.status is WriteStatus.EXISTING:
+                    self.stats.papers_unchanged += 1
+                else:  # another writer registered this version meanwhile, with other content
+                    self.stats.papers_conflicting += 1
+                    self.stats.skipped["version registered with other metadata"] += 1
 
-        self._submit(lambda: write_rows_idempotently(self.driver, self.database, rows), done)
+        self._submit(
+            lambda: write_papers(self.driver, self.database, rows, refuse_conflicts=False), done
+        )
 
     def _duplicate(
         self, path: Path, line: int, first: str, this: str, key: tuple[str, int]
@@ -258,4 +270,4 @@ class Ingestor:
                 else:
                     self.stats.citations_unresolved += 1
 
-        self._submit(lambda: store.add_citations(self.driver, self.database, rows), done)
+        self._submit(lambda: add_citations(self.driver, self.database, rows), done)

@@ -2,7 +2,7 @@
 
 This is the pure half of the "hash and sign, then ONE write" use case for many papers at once:
 :func:`registration_rows` turns validated metadata into the dict rows the store writes with one
-``UNWIND`` per batch (:func:`pith_graph.store.ingest.write_registrations`).
+``UNWIND`` per batch (:func:`pith_graph.store.paper_writer.write_papers`).
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ from pith_graph.core.errors import InvalidRecord
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.trust import TrustStore
 from pith_graph.service.errors import BadInput
-from pith_graph.service.registration import write_rows_idempotently
-from pith_graph.store import ingest as store
+from pith_graph.service.registration import write_new_papers
 from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store.paper_writer import registered_versions
 
 __all__ = ["import_record", "import_row"]
 
@@ -89,7 +89,7 @@ def import_record(
     """Verify and store a foreign v1 record; returns its pith number (idempotent)."""
     row = import_row(doc, trust, clock())
     with unavailable_as_store_error():
-        known = store.registered_versions(
+        known = registered_versions(
             driver, database, [(row["paper"]["source_id"], row["paper"]["version"])]
         )[0]
     if known is not None:
@@ -99,5 +99,5 @@ def import_record(
             f"{row['paper']['source_id']}v{row['paper']['version']} is registered as "
             f"{known[1]} with other metadata"
         )
-    write_rows_idempotently(driver, database, [row])
-    return str(row["paper"]["pith_number"])
+    (written,) = write_new_papers(driver, database, [row])
+    return written.pith_number

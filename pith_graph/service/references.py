@@ -15,8 +15,8 @@ from neo4j import Driver
 from pith_graph.core.aliases import QueryKind
 from pith_graph.service.errors import BadInput
 from pith_graph.service.resolution import ResolveStatus, require_found, resolve_aliases_sync
-from pith_graph.store import ingest as store
 from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store.citation_writer import add_citations
 
 __all__ = ["MAX_REFERENCES", "ReferenceOutcome", "add_references"]
 
@@ -57,5 +57,5 @@ def add_references(
     if problems:
         raise BadInput("; ".join(problems))
     with unavailable_as_store_error():
-        store.add_citations(driver, database, rows)
+        add_citations(driver, database, rows)
     return citing_paper["pith_number"], outcomes

@@ -1,9 +1,10 @@
 """Register papers: parse → canonicalise/hash → sign (outside any transaction) → ONE write.
 
 Idempotent: a version already registered with the same content returns its pith number and
-writes nothing; two requests racing on the same content end with one node (the unique constraint
-on ``canonical_sha256`` makes the loser's ``MERGE`` wait or fail; on failure we read back).
-A version registered with *other* metadata is refused (``BAD_INPUT``): a pith number never changes.
+writes nothing. A version registered with *other* metadata is refused (``BAD_INPUT``): a pith
+number never changes. Both hold under concurrency: the paper writer merges on the database's
+one-paper-per-version key, so of two racing requests the second finds the first's paper (the
+same pith number for the same content, the "other metadata" refusal for other content).
 """
 
 from __future__ import annotations
@@ -12,19 +13,23 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j.exceptions import ConstraintError
-
 from neo4j import Driver
 from pith_graph.core.errors import InvalidMetadata
 from pith_graph.core.metadata import parse_metadata
 from pith_graph.core.signing import SigningKey
 from pith_graph.ingest.registration import Prepared, prepare, registration_rows
-from pith_graph.service.broadcast import broadcaster, registration_message  # events helper
+from pith_graph.service.broadcast import broadcaster, registration_message
 from pith_graph.service.errors import BadInput
-from pith_graph.store import ingest as store
 from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store.paper_writer import (
+    PaperConflict,
+    PaperWrite,
+    WriteStatus,
+    registered_versions,
+    write_papers,
+)
 
-__all__ = ["register_paper", "register_papers", "write_rows_idempotently"]
+__all__ = ["register_paper", "register_papers", "write_new_papers"]
 
 
 def _now() -> datetime:
@@ -48,23 +53,17 @@ def _known(
 ) -> list[tuple[str, str] | None]:
     keys = [(p.meta.source_id, p.meta.version) for p in prepared]
     with unavailable_as_store_error():
-        return store.registered_versions(driver, database, keys)
+        return registered_versions(driver, database, keys)
 
 
-def write_rows_idempotently(driver: Driver, database: str, rows: list[dict[str, Any]]) -> None:
-    """``write_registrations``, tolerating a racing writer of the same papers.
-
-    A constraint error means another transaction committed one of these papers first; the retry
-    ``MERGE``s onto its nodes (nothing is signed or hashed again).
-    """
-    for attempt in range(3):
-        try:
-            with unavailable_as_store_error():
-                store.write_registrations(driver, database, rows)
-            return
-        except ConstraintError:
-            if attempt == 2:
-                raise
+def write_new_papers(driver: Driver, database: str, rows: list[dict[str, Any]]) -> list[PaperWrite]:
+    """Write paper rows in one transaction; a version stored with other content refuses the
+    whole batch with ``BAD_INPUT`` (nothing written)."""
+    try:
+        with unavailable_as_store_error():
+            return write_papers(driver, database, rows)
+    except PaperConflict as exc:
+        raise BadInput(str(exc)) from exc
 
 
 def register_papers(
@@ -94,12 +93,13 @@ def register_papers(
                 raise BadInput(f"{version[0]}v{version[1]} appears twice with different metadata")
     # Sign outside the transaction (the driver may retry the transaction function).
     rows = registration_rows(list(fresh.values()), key, clock())
-    write_rows_idempotently(driver, database, rows)
-    for row in rows:  # events helper (issue 6): live registrations for subscribers
-        broadcaster.publish(
-            registration_message(row["paper"]["pith_number"], row["paper"]["categories"])
-        )
-    piths = {row["canonical_sha256"]: row["paper"]["pith_number"] for row in rows}
+    written = write_new_papers(driver, database, rows)
+    for row, outcome in zip(rows, written, strict=True):
+        if outcome.status is WriteStatus.CREATED:  # live registrations for subscribers
+            broadcaster.publish(
+                registration_message(row["paper"]["pith_number"], row["paper"]["categories"])
+            )
+    piths = {row["canonical_sha256"]: w.pith_number for row, w in zip(rows, written, strict=True)}
     out = []
     for p, registered in zip(prepared, known, strict=True):
         out.append(registered[1] if registered is not None else piths[p.digest.hex])

@@ -7,9 +7,9 @@ mean "the database is not there" become :class:`~pith_graph.store.errors.StoreUn
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar, cast
 
 from neo4j.exceptions import (
     ClientError,
@@ -19,10 +19,21 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from neo4j import AsyncDriver, Driver, Record
+from neo4j import AsyncDriver, AsyncManagedTransaction, Driver, ManagedTransaction, Record
 from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
-__all__ = ["as_store_error", "read_async", "read_sync", "unavailable_as_store_error"]
+__all__ = [
+    "Statement",
+    "WritePlan",
+    "as_store_error",
+    "read_async",
+    "read_sync",
+    "run_plan",
+    "run_plan_async",
+    "unavailable_as_store_error",
+]
+
+T = TypeVar("T")
 
 
 def as_store_error(exc: BaseException) -> StoreUnavailable | None:
@@ -66,3 +77,33 @@ def read_sync(driver: Driver, database: str, query: LiteralString, **params: Any
             query, parameters_=params, database_=database, routing_="r"
         )
     return list(records)
+
+
+# A write whose later statements depend on earlier results, written once for both driver models:
+# a generator that yields ``(query, parameters)`` and receives each statement's rows (as dicts).
+# :func:`run_plan` drives it in a sync transaction, :func:`run_plan_async` in an async one.
+Statement = tuple[LiteralString, dict[str, Any]]
+WritePlan = Generator[Statement, list[dict[str, Any]], T]
+
+
+def run_plan(tx: ManagedTransaction, plan: WritePlan[T]) -> T:
+    """Run every statement of ``plan`` in ``tx``; returns what the plan returns."""
+    try:
+        query, params = next(plan)
+        while True:
+            rows = [record.data() for record in tx.run(query, params)]
+            query, params = plan.send(rows)
+    except StopIteration as stop:
+        return cast(T, stop.value)
+
+
+async def run_plan_async(tx: AsyncManagedTransaction, plan: WritePlan[T]) -> T:
+    """:func:`run_plan` in an async transaction."""
+    try:
+        query, params = next(plan)
+        while True:
+            result = await tx.run(query, params)
+            rows = [record.data() async for record in result]
+            query, params = plan.send(rows)
+    except StopIteration as stop:
+        return cast(T, stop.value)

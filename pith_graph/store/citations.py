@@ -22,7 +22,7 @@ no record reads, only when selected. Facets come twice: of the whole list (what 
 beside a filtered list) and of the filtered list.
 
 Every statement writing a CITES edge sets the keys with :data:`CITES_TO_PAPER_KEYS` or
-:data:`CITES_TO_WORK_KEYS` (``store/ingest.py``), so the keys stay true when a work later becomes
+:data:`CITES_TO_WORK_KEYS` (``store/citation_writer.py``), so the keys stay true when a work later becomes
 a registered paper: its edges are re-created with the paper's keys in the registration's
 transaction. Paper nodes never change the properties a key is made of (they are content-addressed).
 """

@@ -33,8 +33,9 @@ from collections.abc import Iterable
 from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction, ManagedTransaction
+from pith_graph.store._run import Statement
 
-__all__ = ["refresh_counts", "refresh_counts_async"]
+__all__ = ["refresh_counts", "refresh_counts_async", "refresh_counts_statement"]
 
 # The named papers, then their neighbours: each node is locked (SET of its current value), then
 # its degree read. Sorted by pith number so that concurrent writers lock in the same order.
@@ -80,6 +81,16 @@ def _params(
     source_ids: Iterable[str], pith_numbers: Iterable[str]
 ) -> dict[str, list[str]]:
     return {"source_ids": sorted(set(source_ids)), "pith_numbers": sorted(set(pith_numbers))}
+
+
+def refresh_counts_statement(
+    *, source_ids: Iterable[str] = (), pith_numbers: Iterable[str] = ()
+) -> Statement | None:
+    """:func:`refresh_counts` as a statement of a write plan (``None``: nothing to recount)."""
+    params = _params(source_ids, pith_numbers)
+    if params["source_ids"] or params["pith_numbers"]:
+        return _REFRESH, dict(params)
+    return None
 
 
 def refresh_counts(

@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, ManagedTransaction
+from neo4j import AsyncDriver, AsyncManagedTransaction
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.log import leaf_hash_hex, receipt_leaf
 from pith_graph.core.receipts import Receipt
+from pith_graph.store._run import Statement
 
 __all__ = [
     "append_leaves",
     "append_receipt_leaf",
-    "append_registration_receipts",
     "latest_receipt_entries",
     "leaf_rows",
     "log_entries_by_ref",
     "log_leaf_hashes",
     "log_size",
+    "receipt_leaves_statement",
     "registration_leaf_row",
 ]
 
@@ -45,7 +46,7 @@ RETURN base
 
 # Registrations MERGE their papers: only a receipt that this write stored (its signature is the
 # paper's receipt) and that is not logged yet gets a leaf, so retries and re-runs append nothing.
-_APPEND_RECEIPTS = """
+_APPEND_RECEIPTS: LiteralString = """
 MERGE (h:LogHead {log_id: 'main'}) ON CREATE SET h.size = 0
 SET h.lock_token = $token
 WITH h
@@ -160,18 +161,14 @@ async def latest_receipt_entries(
 async def append_receipt_leaf(
     tx: AsyncManagedTransaction, pith_number: str, receipt: Receipt
 ) -> int:
-    """Append a registration receipt's leaf in the registration's own transaction.
-
-    The registration store write calls this inside its transaction function, after creating the
-    paper and receipt, so that no receipt exists without its log entry (and vice versa).
-    """
+    """Append a registration receipt's leaf in the registration's own transaction."""
     rows = leaf_rows([(f"receipt:{receipt.signature_b64}", receipt_leaf(pith_number, receipt))])
     return await append_leaves(tx, rows, token=receipt.signature_b64)
 
 
 def registration_leaf_row(pith_number: str, receipt: Receipt) -> dict[str, Any]:
-    """The log row of a registration receipt (pure), as :func:`append_registration_receipts`
-    appends it. Bulk ingest computes it with the row, outside the transaction (``log_leaf``)."""
+    """The log row of a registration receipt (pure), as :func:`receipt_leaves_statement` logs
+    it. Bulk ingest computes it with the row, outside the transaction (``log_leaf``)."""
     (leaf,) = leaf_rows([(f"receipt:{receipt.signature_b64}", receipt_leaf(pith_number, receipt))])
     return {
         **leaf,
@@ -180,16 +177,14 @@ def registration_leaf_row(pith_number: str, receipt: Receipt) -> dict[str, Any]:
     }
 
 
-def append_registration_receipts(tx: ManagedTransaction, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Log the receipts of a registration batch, inside its (sync) write transaction.
+def receipt_leaves_statement(rows: Sequence[Mapping[str, Any]]) -> Statement:
+    """The statement logging the receipts of papers just written, in the paper writer's
+    transaction (:mod:`pith_graph.store.paper_writer`), so that a receipt and its log entry commit
+    (or roll back) together.
 
-    ``rows`` are the registration rows of :func:`pith_graph.store.ingest.write_registrations`
-    (``canonical_sha256``, ``paper.pith_number``, ``receipt``, optionally the precomputed
-    ``log_leaf``). Called after the papers are merged, so a receipt and its log entry commit (or
-    roll back) together.
+    ``rows`` are the paper writer's rows (``canonical_sha256``, ``paper.pith_number``,
+    ``receipt``, optionally the precomputed ``log_leaf``); ``rows`` is not empty.
     """
-    if not rows:
-        return
     leaves = [
         row.get("log_leaf")
         or {
@@ -198,4 +193,4 @@ def append_registration_receipts(tx: ManagedTransaction, rows: Sequence[Mapping[
         }
         for row in rows
     ]
-    tx.run(_APPEND_RECEIPTS, rows=leaves, token=leaves[0]["ref"]).consume()
+    return _APPEND_RECEIPTS, {"rows": leaves, "token": leaves[0]["ref"]}

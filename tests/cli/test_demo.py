@@ -7,7 +7,7 @@ import pytest
 from neo4j import Driver
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
-from pith_graph.store.ingest import graph_counts
+from pith_graph.store.graph_content import graph_counts
 
 
 def test_demo_loads_once_into_an_empty_graph(

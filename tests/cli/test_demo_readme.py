@@ -20,7 +20,7 @@ from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
-from pith_graph.store.ingest import graph_counts
+from pith_graph.store.graph_content import graph_counts
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 _CURL = re.compile(r"curl -s [^\n]*/graphql[^\n]*?-d '(\{.*?\})'", re.DOTALL)

@@ -16,7 +16,7 @@ import pytest
 from neo4j import Driver
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
-from pith_graph.store.ingest import graph_content_hash, graph_counts
+from pith_graph.store.graph_content import graph_content_hash, graph_counts
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ingest"
 PAPERS = FIXTURES / "hepth_slice_papers.jsonl.gz"  # 50 hep-th papers, 35 with several versions

@@ -22,7 +22,7 @@ from pith_graph.ingest.formats.arxiv_metadata import parse_arxiv_metadata_object
 from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile
 from pith_graph.service.registration import register_papers
-from pith_graph.store.ingest import graph_content_hash
+from pith_graph.store.graph_content import graph_content_hash
 
 PAPERS = Path(__file__).parents[1] / "fixtures" / "ingest" / "hepth_slice_papers.jsonl.gz"
 KEY = signing_key_from_seed("same-path-key", bytes(range(1, 33)))

@@ -15,7 +15,7 @@ from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import BadLine, Format, parse_lines
 from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile, sniff_format
-from pith_graph.store.ingest import graph_content_hash, graph_counts
+from pith_graph.store.graph_content import graph_content_hash, graph_counts
 
 _REPO = Path(__file__).resolve().parents[2]
 SHARED = next(

@@ -1,7 +1,7 @@
 """Keyset pages cost the same deep in a list as at its start: PROFILE db hits and rows, not time.
 
 One paper gets 3,000 synthetic citations (citing Paper nodes created directly, the CITES edges
-written by the store's real edge writer, ``store.ingest.add_citations``). The page query is then
+written by the store's real edge writer, ``store.citation_writer.add_citations``). The page query is then
 profiled at the first page, in the middle and at the end: the same number of database hits and
 rows each time, and the index seek reads ``first + 1`` entries, not the list.
 """
@@ -17,7 +17,7 @@ from neo4j import AsyncGraphDatabase, Driver
 from pith_graph.config import Settings
 from pith_graph.store import citations
 from pith_graph.store.citations import PageKey, neighbour_pages
-from pith_graph.store.ingest import add_citations
+from pith_graph.store.citation_writer import add_citations
 
 N = 3000
 CITED = "pith:1999:AAAAAAAAAAAAAAAAAAAAAAAAAA"

@@ -1,0 +1,94 @@
+"""Every citation's writer: ``(:Paper)-[:CITES]->(:Paper | :Work)`` edges, one transaction per batch.
+
+A citation points from the latest registered version of the citing paper to the latest
+registered version of the cited one; a cited arXiv id or DOI that is not registered yet becomes a
+``(:Work {kind, value})``, re-pointed to the paper when it arrives (:mod:`pith_graph.store.paper_writer`).
+Edges are ``MERGE``d, so a retried or re-run batch leaves the graph as one clean run would. Each
+edge carries the sort keys of the keyset pages (:mod:`pith_graph.store.citations`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from neo4j import Driver, ManagedTransaction
+from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
+from pith_graph.store.counts import refresh_counts
+
+__all__ = ["CitationOutcome", "add_citations"]
+
+_CITE_ARXIV: LiteralString = (
+    """
+UNWIND $rows AS row
+OPTIONAL MATCH (c:Paper {source_id: row.citing, is_latest: true})
+OPTIONAL MATCH (t:Paper {source_id: row.target, is_latest: true})
+FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
+  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_PAPER_KEYS
+    + """)
+FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
+  MERGE (w:Work {kind: 'arxiv', value: row.target})
+  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_WORK_KEYS
+    + """)
+RETURN row.i AS i, c IS NOT NULL AS citing_found, t IS NOT NULL AS resolved
+"""
+)
+
+_CITE_DOI: LiteralString = (
+    """
+UNWIND $rows AS row
+OPTIONAL MATCH (c:Paper {source_id: row.citing, is_latest: true})
+OPTIONAL MATCH (:Alias {kind: 'doi', value: row.target})-[:ALIAS_OF]->(t:Paper {is_latest: true})
+WITH row, head(collect(c)) AS c, t ORDER BY t.pith_number
+WITH row, c, head(collect(t)) AS t
+FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
+  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_PAPER_KEYS
+    + """)
+FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
+  MERGE (w:Work {kind: 'doi', value: row.target})
+  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw,"""
+    + CITES_TO_WORK_KEYS
+    + """)
+RETURN row.i AS i, c IS NOT NULL AS citing_found, t IS NOT NULL AS resolved
+"""
+)
+
+@dataclass(frozen=True, slots=True)
+class CitationOutcome:
+    """Per input row: was the citing paper registered, and did the target resolve to a paper."""
+
+    citing_found: bool
+    resolved: bool
+
+
+def _cite_batch(
+    tx: ManagedTransaction, arxiv_rows: list[dict[str, Any]], doi_rows: list[dict[str, Any]]
+) -> list[tuple[int, bool, bool]]:
+    out = []
+    for query, rows in ((_CITE_ARXIV, arxiv_rows), (_CITE_DOI, doi_rows)):
+        if rows:
+            result = tx.run(query, rows=rows)
+            out.extend((r["i"], r["citing_found"], r["resolved"]) for r in result)
+    refresh_counts(tx, source_ids=[row["citing"] for row in (*arxiv_rows, *doi_rows)])
+    return out
+
+
+def add_citations(
+    driver: Driver, database: str, citations: Sequence[dict[str, Any]]
+) -> list[CitationOutcome]:
+    """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}`` in ONE
+    transaction; returns one outcome per row, in row order. A row whose citing paper is not
+    registered writes nothing (its outcome says so)."""
+    arxiv_rows, doi_rows = [], []
+    for i, row in enumerate(citations):
+        (arxiv_rows if row["kind"] == "arxiv" else doi_rows).append({**row, "i": i})
+    with driver.session(database=database) as session:
+        results = session.execute_write(_cite_batch, arxiv_rows, doi_rows)
+    outcomes = [CitationOutcome(False, False)] * len(citations)
+    for i, found, resolved in results:
+        outcomes[i] = CitationOutcome(found, resolved)
+    return outcomes
