@@ -44,7 +44,6 @@ __all__ = [
     "load_key_file",
     "load_signing_key",
     "load_signing_key_from_env",
-    "published_keys_document",
     "rotate_key",
     "trust_store_for",
 ]
@@ -271,42 +270,11 @@ def load_signing_key(data_dir: Path, env: Mapping[str, str] | None = None) -> Si
 
 def trust_store_for(data_dir: Path, env: Mapping[str, str] | None = None) -> TrustStore:
     """Reference registry key + our current and retired keys (+ the environment key, if any)."""
-    own: list[TrustedKey] = [TrustedKey(k.public_key, k.status) for k in list_keys(data_dir)]
+    own: list[TrustedKey] = [
+        TrustedKey(k.public_key, k.status, k.created_at, k.retired_at) for k in list_keys(data_dir)
+    ]
     from_env = load_signing_key_from_env(env)
-    if from_env is not None:
+    if from_env is not None and all(k.key.raw != from_env.public_key.raw for k in own):
+        # The environment key signs new receipts: current, listed last.
         own.append(TrustedKey(from_env.public_key, KeyStatus.CURRENT))
     return default_trust_store(own)
-
-
-def _published_key(key: PublicKey) -> dict[str, Any]:
-    return {
-        "key_id": key.key_id,
-        "algorithm": "ed25519",
-        "format": "raw",
-        "public_key_b64": key.b64,
-        "public_key_hex": key.hex,
-        "public_key_fingerprint": key.fingerprint,
-    }
-
-
-def published_keys_document(
-    keys: tuple[KeyInfo, ...], rotates_at: str | None = None
-) -> dict[str, Any]:
-    """The signing-key JSON (reference shape: key id, ``ed25519``, ``raw``, base64 + hex,
-    fingerprint, ``rotates_at``) for the current key, plus ``keys``: every current and retired key.
-    """
-    current = [k for k in keys if k.status is KeyStatus.CURRENT]
-    if not current:
-        raise KeyStoreError("no current key to publish; run `pith-graph keys generate`")
-    doc: dict[str, Any] = {**_published_key(current[-1].public_key), "rotates_at": rotates_at}
-    doc["keys"] = [
-        {
-            **_published_key(k.public_key),
-            "status": k.status.value,
-            "created_at": k.created_at,
-            "retired_at": k.retired_at,
-        }
-        for k in keys
-        if k.status in (KeyStatus.CURRENT, KeyStatus.RETIRED)
-    ]
-    return doc

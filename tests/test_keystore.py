@@ -11,6 +11,7 @@ import pytest
 
 from pith_graph import keystore
 from pith_graph.core import Digest, issue_receipt, verify_receipt
+from pith_graph.core.key_documents import published_keys_document
 from pith_graph.core.trust import KeyStatus
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -93,8 +94,8 @@ def test_bad_key_id_is_refused(tmp_path: Path) -> None:
 def test_published_keys_document(tmp_path: Path) -> None:
     keystore.generate_key(tmp_path, "k1", NOW, seed=SEED)
     keystore.rotate_key(tmp_path, "k2", NOW)
-    doc = keystore.published_keys_document(
-        keystore.list_keys(tmp_path), rotates_at="2026-12-01T00:00:00Z"
+    doc = published_keys_document(
+        keystore.trust_store_for(tmp_path, env={}), rotates_at="2026-12-01T00:00:00Z"
     )
     assert doc["key_id"] == "k2" and doc["algorithm"] == "ed25519" and doc["format"] == "raw"
     assert base64.b64decode(doc["public_key_b64"]).hex() == doc["public_key_hex"]
@@ -102,5 +103,7 @@ def test_published_keys_document(tmp_path: Path) -> None:
     assert [(k["key_id"], k["status"]) for k in doc["keys"]] == [
         ("k1", "retired"),
         ("k2", "current"),
+        ("pith-v1-2026-05", "external"),
     ]
+    assert doc["keys"][0]["retired_at"] == doc["keys"][1]["created_at"]
     assert SEED.hex() not in str(doc)

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from pith_graph import keystore
+from pith_graph.service.keys import published_keys
 
 
 def register(subparsers: Any) -> None:
@@ -69,8 +70,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     def action() -> int:
-        keys = keystore.list_keys(keystore.data_dir_from_env())
-        print(json.dumps(keystore.published_keys_document(keys, args.rotates_at), indent=2))
+        document = published_keys(keystore.data_dir_from_env(), args.rotates_at)
+        print(json.dumps(document, indent=2))
         return 0
 
     return _run(action)

@@ -7,6 +7,10 @@ Shapes follow the reference system (REFERENCE.md "Integrity", R):
   first 128 bits of SHA-256 of the raw key in upper-case RFC 4648 base32, no padding: 26
   characters), ``fingerprint_sha256_hex`` (the same 128 bits in hex, which is also the receipts'
   ``public_key_fingerprint``), ``rotates_at`` and ``url``;
+* the **key list** ``/.well-known/pith/keys.json``: the current key's fields, then ``keys``:
+  every key of the trust store with its ``status`` (``current``, ``retired``, ``external``: an
+  other registry's key we accept receipts from, such as ``pith-v1-2026-05``, which signed the
+  founding record) and dates, so every receipt we serve verifies from published keys alone;
 * the **mirror manifest** ``/pith-mirrors.json``: ``manifest_type: "pith_mirror_manifest"``,
   ``merge_version``, ``mirrors`` (this registry first, as ``primary``), the signing key, and the
   URL patterns of bundles, merged states and well-known bundles (``{suffix}`` is the 26-character
@@ -26,6 +30,7 @@ from urllib.parse import urlsplit
 
 from pith_graph.core.merge import MERGE_VERSION
 from pith_graph.core.signing import PublicKey
+from pith_graph.core.trust import KeyStatus, TrustStore
 
 __all__ = [
     "MANIFEST_TYPE",
@@ -33,6 +38,7 @@ __all__ = [
     "SIGNING_KEY_PATH",
     "fingerprint_b32",
     "mirror_manifest",
+    "published_keys_document",
     "signing_key_document",
 ]
 
@@ -66,6 +72,30 @@ def signing_key_document(
         "rotates_at": rotates_at,
         "url": url,
     }
+
+
+def published_keys_document(trust: TrustStore, *, rotates_at: str | None = None) -> dict[str, Any]:
+    """The key list: the current key (the last ``current`` entry: receipts are signed with it)
+    in the signing-key shape, and ``keys``, every trusted key with status and dates.
+
+    Raises ``ValueError`` when the store has no current key.
+    """
+    current = [e for e in trust.entries if e.status is KeyStatus.CURRENT]
+    if not current:
+        raise ValueError("no current key to publish")
+    doc = signing_key_document(current[-1].key, rotates_at=rotates_at)
+    del doc["url"]
+    doc["keys"] = [
+        {
+            **{k: v for k, v in signing_key_document(e.key).items() if k not in ("url", "rotates_at")},
+            "status": e.status.value,
+            "created_at": e.created_at,
+            "retired_at": e.retired_at,
+        }
+        # Ours first (in the order they were made), then the external registries'.
+        for e in sorted(trust.entries, key=lambda e: e.status is KeyStatus.EXTERNAL)
+    ]
+    return doc
 
 
 def _mirror_name(base_url: str) -> str:

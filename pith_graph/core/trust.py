@@ -36,8 +36,12 @@ class KeyStatus(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TrustedKey:
+    """A trusted key, its status, and (for our own keys) when it was made and retired."""
+
     key: PublicKey
     status: KeyStatus = KeyStatus.CURRENT
+    created_at: str | None = None
+    retired_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 | path | answer |
 | --- | --- |
-| ``/.well-known/pith/keys.json`` | the current key (id, ed25519 raw key in base64 + hex, fingerprint) and ``keys``: every current and retired key with its status and dates |
+| ``/.well-known/pith/keys.json`` | the current key (id, ed25519 raw key in base64 + hex, fingerprints) and ``keys``: every trusted key (current, retired, external) with its status and dates |
 | ``/api/pith-number/keys`` | the same document |
 | ``/pith-signing-key.json`` | the current key in the reference system's signing-key shape |
 | ``/pith-mirrors.json`` | the mirror manifest: this registry (primary), its key, bundle/state URL patterns |

@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from pith_graph import keystore
-from pith_graph.core.key_documents import SIGNING_KEY_PATH, mirror_manifest, signing_key_document
+from pith_graph.core.key_documents import (
+    SIGNING_KEY_PATH,
+    mirror_manifest,
+    published_keys_document,
+    signing_key_document,
+)
 from pith_graph.core.signing import PublicKey, SigningKey
 from pith_graph.core.trust import KeyStatus, TrustStore
 
@@ -36,29 +41,24 @@ def registry_trust_store(data_dir: Path) -> TrustStore:
     return keystore.trust_store_for(data_dir)
 
 
-def _own_keys(data_dir: Path) -> tuple[keystore.KeyInfo, ...]:
-    # A key given in PITH_SIGNING_KEY is the one receipts use: it is current (listed last); the
-    # directory's keys keep their recorded status.
-    keys = keystore.list_keys(data_dir)
-    from_env = keystore.load_signing_key_from_env()
-    if from_env is not None and all(k.public_key != from_env.public_key for k in keys):
-        keys = keys + (
-            keystore.KeyInfo(from_env.key_id, from_env.public_key, KeyStatus.CURRENT, None),  # type: ignore[arg-type]
-        )
-    return keys
-
-
 def current_public_key(data_dir: Path) -> PublicKey:
-    """The public half of the key new receipts are signed with; KeyStoreError when none."""
-    current = [k for k in _own_keys(data_dir) if k.status is KeyStatus.CURRENT]
+    """The public half of the key new receipts are signed with (``PITH_SIGNING_KEY`` if set,
+    else the directory's current key); KeyStoreError when none."""
+    current = [
+        e for e in keystore.trust_store_for(data_dir).entries if e.status is KeyStatus.CURRENT
+    ]
     if not current:
         raise keystore.KeyStoreError("no current key to publish; run `pith-graph keys generate`")
-    return current[-1].public_key
+    return current[-1].key
 
 
-def published_keys(data_dir: Path) -> dict[str, Any]:
-    """The public key document (``keystore.published_keys_document``) of this registry."""
-    return keystore.published_keys_document(_own_keys(data_dir))
+def published_keys(data_dir: Path, rotates_at: str | None = None) -> dict[str, Any]:
+    """``/.well-known/pith/keys.json``: every key of the trust store (ours, current and
+    retired, and the external registries'), each with its status."""
+    try:
+        return published_keys_document(keystore.trust_store_for(data_dir), rotates_at=rotates_at)
+    except ValueError as exc:
+        raise keystore.KeyStoreError(f"{exc}; run `pith-graph keys generate`") from exc
 
 
 def signing_key_json(data_dir: Path, base_url: str) -> dict[str, Any]:

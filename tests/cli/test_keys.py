@@ -20,7 +20,12 @@ def test_generate_list_rotate_publish(data_dir: Path, capsys: pytest.CaptureFixt
     assert [line.split("\t")[:2] for line in lines] == [["k1", "retired"], ["k2", "current"]]
     assert main(["keys", "publish"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["key_id"] == "k2" and [k["key_id"] for k in doc["keys"]] == ["k1", "k2"]
+    assert doc["key_id"] == "k2"
+    assert [(k["key_id"], k["status"]) for k in doc["keys"]] == [
+        ("k1", "retired"),
+        ("k2", "current"),
+        ("pith-v1-2026-05", "external"),
+    ]
 
 
 def test_errors_exit_non_zero_with_advice(
