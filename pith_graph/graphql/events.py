@@ -28,7 +28,8 @@ from pith_graph.service import bundles
 from pith_graph.service import events as service
 from pith_graph.service import log as log_service
 from pith_graph.service.broadcast import broadcaster
-from pith_graph.service.errors import BadInput
+from pith_graph.service.errors import BadInput, NotFound, ServiceError
+from pith_graph.service.resolution import resolve_paper
 from pith_graph.store import events as store
 
 __all__ = ["EventMutations", "EventQueries", "EventSubscriptions"]
@@ -39,6 +40,14 @@ _MAX_PAGE = 100
 def _db(info: Info) -> tuple[AsyncDriver, str]:
     context = info.context
     return context.driver, context.database
+
+
+async def _pith_number(info: Info, alias: str) -> str:
+    """The full pith number of the paper ``alias`` names (any alias ``resolve`` takes), or the
+    coded refusal (INVALID_ALIAS, NOT_FOUND, AMBIGUOUS_ALIAS)."""
+    driver, database = _db(info)
+    paper = await resolve_paper(driver, database, alias, projection="brief")
+    return str(paper["pith_number"])
 
 
 async def _registry_key_async(info: Info) -> SigningKey:
@@ -186,11 +195,16 @@ ProofResult = Annotated[LogDocument | LogRefusal, strawberry.union("ProofResult"
 
 @strawberry.type
 class EventQueries:
-    @strawberry.field(description="Events about one pith number, oldest first.")
+    @strawberry.field(
+        description="Events about one paper, oldest first. `pithNumber`: any alias `resolve` "
+        "takes (pith number or short form, arXiv id, DOI)."
+    )
     async def events(
         self, info: Info, pith_number: str, first: int = 20, after: str | None = None
     ) -> EventConnection:
-        return await _page(info, pith_number, None, first, after)
+        if not 0 < first <= _MAX_PAGE:  # refused before the alias is looked up
+            raise BadInput(f"first must be 1..{_MAX_PAGE}, got {first}")
+        return await _page(info, await _pith_number(info, pith_number), None, first, after)
 
     @strawberry.field(description="Every accepted event, oldest first; optionally by category.")
     async def event_feed(
@@ -198,14 +212,18 @@ class EventQueries:
     ) -> EventConnection:
         return await _page(info, None, [category] if category else None, first, after)
 
-    @strawberry.field(description="verification_status, attestation_state and event_summary.")
+    @strawberry.field(
+        description="verification_status, attestation_state and event_summary of a paper "
+        "(`pithNumber`: any alias `resolve` takes)."
+    )
     async def record_verification(self, info: Info, pith_number: str) -> RecordVerification | None:
         driver, database = _db(info)
-        (status,) = await service.record_status(driver, database, [pith_number])
-        if status is None:
-            return None
+        pith = await _pith_number(info, pith_number)
+        (status,) = await service.record_status(driver, database, [pith])
+        if status is None:  # removed between the two reads
+            raise NotFound(f"no paper is registered under {pith_number!r}")
         return RecordVerification(
-            pith_number=pith_number,
+            pith_number=pith,
             verification_status=status.verification_status,
             attestation_state=status.attestation_state,
             event_summary=status.event_summary,
@@ -219,12 +237,19 @@ class EventQueries:
         )
 
     @strawberry.field(
-        description="Inclusion proof of an event (eventId) or of a pith number's receipt."
+        description="Inclusion proof of an event (eventId) or of a paper's receipt "
+        "(`pithNumber`: any alias `resolve` takes; refusals INVALID_ALIAS, NOT_FOUND, "
+        "AMBIGUOUS_ALIAS, NOT_IN_LOG)."
     )
     async def inclusion_proof(
         self, info: Info, event_id: str | None = None, pith_number: str | None = None
     ) -> ProofResult:
         driver, database = _db(info)
+        if pith_number is not None and event_id is None:
+            try:
+                pith_number = await _pith_number(info, pith_number)
+            except ServiceError as exc:
+                return LogRefusal(code=exc.code, message=str(exc))
         try:
             document = await log_service.inclusion_document(
                 driver, database, await _registry_key_async(info), datetime.now(UTC),
@@ -246,28 +271,29 @@ class EventQueries:
         return LogDocument(document=document)
 
     @strawberry.field(
-        description="The signed pith_open_graph_bundle of a record (null if unknown)."
+        description="The signed pith_open_graph_bundle of a paper (`pithNumber`: any alias "
+        "`resolve` takes; INVALID_ALIAS, NOT_FOUND or AMBIGUOUS_ALIAS otherwise)."
     )
     async def export_bundle(self, info: Info, pith_number: str) -> JSON | None:
-        driver, database = _db(info)
-        try:
-            return await bundles.export_bundle(
-                driver, database, await _registry_key_async(info), pith_number
-            )
-        except service.UnknownSubject:
-            return None
+        return await _bundle(info, pith_number)
 
-    @strawberry.field(description="The merged pith_open_graph_state of a record (null if unknown).")
+    @strawberry.field(
+        description="The merged pith_open_graph_state of a paper (`pithNumber`: any alias "
+        "`resolve` takes; INVALID_ALIAS, NOT_FOUND or AMBIGUOUS_ALIAS otherwise)."
+    )
     async def graph_state(self, info: Info, pith_number: str) -> JSON | None:
-        driver, database = _db(info)
-        try:
-            bundle = await bundles.export_bundle(
-                driver, database, await _registry_key_async(info), pith_number
-            )
-        except service.UnknownSubject:
-            return None
+        bundle = await _bundle(info, pith_number)
         trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
         return bundles.bundle_state(bundle, trust)
+
+
+async def _bundle(info: Info, alias: str) -> dict[str, Any]:
+    driver, database = _db(info)
+    pith = await _pith_number(info, alias)
+    try:
+        return await bundles.export_bundle(driver, database, await _registry_key_async(info), pith)
+    except service.UnknownSubject as exc:  # removed between the two reads
+        raise NotFound(str(exc)) from exc
 
 
 async def _submit(info: Info, event: Any, kind: EventKind) -> EventAccepted | EventRefusal:

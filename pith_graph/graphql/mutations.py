@@ -17,6 +17,7 @@ from pith_graph.service import claims as claims_service
 from pith_graph.service import importing, references, registration
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.service.keys import registry_trust_store
+from pith_graph.service.resolution import resolve_paper
 
 __all__ = ["RegistryMutations"]
 
@@ -125,18 +126,22 @@ class RegistryMutations:
         )
 
     @strawberry.mutation(
-        description="Add claims (C1, C2, …; machine_extracted, unclaimed).",
+        description="Add claims (C1, C2, …; machine_extracted, unclaimed). `pithNumber`: any "
+        "alias `resolve` takes.",
         extensions=needs(Scope.REGISTER),
     )
     async def add_claims(
         self, info: Info[Context, None], pith_number: str, claims: list[ClaimInput]
     ) -> list[Claim]:
         registry = info.context.registry
+        paper = await resolve_paper(
+            info.context.driver, info.context.database, pith_number, projection="brief"
+        )
         rows = await to_thread(
             claims_service.add_claims,
             registry.sync_driver,
             info.context.database,
-            pith_number,
+            paper["pith_number"],
             [{"kind": c.kind, "text": c.text} for c in claims],
         )
         return [Claim.from_row(r) for r in rows]

@@ -11,7 +11,7 @@ from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
 from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult, paper_projection
 from pith_graph.service.errors import BadInput, NotFound
-from pith_graph.service.resolution import MAX_ALIASES, require_found, resolve_aliases
+from pith_graph.service.resolution import MAX_ALIASES, resolve_aliases, resolve_paper
 from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighbourhood
 from pith_graph.store.search import search_titles
 
@@ -101,8 +101,7 @@ class RegistryQueries:
         if not 1 <= limit <= MAX_LIMIT:
             raise BadInput(f"limit must be 1..{MAX_LIMIT}, got {limit}")
         ctx = info.context
-        resolution = await resolve_aliases(ctx.driver, ctx.database, [alias], projection="brief")
-        paper = require_found(resolution[0])
+        paper = await resolve_paper(ctx.driver, ctx.database, alias, projection="brief")
         found = await neighbourhood(
             ctx.driver,
             ctx.database,

@@ -1,10 +1,13 @@
 """``/pith/<SUFFIX>/bundle.json``, ``/.well-known/pith/<SUFFIX>/bundle.json``, ``/pith/<SUFFIX>/state.json``.
 
-SUFFIX is the 26-character body of the pith number (REFERENCE.md "URL shapes"). Unknown or
-malformed suffixes answer 404 with a JSON error, never a 500.
+SUFFIX is any alias ``resolve`` takes (REFERENCE.md "URL shapes" names the 26-character body;
+the short form, an arXiv id or a DOI name the same paper). Refusals are the JSON errors of every
+paper route (:mod:`pith_graph.http.papers`), never a 500.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -12,46 +15,48 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
+from pith_graph.http.papers import Refusal, paper_named
 from pith_graph.service import bundles
+from pith_graph.service.errors import NotFound
 from pith_graph.service.events import UnknownSubject
-from pith_graph.store.bundles import pith_numbers_by_body
+from pith_graph.store.errors import StoreUnavailable
 
 __all__ = ["routes"]
 
 
-async def _bundle(request: Request) -> dict[str, object] | JSONResponse:
+async def _bundle(request: Request) -> dict[str, Any]:
     registry = request.app.state.registry
-    suffix = request.path_params["suffix"].upper()
-    database = registry.settings.neo4j_database
-    (pith,) = await pith_numbers_by_body(registry.driver, database, [suffix])
-    if pith is None:
-        return JSONResponse(
-            {"error": {"code": "NOT_FOUND", "message": f"no pith number with body {suffix!r}"}},
-            status_code=404,
-        )
+    paper = await paper_named(request, request.path_params["suffix"], projection="brief")
     key = await anyio.to_thread.run_sync(registry.signing_key)
     try:
-        return await bundles.export_bundle(registry.driver, database, key, pith)
-    except UnknownSubject as exc:
-        return JSONResponse({"error": {"code": "NOT_FOUND", "message": str(exc)}}, status_code=404)
+        return await bundles.export_bundle(
+            registry.driver, registry.settings.neo4j_database, key, paper["pith_number"]
+        )
+    except UnknownSubject as exc:  # removed between the two reads
+        raise Refusal.of(NotFound(str(exc))) from exc
+    except StoreUnavailable as exc:
+        raise Refusal.of(exc) from exc
 
 
 async def bundle_json(request: Request) -> JSONResponse:
-    result = await _bundle(request)
-    return result if isinstance(result, JSONResponse) else JSONResponse(result)
+    try:
+        return JSONResponse(await _bundle(request))
+    except Refusal as refusal:
+        return refusal.json()
 
 
 async def state_json(request: Request) -> JSONResponse:
-    result = await _bundle(request)
-    if isinstance(result, JSONResponse):
-        return result
+    try:
+        bundle = await _bundle(request)
+    except Refusal as refusal:
+        return refusal.json()
     trust = keystore.trust_store_for(request.app.state.settings.data_dir)
-    return JSONResponse(bundles.bundle_state(result, trust))
+    return JSONResponse(bundles.bundle_state(bundle, trust))
 
 
 def routes() -> list[BaseRoute]:
     return [
-        Route("/pith/{suffix}/bundle.json", bundle_json),
-        Route("/.well-known/pith/{suffix}/bundle.json", bundle_json),
-        Route("/pith/{suffix}/state.json", state_json),
+        Route("/pith/{suffix:path}/bundle.json", bundle_json, methods=["GET"]),
+        Route("/.well-known/pith/{suffix:path}/bundle.json", bundle_json, methods=["GET"]),
+        Route("/pith/{suffix:path}/state.json", state_json, methods=["GET"]),
     ]

@@ -25,10 +25,9 @@ from starlette.routing import BaseRoute, Route
 
 from pith_graph.graphql.context import RegistryState
 from pith_graph.http import record_html
-from pith_graph.service.errors import AmbiguousAlias, ServiceError
+from pith_graph.http.papers import Refusal, paper_named
 from pith_graph.service.events import record_status  # events helper (issue 6)
 from pith_graph.service.records import record_document
-from pith_graph.service.resolution import require_found, resolve_aliases
 from pith_graph.store.errors import StoreUnavailable
 from pith_graph.store.papers import paper_details
 
@@ -36,7 +35,6 @@ __all__ = ["routes"]
 
 log = logging.getLogger(__name__)
 
-_STATUS = {"NOT_FOUND": 404, "AMBIGUOUS_ALIAS": 409, "INVALID_ALIAS": 400, "BAD_INPUT": 400}
 _JSON_TYPES = ("application/json", "application/ld+json")
 
 
@@ -47,8 +45,7 @@ def _error(code: str, message: str, status: int, **extra: Any) -> JSONResponse:
 async def _record(request: Request, alias: str) -> dict[str, Any]:
     registry: RegistryState = request.app.state.registry
     database = registry.settings.neo4j_database
-    resolution = (await resolve_aliases(registry.driver, database, [alias]))[0]
-    paper = require_found(resolution)
+    paper = await paper_named(request, alias)
     details = (await paper_details(registry.driver, database, [paper["pith_number"]]))[0]
     if details is None:  # removed between the two reads
         raise StoreUnavailable("the paper changed while it was read; try again")
@@ -60,13 +57,10 @@ async def _record(request: Request, alias: str) -> dict[str, Any]:
 async def _answer(request: Request, alias: str, shape: Any) -> Response:
     try:
         record = await _record(request, alias)
-    except AmbiguousAlias as exc:
-        return _error(exc.code, str(exc), 409, candidates=list(exc.candidates))
-    except ServiceError as exc:
-        return _error(exc.code, str(exc), _STATUS.get(exc.code, 400))
+    except Refusal as refusal:
+        return refusal.json()
     except StoreUnavailable as exc:
-        log.warning("store unavailable: %s", exc)
-        return _error("UNAVAILABLE", "the graph database is unavailable; try again later", 503)
+        return Refusal.of(exc).json()
     return shape(request, record)  # type: ignore[no-any-return]
 
 

@@ -15,10 +15,9 @@ endpoints, or the JSON error itself for ``Accept: application/json``.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -27,47 +26,17 @@ from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.snippets import latex_snippet
 from pith_graph.graphql.context import RegistryState
 from pith_graph.http.explore_page import STATIC_DIR, STATIC_PREFIX, explorer_page
-from pith_graph.service.errors import AmbiguousAlias, ServiceError
+from pith_graph.http.papers import Refusal, paper_named
 from pith_graph.service.events import record_status
-from pith_graph.service.resolution import require_found, resolve_aliases
 from pith_graph.store.errors import StoreUnavailable
 
 __all__ = ["routes"]
 
 log = logging.getLogger(__name__)
 
-_STATUS = {"NOT_FOUND": 404, "AMBIGUOUS_ALIAS": 409, "INVALID_ALIAS": 400, "BAD_INPUT": 400}
 _BADGE_WORDS = {404: "not found", 409: "ambiguous", 400: "invalid", 503: "unavailable"}
 # Badges are embedded in READMEs: let caches keep them briefly, as state changes are rare.
 _BADGE_HEADERS = {"Cache-Control": "public, max-age=300"}
-
-
-class _Failure(Exception):
-    def __init__(self, code: str, message: str, status: int, **extra: Any) -> None:
-        super().__init__(message)
-        self.code, self.message, self.status, self.extra = code, message, status, extra
-
-    def json(self) -> JSONResponse:
-        body = {"error": {"code": self.code, "message": self.message, **self.extra}}
-        return JSONResponse(body, status_code=self.status)
-
-
-async def _paper(request: Request, alias: str) -> dict[str, Any]:
-    registry: RegistryState = request.app.state.registry
-    try:
-        resolution = (
-            await resolve_aliases(registry.driver, registry.settings.neo4j_database, [alias])
-        )[0]
-        return require_found(resolution)
-    except AmbiguousAlias as exc:
-        raise _Failure(exc.code, str(exc), 409, candidates=list(exc.candidates)) from exc
-    except ServiceError as exc:
-        raise _Failure(exc.code, str(exc), _STATUS.get(exc.code, 400)) from exc
-    except StoreUnavailable as exc:
-        log.warning("store unavailable: %s", exc)
-        raise _Failure(
-            "UNAVAILABLE", "the graph database is unavailable; try again later", 503
-        ) from exc
 
 
 async def explore(request: Request) -> Response:
@@ -78,12 +47,12 @@ async def explore(request: Request) -> Response:
 async def badge(request: Request) -> Response:
     wants_json = "application/json" in request.headers.get("accept", "")
     try:
-        paper = await _paper(request, request.path_params["suffix"])
+        paper = await paper_named(request, request.path_params["suffix"])
         registry: RegistryState = request.app.state.registry
         (status,) = await record_status(
             registry.driver, registry.settings.neo4j_database, [paper["pith_number"]]
         )
-    except _Failure as failure:
+    except Refusal as failure:
         if wants_json:
             return failure.json()
         svg = render_error_badge(_BADGE_WORDS.get(failure.status, "error"))
@@ -99,8 +68,8 @@ async def badge(request: Request) -> Response:
 
 async def latex(request: Request) -> Response:
     try:
-        paper = await _paper(request, request.path_params["suffix"])
-    except _Failure as failure:
+        paper = await paper_named(request, request.path_params["suffix"])
+    except Refusal as failure:
         return failure.json()
     return PlainTextResponse(latex_snippet(parse_pith_number(paper["pith_number"])))
 

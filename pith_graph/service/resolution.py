@@ -30,6 +30,7 @@ __all__ = [
     "lookup_key",
     "require_found",
     "resolve_aliases",
+    "resolve_paper",
     "resolve_aliases_sync",
 ]
 
@@ -172,3 +173,18 @@ def require_found(resolution: Resolution) -> dict[str, Any]:
     if resolution.status is ResolveStatus.INVALID:
         raise InvalidAliasInput(resolution.reason or "invalid alias")
     raise NotFound(resolution.reason or f"{resolution.alias!r} not found")
+
+
+async def resolve_paper(
+    driver: AsyncDriver, database: str, alias: str, *, projection: store.Projection = "brief"
+) -> dict[str, Any]:
+    """The paper ``alias`` names, in any notation ``resolve`` takes (full or short pith number, a
+    prefix, an arXiv id, a DOI, …), or the coded refusal ``resolve`` would report:
+    :class:`InvalidAliasInput`, :class:`NotFound` or :class:`AmbiguousAlias`.
+
+    Every field and route that names one paper goes through here.
+    """
+    if not isinstance(alias, str):
+        raise InvalidAliasInput(f"expected an alias string, got {type(alias).__name__}")
+    (resolution,) = await resolve_aliases(driver, database, [alias], projection=projection)
+    return require_found(resolution)

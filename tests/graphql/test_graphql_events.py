@@ -286,3 +286,92 @@ def test_record_and_events_json_carry_the_events(client: TestClient, papers: lis
     )["resolve"]["paper"]
     assert paper["eventSummary"] == {"citation_signature": 1}
     assert paper["verificationStatus"]["content_addressed"] is True
+
+
+def _aliases_of(pith: str, arxiv_id: str) -> list[str]:
+    body = pith.split(":")[2]
+    return [pith, f"pith:{body[:8]}", body[:8], body, arxiv_id, f"arXiv:{arxiv_id}v2"]
+
+
+PAPER_FIELDS = """query($p: String!) {
+  exportBundle(pithNumber: $p) graphState(pithNumber: $p)
+  recordVerification(pithNumber: $p) { pithNumber attestationState }
+  events(pithNumber: $p) { edges { cursor } }
+  inclusionProof(pithNumber: $p) { ... on LogDocument { document } ... on LogRefusal { code } }
+}"""
+
+
+def test_every_field_naming_a_paper_takes_any_alias(client: TestClient, papers: list[str]) -> None:
+    for alias in _aliases_of(papers[0], "2603.13419"):
+        data = gql(client, PAPER_FIELDS, {"p": alias})
+        assert data["exportBundle"]["pith_number"] == papers[0], alias
+        assert data["graphState"]["state_type"] == "pith_open_graph_state", alias
+        assert data["recordVerification"]["pithNumber"] == papers[0], alias
+        assert data["events"]["edges"] == []
+        assert "document" in data["inclusionProof"], (alias, data["inclusionProof"])
+
+
+@pytest.mark.parametrize(
+    ("alias", "code"),
+    [
+        ("not valid", "INVALID_ALIAS"),
+        ("2603.99999", "NOT_FOUND"),
+        ("pith:2026:AAAAAAAAAAAAAAAAAAAAAAAAAA", "NOT_FOUND"),
+    ],
+)
+@pytest.mark.parametrize(
+    "field",
+    [
+        "exportBundle(pithNumber: $p)",
+        "graphState(pithNumber: $p)",
+        "recordVerification(pithNumber: $p) { pithNumber }",
+        "events(pithNumber: $p) { edges { cursor } }",
+    ],
+)
+def test_fields_naming_no_paper_answer_like_resolve(
+    client: TestClient, papers: list[str], field: str, alias: str, code: str
+) -> None:
+    body = client.post(
+        "/graphql", json={"query": f"query($p: String!) {{ {field} }}", "variables": {"p": alias}}
+    ).json()
+    assert body["errors"][0]["extensions"]["code"] == code, body
+    refused = gql(
+        client,
+        "query($p: String!) { inclusionProof(pithNumber: $p) { ... on LogRefusal { code } } }",
+        {"p": alias},
+    )
+    assert refused["inclusionProof"]["code"] == code
+
+
+def test_an_ambiguous_alias_is_refused_with_its_candidates(
+    client: TestClient, papers: list[str], settings: Settings
+) -> None:
+    from pith_graph.store.driver import open_driver
+
+    with open_driver(settings) as driver:  # a DOI shared by both papers
+        driver.execute_query(
+            "MATCH (p:Paper) MERGE (a:Alias {kind: 'doi', value: '10.1000/shared'}) "
+            "MERGE (a)-[:ALIAS_OF]->(p)",
+            database_=settings.neo4j_database,
+        )
+    body = client.post(
+        "/graphql",
+        json={"query": "{ exportBundle(pithNumber: \"doi:10.1000/shared\") }"},
+    ).json()
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "AMBIGUOUS_ALIAS"
+    assert sorted(error["extensions"]["candidates"]) == sorted(papers)
+    response = client.get("/pith/doi:10.1000/shared/bundle.json")
+    assert response.status_code == 409 and response.json()["error"]["code"] == "AMBIGUOUS_ALIAS"
+
+
+@pytest.mark.parametrize("route", ["/pith/{}/bundle.json", "/.well-known/pith/{}/bundle.json",
+                                   "/pith/{}/state.json"])  # fmt: skip
+def test_bundle_routes_take_any_alias(client: TestClient, papers: list[str], route: str) -> None:
+    for alias in _aliases_of(papers[0], "2603.13419"):
+        response = client.get(route.format(alias))
+        assert response.status_code == 200, (alias, response.text)
+        assert response.json()["pith_number"] == papers[0]
+    for alias, status, code in [("not valid", 400, "INVALID_ALIAS"), ("2603.99999", 404, "NOT_FOUND")]:
+        response = client.get(route.format(alias))
+        assert response.status_code == status and response.json()["error"]["code"] == code
