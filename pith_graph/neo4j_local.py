@@ -40,6 +40,7 @@ __all__ = [
     "LauncherProcess",
     "LocalNeo4j",
     "LocalNeo4jError",
+    "LocalNeo4jPortTaken",
     "LocalNeo4jRunning",
     "ensure_launcher_built",
     "free_port",
@@ -74,6 +75,10 @@ _JVM_OPTIONS = (
 
 class LocalNeo4jError(RuntimeError):
     """The local Neo4j could not be built or started; the message carries the launcher's log tail."""
+
+
+class LocalNeo4jPortTaken(LocalNeo4jError):
+    """The launcher's Bolt port is held by a program that is not this store's launcher."""
 
 
 class LocalNeo4jRunning(LocalNeo4jError):
@@ -385,7 +390,7 @@ class LocalNeo4j:
                 self._reused = True
                 return self
             if _port_open(self.host, self.port):
-                raise LocalNeo4jError(
+                raise LocalNeo4jPortTaken(
                     f"port {self.host}:{self.port} is taken by another program; "
                     "set PITH_NEO4J_PORT to a free port, or NEO4J_URI to use that server"
                 )

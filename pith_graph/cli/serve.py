@@ -61,6 +61,7 @@ def _serve(args: argparse.Namespace) -> int:
             print(f"pith-graph serve: --workers must be 1..64, got {args.workers}", file=sys.stderr)
             return 2
         settings = dataclasses.replace(settings, workers=args.workers)
+    _check_can_listen(settings.host, settings.port)
     # uvicorn shuts down gracefully on SIGTERM and then re-raises the signal under the handler it
     # found installed. With Python's default that kills the process before the local Neo4j is
     # stopped; this handler turns it into SystemExit, so the `with` below closes the store cleanly.
@@ -83,6 +84,25 @@ def _serve(args: argparse.Namespace) -> int:
             _prepare_workers(ready)
             uvicorn.run("pith_graph.app:app_from_env", factory=True, workers=ready.workers, **options)
     return 0
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse before Neo4j starts (which takes seconds) when the API's address is taken."""
+    import socket
+
+    from pith_graph.cli.errors import EXIT_BLOCKED, CliError
+
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind((host, port))
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {host}:{port}",
+            exc.strerror or str(exc),
+            "stop the program using it, or choose another port with --port or PITH_PORT",
+            EXIT_BLOCKED,
+        ) from exc
 
 
 def _prepare_workers(ready: Settings) -> None:
