@@ -18,6 +18,10 @@
 | ``PITH_MAX_QUERY_DEPTH`` / ``PITH_MAX_ALIASES`` / ``PITH_MAX_QUERY_TOKENS`` | GraphQL document limits (refused before any database access) | ``12`` / ``30`` / ``2000`` |
 | ``PITH_MAX_QUERY_NODES`` | most nodes one GraphQL request may ask for: the sum over list fields of the product of the page sizes (``first``, ``limit``, list lengths such as ``resolveMany``'s aliases) along the path; larger requests are refused with ``QUERY_TOO_COMPLEX`` before any database access | ``50000`` |
 | ``PITH_SIGNING_KEY`` / ``PITH_SIGNING_KEY_ID`` | the registry's signing seed (hex/base64) and key id, instead of ``$PITH_DATA_DIR/keys`` | unset |
+| ``PITH_HARVEST_INTERVAL`` | ``serve`` harvests arXiv every so many seconds (``3600``, or ``30m``, ``6h``, ``1d``); ``0``/unset: never | off |
+| ``PITH_HARVEST_ENDPOINT`` | the OAI-PMH endpoint ``harvest arxiv`` reads | ``https://oaipmh.arxiv.org/oai`` |
+| ``PITH_HARVEST_DELAY`` | seconds between two OAI-PMH requests | ``3`` |
+| ``PITH_HARVEST_CONTACT`` | an e-mail address added to the harvester's User-Agent | unset |
 """
 
 from __future__ import annotations
@@ -57,6 +61,38 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
     if not 0.1 <= value <= 3600:
         raise ConfigError(f"{name}={value} is outside 0.1..3600 seconds")
+    return value
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _interval(env: Mapping[str, str], name: str) -> float:
+    """Seconds, or a number with a unit (``30m``, ``6h``, ``1d``); 0 or unset means off."""
+    raw = env.get(name, "").strip().lower()
+    if not raw or raw in {"0", "off"}:
+        return 0.0
+    unit = _UNITS.get(raw[-1])
+    number = raw[:-1] if unit else raw
+    try:
+        value = float(number) * (unit or 1)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a duration (3600, 30m, 6h, 1d)") from exc
+    if not 60 <= value <= 30 * 86400:
+        raise ConfigError(f"{name}={raw!r} is outside 1 minute..30 days")
+    return value
+
+
+def _nonnegative(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
+    if not 0 <= value <= 3600:
+        raise ConfigError(f"{name}={value} is outside 0..3600 seconds")
     return value
 
 
@@ -117,6 +153,11 @@ class Settings:
     max_aliases: int = 30
     max_query_tokens: int = 2000
     max_query_nodes: int = 50_000
+    # OAI-PMH harvesting (pith-graph harvest; serve's schedule, off when 0).
+    harvest_interval: float = 0.0
+    harvest_endpoint: str = "https://oaipmh.arxiv.org/oai"
+    harvest_delay: float = 3.0
+    harvest_contact: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -152,6 +193,11 @@ class Settings:
             max_aliases=_int(env, "PITH_MAX_ALIASES", 30, high=10000),
             max_query_tokens=_int(env, "PITH_MAX_QUERY_TOKENS", 2000, low=10, high=1_000_000),
             max_query_nodes=_int(env, "PITH_MAX_QUERY_NODES", 50_000, high=100_000_000),
+            harvest_interval=_interval(env, "PITH_HARVEST_INTERVAL"),
+            harvest_endpoint=env.get("PITH_HARVEST_ENDPOINT", "").strip()
+            or "https://oaipmh.arxiv.org/oai",
+            harvest_delay=_nonnegative(env, "PITH_HARVEST_DELAY", 3.0),
+            harvest_contact=env.get("PITH_HARVEST_CONTACT", "").strip() or None,
         )
 
     @property

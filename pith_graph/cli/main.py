@@ -27,6 +27,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.keys",
     "pith_graph.cli.tokens",  # security (issue 7)
     "pith_graph.cli.ingest",
+    "pith_graph.cli.harvest",
     "pith_graph.cli.demo",
     "pith_graph.cli.schema",
     "pith_graph.cli.events",  # events helper (issue 6)

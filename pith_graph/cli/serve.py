@@ -71,6 +71,11 @@ def _serve(args: argparse.Namespace) -> int:
             from pith_graph.cli.demo import load_demo_if_empty
 
             load_demo_if_empty(ready)
+        schedule = None
+        if ready.harvest_interval > 0:  # PITH_HARVEST_INTERVAL: off by default
+            from pith_graph.cli.harvest import HarvestSchedule
+
+            schedule = HarvestSchedule(ready).start()
         options = {
             "host": ready.host,
             "port": ready.port,
@@ -83,6 +88,8 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             _prepare_workers(ready)
             uvicorn.run("pith_graph.app:app_from_env", factory=True, workers=ready.workers, **options)
+        if schedule is not None:
+            schedule.stop()
     return 0
 
 

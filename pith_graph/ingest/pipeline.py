@@ -106,6 +106,7 @@ class Ingestor:
         strict: bool = False,
         batch_size: int = 5000,
         edge_batch_size: int = 20000,
+        keep_written: bool = False,
     ) -> None:
         self.driver = driver
         self.database = database
@@ -116,6 +117,8 @@ class Ingestor:
         self.batch_size = batch_size
         self.edge_batch_size = edge_batch_size
         self.stats = IngestStats()
+        # pith numbers this run registered, for callers that check what they wrote (harvest)
+        self.written: list[str] | None = [] if keep_written else None
         # (arXiv id, version) -> canonical_sha256 of what this run has registered
         self._written: dict[tuple[str, int], str] = {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
@@ -132,6 +135,19 @@ class Ingestor:
             finally:
                 self._writer.shutdown()
         return self.stats
+
+    def write_papers(self, origin: Path, lines: list[PaperLine]) -> None:
+        """Register papers parsed elsewhere (a harvested page) like a batch of a papers file,
+        and return once they are written; ``origin`` names them in problem reports."""
+        self._write_papers(origin, lines)
+        self._wait()
+
+    def close(self) -> None:
+        """Wait for the write in flight and stop the writer thread (``run`` does this itself)."""
+        try:
+            self._wait()
+        finally:
+            self._writer.shutdown()
 
     def _wait(self) -> None:
         """Wait for the write in flight (re-raising its error) and account for its outcome."""
@@ -227,6 +243,8 @@ class Ingestor:
                 assert isinstance(outcome, PaperWrite)
                 if outcome.status is WriteStatus.CREATED:
                     self.stats.papers_new += 1
+                    if self.written is not None:
+                        self.written.append(outcome.pith_number)
                 elif outcome.status is WriteStatus.EXISTING:
                     self.stats.papers_unchanged += 1
                 else:  # another writer registered this version meanwhile, with other content

@@ -14,7 +14,7 @@ Mapping onto :class:`PaperMetadata` (REFERENCE.md "Identity"):
   are read; a record whose v1 time is unreadable falls back to ``submitted_date`` (``T00:00:00Z``);
 - ``license`` verbatim, or ``""`` when null;
 - ``doi``: a ``doi:`` prefix is removed; when the field lists several DOIs (the published version
-  and errata) the first is the paper's; a value that is no DOI is left out with a warning;
+  and errata, separated by spaces, commas or semicolons) the first is the paper's; a value that is no DOI is left out with a warning;
 - ``categories`` null (old ``.abs`` records without a Categories line): the archive of an
   old-style id (``astro-ph/9709175`` -> ``astro-ph``), with a warning.
 """
@@ -102,7 +102,11 @@ def _first_doi(value: Any, warnings: list[str]) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidMetadata("doi", f"expected a string or null, got {value!r}")
-    candidates = [re.sub(r"^doi:", "", part, flags=re.IGNORECASE) for part in value.split()]
+    # Several DOIs are separated by spaces, commas or semicolons ("10.1/a, 10.1/b;10.1/c").
+    parts = re.split(r"\s+|[,;]+(?=\s*(?:doi:)?10\.)", value.strip(), flags=re.IGNORECASE)
+    candidates = [
+        re.sub(r"^doi:", "", part, flags=re.IGNORECASE).rstrip(",;") for part in parts if part
+    ]
     dois = [c for c in candidates if _DOI.fullmatch(c)]
     if not dois:
         warnings.append(f"doi {value!r} is not a DOI; left out")
