@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from _api_seed import CLOCK, TEST_KEY
+from _races import race
 
 from neo4j import Driver
 from pith_graph.config import Settings
-from pith_graph.service.errors import BadInput, ServiceError
+from pith_graph.service.errors import BadInput
 from pith_graph.service.registration import register_paper
 from pith_graph.service.resolution import ResolveStatus, resolve_aliases_sync
-
-T = TypeVar("T")
 
 
 def meta(version: int = 1, title: str = "A paper raced for", **extra: Any) -> dict[str, Any]:
@@ -30,21 +26,6 @@ def meta(version: int = 1, title: str = "A paper raced for", **extra: Any) -> di
         "doi": "10.1234/raced",
         **extra,
     }
-
-
-def race(n: int, call: Callable[[int], T]) -> list[T | ServiceError]:
-    """Run ``call(0..n-1)`` on n threads released together; errors are returned, not raised."""
-    barrier = threading.Barrier(n)
-
-    def one(i: int) -> T | ServiceError:
-        barrier.wait()
-        try:
-            return call(i)
-        except ServiceError as exc:
-            return exc
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(one, range(n)))
 
 
 def graph_of(driver: Driver) -> dict[str, Any]:
