@@ -13,7 +13,7 @@ from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult, p
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.service.resolution import MAX_ALIASES, resolve_aliases, resolve_paper
 from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighbourhood
-from pith_graph.store.search import search_titles
+from pith_graph.store.search import MAX_SEARCH_TEXT, search_titles
 
 __all__ = ["RegistryQueries"]
 
@@ -130,6 +130,8 @@ class RegistryQueries:
     ) -> SearchConnection:
         if not title.strip():
             raise BadInput("title: give at least one word")
+        if len(title) > MAX_SEARCH_TEXT:  # Lucene refuses queries of over 1,024 words
+            raise BadInput(f"title: at most {MAX_SEARCH_TEXT} characters, got {len(title)}")
         if not 0 <= first <= MAX_PAGE:
             raise BadInput(f"first must be 0..{MAX_PAGE}, got {first}")
         cursor = decode_cursor(after, (float, str)) if after else None

@@ -1,8 +1,9 @@
 """Title search over the full-text index ``paper_title`` (migration 0001), keyset-paged.
 
 Results are ordered by ``(score DESC, pith_number)``; the cursor is the last row's pair. The user's
-text is escaped so that Lucene operators in a title (``:``, ``(``, ``-``, …) are searched for, not
-interpreted.
+text is text: every character of Lucene's query syntax (``:``, ``(``, ``-``, ``*``, ``&&``, …) is
+escaped, and so are the keywords ``AND``, ``OR``, ``NOT`` and ``TO`` (a leading backslash makes
+the parser read them as terms), so ``NOT black`` searches for both words.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver
 from pith_graph.store._run import read_async
 
-__all__ = ["SearchPage", "lucene_escape", "search_titles"]
+__all__ = ["MAX_SEARCH_TEXT", "SearchPage", "lucene_escape", "search_titles"]
+
+# Longest search text: at most ~500 words, within Lucene's limit of 1,024 clauses per query.
+MAX_SEARCH_TEXT = 1000
 
 _SEARCH: LiteralString = """
 CALL db.index.fulltext.queryNodes('paper_title', $text) YIELD node, score
@@ -29,11 +33,13 @@ RETURN total, [h IN page WHERE h IS NOT NULL | {paper: properties(h.paper), scor
 """
 
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+# Lucene's classic query parser reads these words, in capitals, as operators.
+_LUCENE_KEYWORDS = re.compile(r"(?<![\w\\])(AND|OR|NOT|TO)(?!\w)")
 
 
 def lucene_escape(text: str) -> str:
-    """Escape Lucene's query syntax so ``text`` is matched as words."""
-    return _LUCENE_SPECIAL.sub(r"\\\1", text)
+    """Escape Lucene's query syntax and keywords so ``text`` is matched as words."""
+    return _LUCENE_KEYWORDS.sub(r"\\\1", _LUCENE_SPECIAL.sub(r"\\\1", text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from _api_client import GraphQLClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from _api_seed import CENTRE, FOUNDING_PITH, SeededGraph, founding_record
 
 PAPER = """
@@ -213,3 +216,52 @@ def test_neighbourhood_papers_carry_the_fields_asked_for(
     assert brief["start"]["title"] == listed["start"]["title"] and listed["start"]["authors"]
     assert [n["paper"]["title"] for n in brief["nodes"]] == [n["paper"]["title"] for n in listed["nodes"]]
     assert all(n["paper"]["authors"] and n["paper"]["categories"] for n in listed["nodes"])
+
+
+SEARCH_COUNT = "query($t: String!) { search(title: $t, first: 50) { totalCount edges { node { title } } } }"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("NOT black", "not black"),
+        ("black AND hole", "black and hole"),
+        ("black OR hole", "black or hole"),
+        ("AND", "and"),
+        ("black NOT", "black not"),
+        ("OR black TO holes", "or black to holes"),
+        ("black && holes || !strings", "black holes strings"),
+    ],
+)
+def test_search_keywords_are_words(seeded: SeededGraph, gql: GraphQLClient, text: str, words: str) -> None:
+    found = gql(SEARCH_COUNT, {"t": text})["search"]
+    assert found["totalCount"] == gql(SEARCH_COUNT, {"t": words})["search"]["totalCount"]
+    if "black" in words:
+        assert found["totalCount"] > 0
+        assert any("black" in e["node"]["title"].lower() for e in found["edges"])
+
+
+def test_search_text_is_bounded(seeded: SeededGraph, gql: GraphQLClient) -> None:
+    error = gql.error(SEARCH_COUNT, {"t": "black " * 400})
+    assert error["extensions"]["code"] == "BAD_INPUT" and "1000" in error["message"]
+    assert len(error["message"]) < 400
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.lists(
+            st.sampled_from(["AND", "OR", "NOT", "TO", "&&", "||", "!", "(", ")", "[", "]", "{", "}",
+                             "*", "?", "~", "^", ":", "\\", "/", '"', "+", "-", "black", "hole", " "]),
+            max_size=12,
+        ).map("".join),
+        st.lists(st.sampled_from(["AND", "OR", "NOT", "black", "hole", "TO", "[a", "b]"]), max_size=8).map(" ".join),
+    )
+)
+def test_search_never_fails_internally(seeded: SeededGraph, gql: GraphQLClient, text: str) -> None:
+    body = gql.raw(SEARCH_COUNT, {"t": text})
+    for error in body.get("errors") or []:
+        assert error["extensions"]["code"] == "BAD_INPUT", (text, error)
+    if not body.get("errors"):
+        assert body["data"]["search"]["totalCount"] >= 0
