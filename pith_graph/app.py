@@ -20,6 +20,7 @@ from pith_graph.graphql.context import PithGraphQL, RegistryState
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
 from pith_graph.http.limits import BodySizeLimit
+from pith_graph.service.log import run_integrator
 from pith_graph.store.driver import open_async_driver, open_driver, with_query_timeout
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
@@ -104,7 +105,23 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                 applied = await apply_migrations_async(raw_driver, settings.neo4j_database)
                 if applied:
                     log.info("applied migrations %s", applied)
-            yield
+            # New log entries are folded into tiles and a signed checkpoint every
+            # PITH_LOG_INTERVAL seconds (and an existing log is tiled from its first entry).
+            integrator = asyncio.create_task(
+                run_integrator(
+                    app.state.driver,
+                    settings.neo4j_database,
+                    app.state.registry.signing_key,
+                    settings.log_origin,
+                    settings.log_interval,
+                )
+            )
+            try:
+                yield
+            finally:
+                integrator.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await integrator
         finally:
             sync_driver.close()
             if own_driver:

@@ -22,6 +22,8 @@
 | ``PITH_HARVEST_ENDPOINT`` | the OAI-PMH endpoint ``harvest arxiv`` reads | ``https://oaipmh.arxiv.org/oai`` |
 | ``PITH_HARVEST_DELAY`` | seconds between two OAI-PMH requests | ``3`` |
 | ``PITH_HARVEST_CONTACT`` | an e-mail address added to the harvester's User-Agent | unset |
+| ``PITH_LOG_ORIGIN`` | the transparency log's origin line (and checkpoint key name) | host[:port] of the base URL |
+| ``PITH_LOG_INTERVAL`` | seconds between two integrations of new log entries into tiles and a checkpoint | ``1`` |
 """
 
 from __future__ import annotations
@@ -123,6 +125,15 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
 
 
+def _log_origin(env: Mapping[str, str]) -> str | None:
+    raw = env.get("PITH_LOG_ORIGIN", "").strip()
+    if not raw:
+        return None
+    if any(c.isspace() or c == "+" for c in raw) or len(raw) > 200:
+        raise ConfigError(f"PITH_LOG_ORIGIN={raw!r}: an origin has no spaces and no '+'")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment, parsed once."""
@@ -158,6 +169,8 @@ class Settings:
     harvest_endpoint: str = "https://oaipmh.arxiv.org/oai"
     harvest_delay: float = 3.0
     harvest_contact: str | None = None
+    log_origin_setting: str | None = None
+    log_interval: float = 1.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -198,11 +211,21 @@ class Settings:
             or "https://oaipmh.arxiv.org/oai",
             harvest_delay=_nonnegative(env, "PITH_HARVEST_DELAY", 3.0),
             harvest_contact=env.get("PITH_HARVEST_CONTACT", "").strip() or None,
+            log_origin_setting=_log_origin(env),
+            log_interval=_seconds(env, "PITH_LOG_INTERVAL", 1.0),
         )
 
     @property
     def public_base_url(self) -> str:
         return self.base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def log_origin(self) -> str:
+        """The log's origin: ``PITH_LOG_ORIGIN``, else the base URL's host[:port] and path."""
+        if self.log_origin_setting:
+            return self.log_origin_setting
+        url = self.public_base_url
+        return url.split("://", 1)[-1].rstrip("/") or "pith-graph"
 
     @property
     def uses_local_neo4j(self) -> bool:

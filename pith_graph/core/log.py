@@ -11,23 +11,45 @@ A signed tree head (STH) is ``{"tree_head": {"log_id", "root_hash", "timestamp",
 "key_id", "public_key_fingerprint", "signature_b64"}``: Ed25519 over the raw SHA-256 of the
 canonical bytes of ``tree_head``. The proof documents that ``pith-graph log verify`` checks are
 described in ``schema/log.md``.
+
+The same leaves are published in the C2SP formats: a leaf's canonical bytes are its log entry
+(entry bundles: big-endian uint16 length-prefixed entries), the tree is stored as tiles
+(:mod:`pith_graph.core.merkle`) and each integrated size gets a checkpoint, a signed note
+(:mod:`pith_graph.core.note`) whose key name is the log's origin.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from pith_graph.core.canonical import CanonicalBytes, canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidReceipt
 from pith_graph.core.events import SignedEvent, format_event_time
-from pith_graph.core.merkle import InvalidProof, leaf_hash, verify_consistency, verify_inclusion
+from pith_graph.core.merkle import (
+    ENTRIES_LEVEL,
+    TILE_WIDTH,
+    InvalidProof,
+    edge_tiles,
+    extend_tiles,
+    leaf_hash,
+    stored_root,
+    tile_node_reader,
+    verify_consistency,
+    verify_inclusion,
+)
+from pith_graph.core.note import format_checkpoint, sign_note
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_digest_signature
 
 __all__ = [
     "LOG_ID",
+    "checkpoint_note",
+    "entry_bundle",
+    "integration_edge",
+    "integrate_entries",
+    "parse_entry_bundle",
     "event_leaf",
     "leaf_hash_hex",
     "receipt_leaf",
@@ -159,3 +181,67 @@ def verify_proof_document(document: Any, public_key: PublicKey) -> str:
         verify_consistency(first_size, second_size, path, first_root, second_root)
         return f"tree size {second_size} is consistent with tree size {first_size}: verified"
     raise InvalidProof(f"proof_type must be 'inclusion' or 'consistency', got {kind!r}")
+
+
+def entry_bundle(entries: Sequence[bytes]) -> bytes:
+    """A tlog-tiles entry bundle: each entry prefixed by its big-endian uint16 length."""
+    out = bytearray()
+    for entry in entries:
+        if len(entry) > 0xFFFF:
+            raise InvalidProof(f"a log entry of {len(entry)} bytes does not fit an entry bundle")
+        out += len(entry).to_bytes(2, "big") + entry
+    return bytes(out)
+
+
+def parse_entry_bundle(data: bytes) -> list[bytes]:
+    """The entries of an entry bundle; :class:`InvalidProof` if it is truncated."""
+    entries, offset = [], 0
+    while offset < len(data):
+        if offset + 2 > len(data):
+            raise InvalidProof("entry bundle ends inside a length prefix")
+        length = int.from_bytes(data[offset : offset + 2], "big")
+        if offset + 2 + length > len(data):
+            raise InvalidProof("entry bundle ends inside an entry")
+        entries.append(bytes(data[offset + 2 : offset + 2 + length]))
+        offset += 2 + length
+    return entries
+
+
+def integration_edge(size: int) -> list[tuple[int, int]]:
+    """The stored tiles an integration onto a tree of ``size`` reads: the partial hash tiles and
+    the partial entry bundle of the right edge."""
+    keys = [(level, index) for level, index, _ in edge_tiles(size)]
+    if size % TILE_WIDTH:
+        keys.append((ENTRIES_LEVEL, size // TILE_WIDTH))
+    return keys
+
+
+def integrate_entries(
+    old_size: int, entries: Sequence[bytes], edge: Mapping[tuple[int, int], bytes]
+) -> tuple[dict[tuple[int, int], bytes], bytes]:
+    """Append ``entries`` to a tree of ``old_size`` whose edge tiles are ``edge``.
+
+    Returns the changed tiles (hash tiles and entry bundles, keyed ``(level, index)``) and the
+    new root. Every leaf hash is recomputed from the entry bytes, so tiles and bundles agree.
+    """
+    hashes = [leaf_hash(entry) for entry in entries]
+    tiles = extend_tiles(old_size, hashes, edge)
+    bundles: dict[tuple[int, int], bytes] = {}
+    position = old_size
+    pending = bytearray(edge.get((ENTRIES_LEVEL, old_size // TILE_WIDTH), b"") if old_size % TILE_WIDTH else b"")
+    for entry in entries:
+        pending += entry_bundle([entry])
+        position += 1
+        if position % TILE_WIDTH == 0:
+            bundles[(ENTRIES_LEVEL, position // TILE_WIDTH - 1)] = bytes(pending)
+            pending = bytearray()
+    if pending:
+        bundles[(ENTRIES_LEVEL, position // TILE_WIDTH)] = bytes(pending)
+    size = old_size + len(entries)
+    root = stored_root(size, tile_node_reader({**edge, **tiles}))
+    return {**tiles, **bundles}, root
+
+
+def checkpoint_note(origin: str, size: int, root: bytes, key: SigningKey) -> str:
+    """The checkpoint of ``(size, root)`` as a signed note, key name = origin."""
+    return sign_note(format_checkpoint(origin, size, root), origin, key)

@@ -25,6 +25,7 @@ __all__ = [
     "fingerprint_of",
     "generate_signing_key",
     "sign_digest",
+    "sign_message",
     "signing_key_from_seed",
     "verify_digest_signature",
 ]
@@ -111,6 +112,11 @@ def generate_signing_key(key_id: str, seed: bytes | None = None) -> SigningKey:
 def sign_digest(key: SigningKey, digest: Digest) -> str:
     """Standard base64 of the 64-byte Ed25519 signature over the 32 raw digest bytes."""
     return base64.b64encode(key._sign(digest.raw)).decode("ascii")
+
+
+def sign_message(key: SigningKey, message: bytes) -> bytes:
+    """The raw 64-byte Ed25519 signature over ``message`` itself (signed notes sign their text)."""
+    return key._sign(message)
 
 
 def verify_digest_signature(public_key: PublicKey, digest: Digest, signature_b64: str) -> None:

@@ -233,8 +233,18 @@ class EventQueries:
     async def signed_tree_head(self, info: Info) -> JSON:
         driver, database = _db(info)
         return await log_service.signed_tree_head(
-            driver, database, await _registry_key_async(info), datetime.now(UTC)
-        )
+            driver, database, await _registry_key_async(info), datetime.now(UTC),
+            origin=info.context.registry.settings.log_origin,
+        )  # fmt: skip
+
+    @strawberry.field(
+        description="The latest checkpoint of the log as a C2SP signed note (origin, tree size, "
+        "base64 root), with the cosignatures of the witnesses that cosigned it; null before the "
+        "first integration. Also served at /log/checkpoint."
+    )
+    async def log_checkpoint(self, info: Info) -> str | None:
+        driver, database = _db(info)
+        return await log_service.served_checkpoint(driver, database)
 
     @strawberry.field(
         description="Inclusion proof of an event (eventId) or of a paper's receipt "
@@ -254,6 +264,7 @@ class EventQueries:
             document = await log_service.inclusion_document(
                 driver, database, await _registry_key_async(info), datetime.now(UTC),
                 event_id=event_id, pith_number=pith_number,
+                origin=info.context.registry.settings.log_origin,
             )  # fmt: skip
         except log_service.LogError as exc:
             return LogRefusal(code=exc.code, message=str(exc))
@@ -264,8 +275,9 @@ class EventQueries:
         driver, database = _db(info)
         try:
             document = await log_service.consistency_document(
-                driver, database, await _registry_key_async(info), datetime.now(UTC), first, second
-            )
+                driver, database, await _registry_key_async(info), datetime.now(UTC), first, second,
+                origin=info.context.registry.settings.log_origin,
+            )  # fmt: skip
         except log_service.LogError as exc:
             return LogRefusal(code=exc.code, message=str(exc))
         return LogDocument(document=document)

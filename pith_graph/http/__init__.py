@@ -13,6 +13,7 @@ __all__ = ["ROUTE_MODULES", "extra_routes"]
 ROUTE_MODULES: tuple[str, ...] = (
     "pith_graph.http.keys",
     "pith_graph.http.schemas",
+    "pith_graph.http.log",
     "pith_graph.http.explore",
     "pith_graph.http.bundles",
     "pith_graph.http.compat",

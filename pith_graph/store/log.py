@@ -1,26 +1,40 @@
-"""The transparency log in Neo4j: ``(:LogEntry)`` leaves and the ``(:LogHead)`` that orders them.
+"""The transparency log in Neo4j: ``(:LogEntry)`` leaves and the ``(:LogHead)`` that orders them;
+``(:LogTile)`` tiles and entry bundles, ``(:LogCheckpoint)`` signed checkpoints.
 
 :func:`append_leaves` runs *inside* the caller's write transaction (a registration's or an
 event's), so a log entry exists exactly when the thing it records does. Appends are serialised
 by writing a lock property on the single ``LogHead`` before reading its size: concurrent
 transactions queue on that node's write lock, and indices stay dense (``log_entry_index`` is
 unique, so a bug could only fail loudly, never fork the log).
+
+Integration (:func:`integrate_batch`) is separate and batched: it takes the write lock of the
+single ``(:LogIntegration)`` node, reads the entries appended since the last checkpoint and the
+partial tiles on the tree's right edge, and writes the changed tiles (``level`` -1 holds entry
+bundles), the new checkpoint and the integrated size in one transaction. Two integrators (two
+workers) queue on that lock; the second finds nothing left to do.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.log import leaf_hash_hex, receipt_leaf
 from pith_graph.core.receipts import Receipt
-from pith_graph.store._run import Statement
+from pith_graph.store._run import Statement, read_async
 
 __all__ = [
+    "IntegrationBatch",
+    "IntegrationResult",
     "append_leaves",
+    "checkpoint_notes",
+    "integrate_batch",
+    "integrated_head",
+    "read_tiles",
     "append_receipt_leaf",
     "latest_receipt_entries",
     "leaf_rows",
@@ -194,3 +208,151 @@ def receipt_leaves_statement(rows: Sequence[Mapping[str, Any]]) -> Statement:
         for row in rows
     ]
     return _APPEND_RECEIPTS, {"rows": leaves, "token": leaves[0]["ref"]}
+
+
+# --- Tiles and checkpoints ---------------------------------------------------------------
+
+_INTEGRATION_LOCK: LiteralString = """
+MERGE (i:LogIntegration {log_id: 'main'}) ON CREATE SET i.size = 0
+SET i.lock_token = $token
+WITH i
+OPTIONAL MATCH (h:LogHead {log_id: 'main'})
+RETURN i.size AS integrated, coalesce(h.size, 0) AS size
+"""
+
+_ENTRY_RANGE: LiteralString = """
+MATCH (l:LogEntry) WHERE l.index >= $start AND l.index < $end
+RETURN l.index AS index, l.leaf_json AS leaf_json, l.leaf_hash AS leaf_hash
+ORDER BY l.index
+"""
+
+_TILES: LiteralString = """
+UNWIND $keys AS key
+MATCH (t:LogTile {level: key[0], index: key[1]})
+RETURN t.level AS level, t.index AS index, t.data AS data
+"""
+
+_WRITE_TILES: LiteralString = """
+UNWIND $tiles AS t
+MERGE (x:LogTile {level: t.level, index: t.index})
+SET x.width = t.width, x.data = t.data
+"""
+
+_WRITE_CHECKPOINT: LiteralString = """
+MATCH (i:LogIntegration {log_id: 'main'})
+SET i.size = $size, i.root_hash = $root_hash, i.checkpoint = $note, i.integrated_at = $now
+CREATE (:LogCheckpoint {size: $size, root_hash: $root_hash, note: $note, created_at: $now})
+"""
+
+_HEAD: LiteralString = """
+OPTIONAL MATCH (i:LogIntegration {log_id: 'main'})
+OPTIONAL MATCH (h:LogHead {log_id: 'main'})
+RETURN coalesce(i.size, 0) AS size, i.root_hash AS root_hash, i.checkpoint AS note,
+       coalesce(h.size, 0) AS appended
+"""
+
+_CHECKPOINTS: LiteralString = """
+UNWIND $sizes AS size
+OPTIONAL MATCH (c:LogCheckpoint {size: size})
+RETURN size, c.note AS note
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationBatch:
+    """What one integration reads: the integrated size, the new entries, the edge tiles."""
+
+    old_size: int
+    entries: list[tuple[int, bytes, str]]  # (index, leaf bytes, stored leaf hash hex)
+    edge: dict[tuple[int, int], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationResult:
+    """What one integration writes: changed tiles and the checkpoint of the new size."""
+
+    size: int
+    root_hash: bytes
+    note: str
+    tiles: dict[tuple[int, int], bytes]
+
+
+async def integrate_batch(
+    driver: AsyncDriver,
+    database: str,
+    *,
+    token: str,
+    max_entries: int,
+    edge_keys: Callable[[int], list[tuple[int, int]]],
+    build: Callable[[IntegrationBatch], Awaitable[IntegrationResult]],
+    now: str,
+) -> tuple[int, int]:
+    """Integrate up to ``max_entries`` appended entries; return ``(old size, new size)``.
+
+    ``edge_keys(size)`` names the tiles to read for a tree of ``size``; ``build`` turns the batch
+    into tiles and a signed checkpoint (pure, run by the caller off the event loop).
+    """
+
+    async def work(tx: AsyncManagedTransaction) -> tuple[int, int]:
+        head = await (await tx.run(_INTEGRATION_LOCK, token=token)).single(strict=True)
+        old, appended = int(head["integrated"]), int(head["size"])
+        end = min(appended, old + max_entries)
+        if end <= old:
+            return old, old
+        rows = await (await tx.run(_ENTRY_RANGE, start=old, end=end)).data()
+        entries = [(int(r["index"]), r["leaf_json"].encode("utf-8"), r["leaf_hash"]) for r in rows]
+        if [e[0] for e in entries] != list(range(old, end)):
+            raise RuntimeError(f"log entries {old}..{end - 1} are not dense")
+        keys = edge_keys(old)
+        tiles = await (await tx.run(_TILES, keys=[list(k) for k in keys])).data()
+        edge = {(int(t["level"]), int(t["index"])): bytes(t["data"]) for t in tiles}
+        result = await build(IntegrationBatch(old, entries, edge))
+        await tx.run(
+            _WRITE_TILES,
+            tiles=[
+                {"level": level, "index": index, "width": _width(level, data), "data": data}
+                for (level, index), data in sorted(result.tiles.items())
+            ],
+        )
+        await tx.run(
+            _WRITE_CHECKPOINT,
+            size=result.size, root_hash=result.root_hash.hex(), note=result.note, now=now,
+        )  # fmt: skip
+        return old, result.size
+
+    async with driver.session(database=database) as session:
+        return await session.execute_write(work)
+
+
+def _width(level: int, data: bytes) -> int:
+    if level >= 0:
+        return len(data) // 32
+    count, offset = 0, 0
+    while offset < len(data):
+        offset += 2 + int.from_bytes(data[offset : offset + 2], "big")
+        count += 1
+    return count
+
+
+async def integrated_head(driver: AsyncDriver, database: str) -> dict[str, Any]:
+    """``{size, root_hash (hex or None), note (latest checkpoint or None), appended}``."""
+    records = await read_async(driver, database, _HEAD)
+    return dict(records[0])
+
+
+async def read_tiles(
+    driver: AsyncDriver, database: str, keys: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], bytes]:
+    """The stored tiles of ``(level, index)`` keys (entry bundles at level -1); misses left out."""
+    if not keys:
+        return {}
+    records = await read_async(driver, database, _TILES, keys=[list(k) for k in keys])
+    return {(int(r["level"]), int(r["index"])): bytes(r["data"]) for r in records}
+
+
+async def checkpoint_notes(
+    driver: AsyncDriver, database: str, sizes: Sequence[int]
+) -> list[str | None]:
+    """The signed checkpoint stored for each tree size (``None`` where none was made)."""
+    records = await read_async(driver, database, _CHECKPOINTS, sizes=list(sizes))
+    return [r["note"] for r in records]
