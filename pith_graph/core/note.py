@@ -109,7 +109,7 @@ class NoteVerifier:
 
 def parse_vkey(text: str) -> NoteVerifier:
     """Parse ``name+hexid+base64(alg||key)``; the id must match the key."""
-    parts = text.strip().split("+") if isinstance(text, str) else []
+    parts = text.strip().split("+", 2) if isinstance(text, str) else []
     if len(parts) != 3:
         raise InvalidNote(f"a vkey is <name>+<key id hex>+<base64 key>, got {text!r}")
     name, id_hex, key_b64 = parts

@@ -122,3 +122,11 @@ def test_parse_note_never_raises_anything_else(data: bytes) -> None:
         parse_note(data)
     except InvalidNote:
         pass
+
+
+@given(st.binary(min_size=32, max_size=32))
+def test_vkey_round_trip_for_any_key(raw: bytes) -> None:
+    from pith_graph.core.signing import PublicKey
+
+    text = vkey(ORIGIN, PublicKey("k", raw))
+    assert parse_vkey(text) == NoteVerifier(ORIGIN, 1, raw)
