@@ -8,9 +8,11 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from neo4j import AsyncDriver
+from pith_graph.service.dashboards import EVIDENCE
 from pith_graph.service.events import RecordStatus, record_status  # events helper (issue 6)
-from pith_graph.store import citations, papers
+from pith_graph.store import citations, dashboards, papers
 from pith_graph.store.citations import NeighbourPage, PageKey
+from pith_graph.store.dashboards import RelatedKey, RelatedPage
 from pith_graph.store.papers import PaperDetails
 
 __all__ = ["Loaders", "make_loaders"]
@@ -23,6 +25,8 @@ class Loaders:
     neighbour_page: DataLoader[PageKey, NeighbourPage]
     # events helper (issue 6): derived verification status, events and summary per paper.
     record_status_by_pith: DataLoader[str, RecordStatus | None]
+    citations_by_year: DataLoader[str, list[dict[str, int]]]
+    related_page: DataLoader[RelatedKey, RelatedPage]
 
 
 def make_loaders(driver: AsyncDriver, database: str) -> Loaders:
@@ -38,9 +42,17 @@ def make_loaders(driver: AsyncDriver, database: str) -> Loaders:
     async def load_status(keys: list[str]) -> list[RecordStatus | None]:
         return await record_status(driver, database, keys)
 
+    async def load_years(keys: list[str]) -> list[list[dict[str, int]]]:
+        return await dashboards.citations_by_year(driver, database, keys)
+
+    async def load_related(keys: list[RelatedKey]) -> list[RelatedPage]:
+        return await dashboards.related_pages(driver, database, keys, EVIDENCE)
+
     return Loaders(
         paper_by_pith=DataLoader(load_fn=load_papers),
         details_by_pith=DataLoader(load_fn=load_details),
         neighbour_page=DataLoader(load_fn=load_pages),
         record_status_by_pith=DataLoader(load_fn=load_status),
+        citations_by_year=DataLoader(load_fn=load_years),
+        related_page=DataLoader(load_fn=load_related),
     )

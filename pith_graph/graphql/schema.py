@@ -47,6 +47,7 @@ QUERY_ROOTS: tuple[str, ...] = (
     "pith_graph.graphql.schema:ServiceQueries",
     "pith_graph.graphql.queries:RegistryQueries",
     "pith_graph.graphql.events:EventQueries",
+    "pith_graph.graphql.dashboards:DashboardQueries",
 )
 MUTATION_ROOTS: tuple[str, ...] = (
     "pith_graph.graphql.mutations:RegistryMutations",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -21,10 +21,14 @@ from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
 from pith_graph.store.resolve import Projection
 
+if TYPE_CHECKING:
+    from pith_graph.graphql.dashboards import RelatedConnection, YearCount
+
 __all__ = [
     "MAX_PAGE",
     "CitationConnection",
     "Paper",
+    "RelatedBy",
     "ResolveResult",
     "ResolveStatus",
     "SortOrder",
@@ -86,6 +90,12 @@ class Claim:
 class SortOrder(enum.Enum):
     SUBMITTED_ASC = "submitted_asc"
     SUBMITTED_DESC = "submitted_desc"
+
+
+@strawberry.enum(description="How `Paper.related` relates papers.")
+class RelatedBy(enum.Enum):
+    COCITATION = "COCITATION"
+    COUPLING = "COUPLING"
 
 
 @strawberry.type
@@ -179,7 +189,18 @@ _BRIEF_FIELDS = frozenset(
     ]
 )
 # ... fields that read what they show by pith number, whatever the row holds ...
-_OWN_READS = frozenset(["receipt", "aliases", "claims", "events", "references", "citations"])
+_OWN_READS = frozenset(
+    [
+        "receipt",
+        "aliases",
+        "claims",
+        "events",
+        "references",
+        "citations",
+        "citationsByYear",
+        "related",
+    ]
+)
 # ... and fields built from the whole row (abstract, canonical JSON): a lookup whose selection
 # names one reads every property at once, not the listing first and the rest again.
 _WHOLE_ROW = frozenset(
@@ -289,6 +310,12 @@ class Paper:
     is_latest: bool = strawberry.field(description="The newest registered version of its id.")
     created_at: str | None
     updated_at: str | None
+    citation_count: int = strawberry.field(
+        description="Registered papers citing this one (stored, = citations.totalCount)."
+    )
+    reference_count: int = strawberry.field(
+        description="Works this paper cites, unregistered ones included (= references.totalCount)."
+    )
     # The store row: the listing properties (store.papers.PAPER_FIELDS), or all of them.
     row: strawberry.Private[dict[str, Any]]
 
@@ -317,6 +344,8 @@ class Paper:
             is_latest=bool(row.get("is_latest")),
             created_at=row.get("created_at"),
             updated_at=row.get("updated_at"),
+            citation_count=int(row.get("citation_count") or 0),
+            reference_count=int(row.get("reference_count") or 0),
             row=row,
         )
 
@@ -407,6 +436,32 @@ class Paper:
         return await _connection(
             info, self.pith_number, "out", first, after, order, categories, year
         )
+
+    @strawberry.field(
+        description="Citing papers per year of their submission, ascending (sums to "
+        "citationCount)."
+    )
+    async def citations_by_year(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[YearCount, strawberry.lazy("pith_graph.graphql.dashboards")]]:
+        from pith_graph.graphql import dashboards
+
+        return await dashboards.citations_by_year(self, info)
+
+    @strawberry.field(
+        description="Papers most often cited together with this one (COCITATION) or sharing the "
+        "most references with it (COUPLING), keyset-paged."
+    )
+    async def related(
+        self,
+        info: Info[Context, None],
+        by: RelatedBy = RelatedBy.COCITATION,
+        first: int = 10,
+        after: str | None = None,
+    ) -> Annotated[RelatedConnection, strawberry.lazy("pith_graph.graphql.dashboards")]:
+        from pith_graph.graphql import dashboards
+
+        return await dashboards.related(self, info, by, first, after)
 
     @strawberry.field(description="Registered papers citing this one.")
     async def citations(

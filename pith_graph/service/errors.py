@@ -5,6 +5,7 @@
     ├── AmbiguousAlias           AMBIGUOUS_ALIAS  several papers answer; ``candidates`` lists them
     ├── InvalidAliasInput        INVALID_ALIAS    the alias is not in any accepted form
     ├── BadInput                 BAD_INPUT        metadata, claims or a record are malformed/refused
+    ├── TooCostly                QUERY_TOO_COMPLEX a search would read more than its cost limit
     ├── Unavailable              UNAVAILABLE      the store cannot be reached
     ├── Unauthenticated          UNAUTHENTICATED  a write without a valid, unrevoked API token
     └── Forbidden                FORBIDDEN        the token lacks the scope the write needs
@@ -21,6 +22,7 @@ __all__ = [
     "InvalidAliasInput",
     "NotFound",
     "ServiceError",
+    "TooCostly",
     "Unauthenticated",
     "Unavailable",
 ]
@@ -58,6 +60,12 @@ class BadInput(ServiceError):
     """Input refused (malformed metadata, a record that does not verify, …); nothing was written."""
 
     code = "BAD_INPUT"
+
+
+class TooCostly(ServiceError):
+    """A bounded search (a citation path) would read more than its limit; nothing was read."""
+
+    code = "QUERY_TOO_COMPLEX"
 
 
 class Unavailable(ServiceError):

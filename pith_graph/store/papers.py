@@ -28,7 +28,8 @@ __all__ = [
 _LISTING: LiteralString = """
   .pith_number, .pith_body, .canonical_sha256, .source_kind, .source_id, .version, .title,
   .license, .primary_cat, .cross_cats, .categories, .submitted_at, .year, .authors,
-  .authors_text, .doi, .journal_ref, .comments, .is_latest, .created_at, .updated_at"""
+  .authors_text, .doi, .journal_ref, .comments, .is_latest, .created_at, .updated_at,
+  .citation_count, .reference_count"""
 PAPER_FIELDS: LiteralString = "{" + _LISTING + "\n}"
 
 # What names and places a paper (identity, title, date, category): enough for most listings of

@@ -1,0 +1,439 @@
+"""Dashboard reads over the whole registry: paper lists, aggregates, citation trends, related papers
+and the frontier steps of a citation-path search. Literal queries, parameters only.
+
+They read the stored counts of :mod:`pith_graph.store.counts` (``citation_count``,
+``reference_count``) and the indexes of ``neo4j/migrations/0100_paper_counts.cypher``:
+
+* ``papers`` ordered ``MOST_CITED`` is a backward range scan of ``(citation_count, pith_number)``
+  (``citedByAtLeast`` is the lower bound of that range, the keyset cursor its upper bound); the
+  submission orders scan ``(submitted_at, pith_number)`` (a year range is a range of it). The
+  other filters are checked on the scanned nodes, and the scan stops at ``first + 1`` hits.
+* ``citationsByYear`` reads a paper's ``in_key`` range of the CITES sort-key index
+  (``store/citations.py``): the citing paper's year is the first four characters of its part of
+  the key, so no citing node is read.
+* ``related`` counts two-hop neighbours (co-cited: ``p <- c -> q``; coupled: ``p -> r <- q``) and
+  reads the evidence (the first shared papers by pith number) only for the page returned.
+
+A *filter* parameter is a map ``{latest_only, categories, primary_only, year_from, year_to,
+min_cited, license}`` (``categories``/``year_*``/``license`` null when not filtered), built by
+:mod:`pith_graph.service.dashboards`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+from neo4j import AsyncDriver
+from pith_graph.store._run import read_async
+from pith_graph.store.papers import PAPER_FIELDS
+
+__all__ = [
+    "AGGREGATE_KEYS",
+    "PAPER_ORDERS",
+    "Aggregate",
+    "PaperPage",
+    "RelatedKey",
+    "RelatedPage",
+    "aggregate",
+    "citations_by_year",
+    "expand_frontier",
+    "paper_page",
+    "papers_in_order",
+    "related_pages",
+]
+
+# The filter on a paper ``p`` (every part is a no-op when its parameter is null).
+_FILTER: LiteralString = """
+  ($f.latest_only = false OR p.is_latest = true)
+  AND ($f.categories IS NULL OR (CASE WHEN $f.primary_only
+        THEN p.primary_cat IN $f.categories
+        ELSE any(c IN p.categories WHERE c IN $f.categories) END))
+  AND ($f.year_from IS NULL OR p.year >= $f.year_from)
+  AND ($f.year_to IS NULL OR p.year <= $f.year_to)
+  AND ($f.license IS NULL OR p.license = $f.license)
+  AND p.citation_count >= $f.min_cited"""
+
+# The scan of each order: a hinted index range with its keyset condition on the cursor ``$after``
+# (``{c, s, t}``: citation count, submission time, pith number of the last row seen).
+_SCANS: dict[str, tuple[LiteralString, LiteralString]] = {
+    "MOST_CITED": (
+        """
+MATCH (p:Paper)
+  USING INDEX p:Paper(citation_count, pith_number)
+  WHERE p.citation_count >= $f.min_cited AND p.citation_count <= $max_cited
+    AND p.pith_number IS NOT NULL
+    AND ($after IS NULL OR p.citation_count < $after.c
+         OR (p.citation_count = $after.c AND p.pith_number < $after.t))
+    AND""",
+        " ORDER BY p.citation_count DESC, p.pith_number DESC",
+    ),
+    "SUBMITTED_ASC": (
+        """
+MATCH (p:Paper)
+  USING INDEX p:Paper(submitted_at, pith_number)
+  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL
+    AND ($after IS NULL OR p.submitted_at > $after.s
+         OR (p.submitted_at = $after.s AND p.pith_number > $after.t))
+    AND""",
+        " ORDER BY p.submitted_at, p.pith_number",
+    ),
+    "SUBMITTED_DESC": (
+        """
+MATCH (p:Paper)
+  USING INDEX p:Paper(submitted_at, pith_number)
+  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL
+    AND ($after IS NULL OR p.submitted_at < $after.s
+         OR (p.submitted_at = $after.s AND p.pith_number < $after.t))
+    AND""",
+        " ORDER BY p.submitted_at DESC, p.pith_number DESC",
+    ),
+}
+PAPER_ORDERS = tuple(_SCANS)
+
+# The total of a filtered list, only when asked for: a scan of the filtered set.
+_TOTAL: LiteralString = """
+CALL () {
+  WITH 1 AS one WHERE $want_total
+  MATCH (p:Paper)
+  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL AND""" + _FILTER + """
+  RETURN count(p) AS total
+}"""
+
+
+def _page_query(order: str) -> LiteralString:
+    scan, sort = _SCANS[order]
+    return (
+        _TOTAL
+        + """
+CALL () {"""
+        + scan
+        + _FILTER
+        + """
+  WITH p"""
+        + sort
+        + """ LIMIT $limit
+  RETURN collect(p """
+        + PAPER_FIELDS
+        + """) AS rows
+}
+RETURN total, rows
+"""
+    )
+
+
+_PAGES: dict[str, LiteralString] = {order: _page_query(order) for order in PAPER_ORDERS}
+
+# A grouping key of a paper ``k`` (a list: a paper has several categories).
+_KEYS: dict[str, LiteralString] = {
+    "PRIMARY_CATEGORY": "[k.primary_cat]",
+    "CATEGORY": "coalesce(k.categories, [])",
+    "YEAR": "[toString(k.year)]",
+    "LICENSE": "[coalesce(k.license, '')]",
+    "VERSION_COUNT": "[toString(COUNT { (v:Paper {source_id: k.source_id}) })]",
+}
+AGGREGATE_KEYS = tuple(_KEYS)
+
+# The filtered set, through the submission index when years bound it (else every paper).
+_SETS: dict[bool, LiteralString] = {
+    True: """
+MATCH (p:Paper)
+  USING INDEX p:Paper(submitted_at, pith_number)
+  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL AND""",
+    False: """
+MATCH (p:Paper)
+  WHERE""",
+}
+
+
+def _aggregate_query(key: str, citations: bool, by_year: bool) -> LiteralString:
+    if citations:  # the CITES edges into the set, grouped by their citing paper ``k``
+        groups: LiteralString = """
+  CALL (p) {
+    MATCH (k:Paper)-[:CITES]->(p)
+    UNWIND """ + _KEYS[key] + """ AS key
+    RETURN key, count(*) AS n
+  }"""
+        total: LiteralString = "sum(p.citation_count)"
+    else:
+        groups = """
+  WITH p AS k
+  UNWIND """ + _KEYS[key] + """ AS key
+  WITH key, 1 AS n"""
+        total = "count(p)"
+    # The total is a second pass only when a paper can have several keys (categories); for the
+    # other keys it is the sum of the groups.
+    return (
+        """
+CALL () {
+  WITH 1 AS one WHERE $want_total"""
+        + _SETS[by_year]
+        + _FILTER
+        + """
+  RETURN """
+        + total
+        + """ AS total
+}
+CALL () {"""
+        + _SETS[by_year]
+        + _FILTER
+        + groups
+        + """
+  WITH key, sum(n) AS n
+  RETURN collect({key: key, count: n}) AS groups
+}
+RETURN total, groups
+"""
+    )
+
+
+_AGGREGATES: dict[tuple[str, bool, bool], LiteralString] = {
+    (key, citations, by_year): _aggregate_query(key, citations, by_year)
+    for key in AGGREGATE_KEYS
+    for citations in (False, True)
+    for by_year in (False, True)
+}
+
+_BY_YEAR: LiteralString = """
+UNWIND range(0, size($keys) - 1) AS i
+CALL (i) {
+  MATCH ()-[r:CITES]->()
+    USING INDEX SEEK r:CITES(in_key)
+    WHERE r.in_key > $keys[i] + ' ' AND r.in_key < $keys[i] + '!'
+  WITH toInteger(substring(r.in_key, size($keys[i]) + 1, 4)) AS year, count(*) AS n
+  ORDER BY year
+  RETURN collect({year: year, count: n}) AS years
+}
+RETURN i, years
+ORDER BY i
+"""
+
+
+def _related_query(pattern: LiteralString, evidence: LiteralString) -> LiteralString:
+    return (
+        """
+UNWIND range(0, size($keys) - 1) AS i
+WITH i, $keys[i] AS k
+CALL (k) {
+  MATCH """
+        + pattern
+        + """
+  WHERE q <> p
+  WITH q, count(*) AS score
+  RETURN count(q) AS total, collect({q: q, score: score}) AS all
+}
+CALL (k, all) {
+  UNWIND all AS cand
+  WITH cand.q AS q, cand.score AS score
+  WHERE k.after IS NULL OR score < k.after.score
+        OR (score = k.after.score AND q.pith_number > k.after.t)
+  WITH q, score ORDER BY score DESC, q.pith_number LIMIT $limit
+  MATCH (p:Paper {pith_number: k.pith})
+  RETURN collect({score: score, paper: q """
+        + PAPER_FIELDS
+        + """,
+    shared: COLLECT { MATCH """
+        + evidence
+        + """ WITH s ORDER BY s.pith_number LIMIT $evidence RETURN s """
+        + PAPER_FIELDS
+        + """ AS s }}) AS rows
+}
+RETURN i, total, rows
+ORDER BY i
+"""
+    )
+
+
+_RELATED: dict[str, LiteralString] = {
+    "COCITATION": _related_query(
+        "(p:Paper {pith_number: k.pith})<-[:CITES]-(:Paper)-[:CITES]->(q:Paper)",
+        "(p)<-[:CITES]-(s:Paper)-[:CITES]->(q)",
+    ),
+    "COUPLING": _related_query(
+        "(p:Paper {pith_number: k.pith})-[:CITES]->(:Paper)<-[:CITES]-(q:Paper)",
+        "(p)-[:CITES]->(s:Paper)<-[:CITES]-(q)",
+    ),
+}
+
+_EXPAND: dict[str, LiteralString] = {
+    "out": """
+UNWIND $piths AS pn
+MATCH (:Paper {pith_number: pn})-[:CITES]->(q:Paper)
+RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites
+""",
+    "in": """
+UNWIND $piths AS pn
+MATCH (:Paper {pith_number: pn})<-[:CITES]-(q:Paper)
+RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites
+""",
+    "both": """
+UNWIND $piths AS pn
+MATCH (:Paper {pith_number: pn})-[:CITES]-(q:Paper)
+RETURN DISTINCT pn AS parent, q.pith_number AS child, q.citation_count AS cited,
+       q.reference_count AS cites
+""",
+}
+
+_PAPERS_IN_ORDER: LiteralString = """
+UNWIND range(0, size($keys) - 1) AS i
+OPTIONAL MATCH (p:Paper {pith_number: $keys[i]})
+RETURN i, p """ + PAPER_FIELDS + """ AS paper
+ORDER BY i
+"""
+
+# Above every stored count (the upper bound of the MOST_CITED range before any cursor).
+_MAX_COUNT = 2**62
+
+
+@dataclass(frozen=True, slots=True)
+class PaperPage:
+    """Rows (listing properties) of one page, whether more follow, and the total if asked for."""
+
+    rows: list[dict[str, Any]]
+    has_next: bool
+    total: int | None
+
+
+def _year_bounds(flt: dict[str, Any]) -> tuple[str, str]:
+    # submitted_at is 'YYYY-MM-DDTHH:MM:SSZ': a year's times lie between 'YYYY' and 'YYYY~'.
+    lo = f"{flt['year_from']:04d}" if flt.get("year_from") is not None else ""
+    hi = f"{flt['year_to']:04d}~" if flt.get("year_to") is not None else "~"
+    return lo, hi
+
+
+async def paper_page(
+    driver: AsyncDriver,
+    database: str,
+    flt: dict[str, Any],
+    order: str,
+    first: int,
+    after: dict[str, Any] | None,
+    want_total: bool,
+) -> PaperPage:
+    """One keyset page of the papers passing ``flt`` in ``order`` (one query)."""
+    lo, hi = _year_bounds(flt)
+    records = await read_async(
+        driver,
+        database,
+        _PAGES[order],
+        f=flt,
+        lo=lo,
+        hi=hi,
+        max_cited=_MAX_COUNT,
+        after=after,
+        limit=first + 1,
+        want_total=want_total,
+    )
+    rows = [dict(r) for r in records[0]["rows"]]
+    return PaperPage(rows[:first], len(rows) > first, records[0]["total"] if want_total else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    total: int
+    groups: list[dict[str, Any]]  # {key, count}, unordered
+
+
+async def aggregate(
+    driver: AsyncDriver, database: str, flt: dict[str, Any], key: str, citations: bool
+) -> Aggregate:
+    """Counts of the filtered papers (or of the citations into them) per value of ``key``, and
+    their total (one query)."""
+    lo, hi = _year_bounds(flt)
+    by_year = flt.get("year_from") is not None or flt.get("year_to") is not None
+    multi = key == "CATEGORY"
+    records = await read_async(
+        driver,
+        database,
+        _AGGREGATES[(key, citations, by_year)],
+        f=flt,
+        lo=lo,
+        hi=hi,
+        want_total=multi,
+    )
+    groups = [dict(g) for g in records[0]["groups"]]
+    total = int(records[0]["total"] or 0) if multi else sum(g["count"] for g in groups)
+    return Aggregate(total, groups)
+
+
+async def citations_by_year(
+    driver: AsyncDriver, database: str, piths: Sequence[str]
+) -> list[list[dict[str, int]]]:
+    """For each pith number, ``[{year, count}]`` of its citing papers, by year ascending."""
+    records = await read_async(driver, database, _BY_YEAR, keys=list(piths))
+    return [[dict(y) for y in r["years"]] for r in records]
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedKey:
+    """One ``related`` page request (hashable, for the DataLoader)."""
+
+    pith: str
+    by: str  # "COCITATION" | "COUPLING"
+    first: int
+    after: tuple[int, str] | None = None
+
+    def to_param(self) -> dict[str, Any]:
+        after = {"score": self.after[0], "t": self.after[1]} if self.after is not None else None
+        return {"pith": self.pith, "first": self.first, "after": after}
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedPage:
+    """Rows ``{score, paper, shared}``, whether more follow, and how many papers are related."""
+
+    rows: list[dict[str, Any]]
+    has_next: bool
+    total: int
+
+
+async def related_pages(
+    driver: AsyncDriver, database: str, keys: Sequence[RelatedKey], evidence: int
+) -> list[RelatedPage]:
+    """One page per key, in key order: one query per kind of relation in the batch."""
+    out = [RelatedPage([], False, 0) for _ in keys]
+    for by, query in _RELATED.items():
+        index = [i for i, k in enumerate(keys) if k.by == by]
+        if not index:
+            continue
+        records = await read_async(
+            driver,
+            database,
+            query,
+            keys=[keys[i].to_param() for i in index],
+            limit=max(keys[i].first for i in index) + 1,
+            evidence=evidence,
+        )
+        for record in records:
+            j = index[record["i"]]
+            rows = [
+                {
+                    "score": r["score"],
+                    "paper": dict(r["paper"]),
+                    "shared": [dict(s) for s in r["shared"]],
+                }
+                for r in record["rows"]
+            ]
+            first = keys[j].first
+            out[j] = RelatedPage(rows[:first], len(rows) > first, int(record["total"]))
+    return out
+
+
+async def expand_frontier(
+    driver: AsyncDriver, database: str, piths: Sequence[str], direction: str
+) -> list[tuple[str, str, int, int]]:
+    """``(parent, child, child's citation count, child's reference count)`` for every paper one
+    citation from a paper of ``piths``: ``out`` = cited by it, ``in`` = citing it, ``both``."""
+    records = await read_async(driver, database, _EXPAND[direction], piths=list(piths))
+    return [
+        (r["parent"], r["child"], int(r["cited"] or 0), int(r["cites"] or 0)) for r in records
+    ]
+
+
+async def papers_in_order(
+    driver: AsyncDriver, database: str, piths: Sequence[str]
+) -> list[dict[str, Any] | None]:
+    """The listing properties of each pith number (``None`` when unknown), in order."""
+    records = await read_async(driver, database, _PAPERS_IN_ORDER, keys=list(piths))
+    return [dict(r["paper"]) if r["paper"] is not None else None for r in records]
