@@ -7,7 +7,8 @@ an empty Neo4j, ingest it with ``Ingestor`` (``pith-graph ingest``) and time it,
 measure the store on disk, then start our API and measure p50/p99 (wrk, concurrency 1) of:
 ``resolve`` of a random alias, the full record by pith number, a 2-hop neighbourhood (limit 100)
 and the 1,000th page of the largest citation list (a keyset cursor taken straight from the
-database). Writes ``bench/results/scale-latest.{md,json}``.
+database); and the dashboard queries (:mod:`dashboard_workloads`: ``papers``, ``aggregate``,
+``citationsByYear``, ``related``, ``citationPath``). Writes ``bench/results/scale-latest.{md,json}``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import api_bench
+import dashboard_workloads
 import env
 import synth
 import workloads
@@ -106,7 +108,8 @@ def measure_size(n: int, duration: float, keep: bool) -> dict[str, Any]:
         server = api_bench.start_ours(db, work / "ours.log")
         try:
             cases = {"resolve": loads["resolve"].ours, "record": loads["record"].ours,
-                     "neighborhood": loads["neighborhood"].ours, "page_1000": page_bodies}
+                     "neighborhood": loads["neighborhood"].ours, "page_1000": page_bodies,
+                     **dashboard_workloads.build(db.driver)}
             for case, bodies in cases.items():
                 path = work / f"{case}.jsonl"
                 workloads.write_bodies(bodies, path)
@@ -152,6 +155,19 @@ def markdown(document: dict[str, Any]) -> str:
             f"| {lat('resolve')} | {lat('record')} "
             f"| {lat('neighborhood')} | {lat('page_1000')} |"
         )
+    lines += [
+        "",
+        "Dashboard queries (bench/scale/dashboard_workloads.py), p50 / p99:",
+        "",
+        "| papers | " + " | ".join(dashboard_workloads.CASES) + " |",
+        "| ---: | " + " | ".join("---:" for _ in dashboard_workloads.CASES) + " |",
+    ]
+    for r in document["results"]:
+        cells = []
+        for case in dashboard_workloads.CASES:
+            m = r.get(case)
+            cells.append(f"{m['p50_ms']:.1f} / {m['p99_ms']:.1f} ms" if m else "–")
+        lines.append(f"| {r['papers']:,} | " + " | ".join(cells) + " |")
     pages = "; ".join(f"{r['papers']:,}: {r['page']['citations']:,} citations, page "
                       f"{r['page']['page']} of size {r['page']['page_size']}"
                       for r in document["results"])
