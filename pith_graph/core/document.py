@@ -33,11 +33,13 @@ from pith_graph.core.trust import TrustStore
 __all__ = [
     "DEFAULT_BASE_URL",
     "RECORD_TYPE",
+    "SAMPLE_SIZE",
     "SCHEMA_PATH",
     "SCHEMA_URL",
     "TOP_LEVEL_KEYS",
     "Check",
     "ParsedRecord",
+    "RecordGraph",
     "VerificationReport",
     "build_record_document",
     "paper_section",
@@ -51,6 +53,8 @@ SCHEMA_PATH = "/schemas/pith-number/v1.json"
 DEFAULT_BASE_URL = "https://pith.science"
 SCHEMA_URL = DEFAULT_BASE_URL + SCHEMA_PATH  # the reference system's
 ABSTRACT_EXCERPT_LENGTH = 600
+# How many references, citing papers and formal records a record lists as its ``sample``.
+SAMPLE_SIZE = 10
 TOP_LEVEL_KEYS = (
     "record_type",
     "schema_url",
@@ -112,12 +116,80 @@ def _default_verification_status(graph_snapshot: bool) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class RecordGraph:
+    """What the graph says around one record: the facts its graph sections are derived from.
+
+    ``references``: its references (``CITES`` out: registered papers and unregistered works);
+    ``resolved_references``: those that resolve to a paper registered here;
+    ``reference_sample``: the first :data:`SAMPLE_SIZE` references in citation order;
+    ``internal_anchors``: its signed citations (``citation_signature``) of registered papers;
+    ``citations``: registered papers citing it; ``citation_sample``: the newest of them;
+    ``inbound_anchors``: registered papers with a signed citation of it;
+    ``author_claims`` / ``strong_author_claims``: effective authorship claims;
+    ``formal_evidence``: effective ``formal_bridge`` records, each as
+    ``{event_id, created_at, evidence_url, evidence_sha256, outcome, summary, signer_id}``.
+    """
+
+    references: int = 0
+    resolved_references: int = 0
+    reference_sample: tuple[Mapping[str, Any], ...] = ()
+    internal_anchors: int = 0
+    citations: int = 0
+    citation_sample: tuple[Mapping[str, Any], ...] = ()
+    inbound_anchors: int = 0
+    author_claims: int = 0
+    strong_author_claims: int = 0
+    formal_evidence: tuple[Mapping[str, Any], ...] = ()
+
+
+def _graph_sections(graph: RecordGraph, claims: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The ``claims``, ``references``, ``formal_canon`` and ``author_claims`` sections."""
+    return {
+        "claims": with_section_sha256({"count": len(claims), "items": [dict(c) for c in claims]}),
+        "references": with_section_sha256(
+            {
+                "count": graph.references,
+                "sample": [dict(r) for r in graph.reference_sample[:SAMPLE_SIZE]],
+                "resolved_work": graph.resolved_references,
+                "internal_anchors": graph.internal_anchors,
+            }
+        ),
+        "formal_canon": with_section_sha256({"evidence_count": len(graph.formal_evidence)}),
+        "author_claims": with_section_sha256(
+            {"count": graph.author_claims, "strong_count": graph.strong_author_claims}
+        ),
+    }
+
+
+def _inbound_citations(graph: RecordGraph) -> dict[str, Any]:
+    return {
+        "count": graph.citations,
+        "internal_anchor_count": graph.inbound_anchors,
+        "sample": [dict(c) for c in graph.citation_sample[:SAMPLE_SIZE]],
+    }
+
+
+def _formal_canon(graph: RecordGraph) -> dict[str, Any]:
+    return {
+        "evidence_count": len(graph.formal_evidence),
+        "sample": [dict(e) for e in graph.formal_evidence[:SAMPLE_SIZE]],
+        # Where the formal artefacts (Lean, Coq, ...) live: each evidence URL once.
+        "anchors": sorted({str(e["evidence_url"]) for e in graph.formal_evidence}),
+    }
+
+
 def _default_graph_snapshot(
-    meta: PaperMetadata, record: CanonicalRecord, builder_version: str
+    meta: PaperMetadata,
+    record: CanonicalRecord,
+    builder_version: str,
+    graph: RecordGraph,
+    claims: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
+    sections = _graph_sections(graph, claims)
     return {
         "paper": paper_section(meta),
-        "claims": with_section_sha256({"count": 0, "items": []}),
+        "claims": sections["claims"],
         "source": {"id": record.source_id, "kind": record.source_kind, "version": record.version},
         "verdict": {
             "id": None,
@@ -139,11 +211,9 @@ def _default_graph_snapshot(
                 "detectors_run": [],
             }
         ),
-        "references": with_section_sha256(
-            {"count": 0, "sample": [], "resolved_work": 0, "internal_anchors": 0}
-        ),
-        "formal_canon": with_section_sha256({"evidence_count": 0}),
-        "author_claims": with_section_sha256({"count": 0, "strong_count": 0}),
+        "references": sections["references"],
+        "formal_canon": sections["formal_canon"],
+        "author_claims": sections["author_claims"],
         "builder_version": builder_version,
     }
 
@@ -201,12 +271,19 @@ def build_record_document(
     graph_snapshot: Mapping[str, Any] | None = None,
     inbound_citations: Mapping[str, Any] | None = None,
     attestation_state: str = "computed",
+    graph: RecordGraph | None = None,
 ) -> dict[str, Any]:
-    """Assemble the full ``pith_number_record`` v1 document, keys in the reference order."""
+    """Assemble the full ``pith_number_record`` v1 document, keys in the reference order.
+
+    The graph sections (``graph_snapshot.claims/references/formal_canon/author_claims``,
+    ``inbound_citations``, ``formal_canon``) are derived from ``graph`` and ``paper_claims``;
+    without ``graph`` they say "nothing known" (zeros).
+    """
+    graph = graph if graph is not None else RecordGraph()
     snapshot = (
         dict(graph_snapshot)
         if graph_snapshot is not None
-        else _default_graph_snapshot(meta, record, receipt.builder_version)
+        else _default_graph_snapshot(meta, record, receipt.builder_version, graph, paper_claims)
     )
     status = (
         dict(verification_status)
@@ -238,8 +315,8 @@ def build_record_document(
         "paper_claims": [dict(c) for c in paper_claims],
         "inbound_citations": dict(inbound_citations)
         if inbound_citations is not None
-        else {"count": 0, "internal_anchor_count": 0, "sample": []},
-        "formal_canon": {"evidence_count": 0, "sample": [], "anchors": []},
+        else _inbound_citations(graph),
+        "formal_canon": _formal_canon(graph),
         "links": links,
         "agent_actions": actions,
         "created_at": _iso(created_at),

@@ -8,7 +8,7 @@ fact or event turns each one on is listed in ``schema/events.md``. Only *effecti
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,14 @@ from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.integrity.section import active_findings
 from pith_graph.core.merge import effective_events
 
-__all__ = ["GraphFacts", "attestation_state", "event_summary", "verification_status"]
+__all__ = [
+    "EventFacts",
+    "GraphFacts",
+    "attestation_state",
+    "event_facts",
+    "event_summary",
+    "verification_status",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +33,60 @@ class GraphFacts:
     ``content_addressed``: its canonical record hashes to its canonical_sha256;
     ``pith_receipt``: a registry receipt over that digest is stored and verifies;
     ``graph_snapshot``: the record has a graph snapshot;
-    ``references_resolved``: it has references and every one points at a registered paper.
+    ``references_resolved``: it has references and every one points at a registered paper;
+    ``registered_citations``: the pith numbers, among those its signed citations name, that are
+    registered here (a signed citation of anything else does not count).
     """
 
     content_addressed: bool = False
     pith_receipt: bool = False
     graph_snapshot: bool = False
     references_resolved: bool = False
+    registered_citations: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class EventFacts:
+    """What the effective events add to a record's graph sections.
+
+    ``author_claims`` / ``strong_author_claims``: ``(author, signer)`` claims, latest per pair;
+    ``signed_citations``: ``(cited, signer)`` signed citations of registered papers;
+    ``formal_evidence``: the ``formal_bridge`` replication records (Lean, Coq links), in order.
+    """
+
+    author_claims: int = 0
+    strong_author_claims: int = 0
+    signed_citations: int = 0
+    formal_evidence: tuple[SignedEvent, ...] = ()
+
+
+def event_facts(events: Iterable[SignedEvent], facts: GraphFacts) -> EventFacts:
+    """The :class:`EventFacts` of a record's events (only effective events count)."""
+    return _event_facts(effective_events(events).events, facts)
+
+
+def _event_facts(effective: Sequence[SignedEvent], facts: GraphFacts) -> EventFacts:
+    claims: dict[tuple[str, bytes], str] = {}
+    for event in effective:  # latest claim per (author, signer), as in the merge
+        if event.kind is EventKind.AUTHOR_ATTESTATION:
+            claims[(event.payload["author"], event.signer.public_key)] = event.payload["strength"]
+    citations = {
+        (e.payload["cited"], e.signer.public_key)
+        for e in effective
+        if e.kind is EventKind.CITATION_SIGNATURE
+        and e.payload["cited"] in facts.registered_citations
+    }
+    formal = tuple(
+        e
+        for e in effective
+        if e.kind is EventKind.REPLICATION_RECORD and e.payload["kind"] == "formal_bridge"
+    )
+    return EventFacts(
+        author_claims=len(claims),
+        strong_author_claims=sum(1 for s in claims.values() if s == "strong"),
+        signed_citations=len(citations),
+        formal_evidence=formal,
+    )
 
 
 def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dict[str, Any]:
@@ -40,29 +94,23 @@ def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dic
     effective = effective_events(events).events
     findings = active_findings(effective)
     kinds = [e.kind for e in effective]
-    claims: dict[tuple[str, bytes], str] = {}
-    for event in effective:  # latest claim per (author, signer), as in the merge
-        if event.kind is EventKind.AUTHOR_ATTESTATION:
-            claims[(event.payload["author"], event.signer.public_key)] = event.payload["strength"]
+    parts = _event_facts(effective, facts)
     replications = [e for e in effective if e.kind is EventKind.REPLICATION_RECORD]
-    citations = {
-        (e.payload["cited"], e.signer.public_key)
-        for e in effective
-        if e.kind is EventKind.CITATION_SIGNATURE
-    }
     return {
         "content_addressed": facts.content_addressed,
         "pith_receipt": facts.pith_receipt,
-        "author_attested": bool(claims),
-        "weak_author_claims": sum(1 for s in claims.values() if s == "weak"),
-        "strong_author_claims": sum(1 for s in claims.values() if s == "strong"),
+        "author_attested": parts.author_claims > 0,
+        "weak_author_claims": parts.author_claims - parts.strong_author_claims,
+        "strong_author_claims": parts.strong_author_claims,
         "externally_anchored": EventKind.TIMESTAMP_ANCHOR in kinds,
         "storage_verified": EventKind.STORAGE_ATTESTATION in kinds,
-        "citation_signatures": len(citations),
+        # Only signed citations of papers registered here: a signature over a made-up pith
+        # number attests nothing.
+        "citation_signatures": parts.signed_citations,
         "replication_records": sum(1 for e in replications if e.payload["kind"] != "formal_bridge"),
         "graph_snapshot": facts.graph_snapshot or EventKind.GRAPH_SNAPSHOT in kinds,
         "references_resolved": facts.references_resolved,
-        "formal_links_present": any(e.payload["kind"] == "formal_bridge" for e in replications),
+        "formal_links_present": bool(parts.formal_evidence),
         # Integrity (pith.integrity.v1 events): active findings, and whether any casts doubt
         # (critical or advisory) -- the negation of graph_snapshot.integrity.clean.
         "integrity_findings": len(findings),

@@ -35,9 +35,11 @@ from pith_graph.core.events import USER_KINDS, EventKind, SignedEvent, check_sig
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.signing import fingerprint_of
 from pith_graph.core.trust import TrustStore
+from pith_graph.core.document import SAMPLE_SIZE, RecordGraph
 from pith_graph.core.verification import (
     GraphFacts,
     attestation_state,
+    event_facts,
     event_summary,
     verification_status,
 )
@@ -307,6 +309,36 @@ def _facts(row: Mapping[str, Any] | None) -> GraphFacts:
         # The record's graph snapshot is built from the stored paper, so a registered paper has one.
         graph_snapshot=True,
         references_resolved=row["references"] > 0 and row["unresolved"] == 0,
+        registered_citations=frozenset(row.get("registered_cited") or ()),
+    )
+
+
+def _formal_item(event: SignedEvent) -> dict[str, Any]:
+    p = event.payload
+    return {
+        "event_id": event.event_id,
+        "created_at": event.created_at,
+        "evidence_url": p["evidence_url"],
+        "evidence_sha256": p["evidence_sha256"],
+        "outcome": p["outcome"],
+        "summary": p["summary"],
+        "signer_id": event.signer.signer_id,
+    }
+
+
+def _graph(row: Mapping[str, Any], events: list[SignedEvent], facts: GraphFacts) -> RecordGraph:
+    parts = event_facts(events, facts)
+    return RecordGraph(
+        references=int(row["references"]),
+        resolved_references=int(row["references"]) - int(row["unresolved"]),
+        reference_sample=tuple(row.get("reference_sample") or ()),
+        internal_anchors=parts.signed_citations,
+        citations=int(row.get("citations") or 0),
+        citation_sample=tuple(row.get("citation_sample") or ()),
+        inbound_anchors=int(row.get("inbound_anchors") or 0),
+        author_claims=parts.author_claims,
+        strong_author_claims=parts.strong_author_claims,
+        formal_evidence=tuple(_formal_item(e) for e in parts.formal_evidence),
     )
 
 
@@ -316,28 +348,35 @@ class RecordStatus:
     attestation_state: str
     event_summary: dict[str, int]
     events: list[dict[str, Any]] = field(default_factory=list)
+    # The graph around the record (references, citations, claims, formal links), derived.
+    graph: RecordGraph = field(default_factory=RecordGraph)
 
 
 async def record_status(
     driver: AsyncDriver, database: str, pith_numbers: list[str]
 ) -> list[RecordStatus | None]:
-    """verification_status, attestation_state, event_summary and events of each pith number.
+    """verification_status, attestation_state, event_summary, events and the graph around the
+    record of each pith number.
 
-    One query for the whole list (facts and events), whatever its length; ``None`` for a miss.
+    One query for the whole list (facts, graph and events), whatever its length; ``None`` for a
+    miss.
     """
     out: list[RecordStatus | None] = []
-    for row, raw in await store.facts_and_events(driver, database, pith_numbers):
+    rows = await store.facts_and_events(driver, database, pith_numbers, sample=SAMPLE_SIZE)
+    for row, raw in rows:
         if row is None:
             out.append(None)
             continue
         events = [parse_event(e) for e in raw]  # stored events were verified on the way in
-        status = verification_status(events, _facts(row))
+        facts = _facts(row)
+        status = verification_status(events, facts)
         out.append(
             RecordStatus(
                 verification_status=status,
                 attestation_state=attestation_state(status),
                 event_summary=event_summary(events),
                 events=raw,
+                graph=_graph(row, events, facts),
             )
         )
     return out

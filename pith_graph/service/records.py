@@ -2,7 +2,9 @@
 
 The document is what :func:`pith_graph.core.document.build_record_document` builds from the
 stored metadata, canonical record and receipt, so ``/pith/<id>.json``, the GraphQL ``record``
-field and an export all carry the same bytes. Events are empty until the event log exists.
+field and an export all carry the same bytes. The graph sections (references, citations, claims,
+authorship claims, formal links) come from the graph with the events
+(:func:`pith_graph.service.events.record_status`).
 """
 
 from __future__ import annotations
@@ -90,5 +92,6 @@ def record_document(
         updated_at=parse_stored_time(paper.get("updated_at")),
         base_url=base_url,
         paper_claims=[claim_json(c) for c in details.claims],
+        graph=status.graph if status is not None else None,
         **derived,
     )

@@ -14,7 +14,7 @@ from typing import Any
 from neo4j.exceptions import ConstraintError
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, Record
-from pith_graph.core.events import SignedEvent
+from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.log import event_leaf
 from pith_graph.store.errors import StoreError
 from pith_graph.store.log import append_leaves, leaf_rows
@@ -52,6 +52,7 @@ UNWIND $rows AS row
 MATCH (p:Paper {pith_number: row.subject})
 CREATE (e:Event {event_id: row.event_id, event_type: row.event_type, subject: row.subject,
                  target: row.target, created_at: row.created_at, nonce: row.nonce,
+                 cited: row.cited,
                  signer_key: row.signer_key, signer_fingerprint: row.signer_fingerprint,
                  signer_id: row.signer_id, signer_type: row.signer_type, key_id: row.key_id,
                  envelope_json: row.envelope_json, accepted_at: row.accepted_at})
@@ -103,15 +104,47 @@ RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
        COUNT { MATCH (p)-[:CITES]->(:Work) } AS unresolved
 """
 
-# The facts and the time-ordered envelopes in one round trip: what a record document needs.
-_FACTS_AND_EVENTS = (
-    _FACTS
-    + """,
+# What a record document needs, in one round trip: the facts, the time-ordered envelopes, and
+# the graph around the paper (reference and citation samples, which signed citations name
+# registered papers, and the registered papers holding a signed citation of this one). The
+# citation sample is the newest citing papers: a backward read of the paper's in_key range
+# (O(sample), not O(citations)); the reference sample is the first references in citation order.
+_FACTS_AND_EVENTS = """
+UNWIND $subjects AS subject
+OPTIONAL MATCH (p:Paper {pith_number: subject})
+CALL (p) {
+  MATCH (c:Paper)-[r:CITES]->()
+    USING INDEX SEEK r:CITES(in_key)
+    WHERE r.in_key > p.pith_number + ' ' AND r.in_key < p.pith_number + '!'
+  WITH c, r ORDER BY r.in_key DESC LIMIT $sample
+  RETURN collect({pith_number: c.pith_number, title: c.title, submitted_at: c.submitted_at,
+                  primary_cat: c.primary_cat}) AS citation_sample
+}
+RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
+       p.canonical_json AS canonical_json, p.authors AS authors,
+       p.categories AS categories,
+       EXISTS { MATCH (p)-[:HAS_RECEIPT]->(:Receipt) } AS has_receipt,
+       COUNT { MATCH (p)-[:CITES]->() } AS references,
+       COUNT { MATCH (p)-[:CITES]->(:Work) } AS unresolved,
+       COUNT { MATCH (p)<-[:CITES]-() } AS citations,
+       citation_sample,
+       COLLECT { MATCH (p)-[r:CITES]->(t)
+                 WITH r, t ORDER BY r.position, r.out_key LIMIT $sample
+                 RETURN {position: r.position, raw: r.raw, resolved: t:Paper,
+                         pith_number: CASE WHEN t:Paper THEN t.pith_number END,
+                         title: CASE WHEN t:Paper THEN t.title END,
+                         work: CASE WHEN t:Work THEN {kind: t.kind, value: t.value} END}
+               } AS reference_sample,
+       COLLECT { MATCH (e:Event {subject: subject}) WHERE e.event_type = 'citation_signature'
+                 MATCH (q:Paper {pith_number: e.cited})
+                 RETURN DISTINCT q.pith_number } AS registered_cited,
+       size(COLLECT { MATCH (e:Event {cited: subject}) WHERE e.event_type = 'citation_signature'
+                      MATCH (:Paper {pith_number: e.subject})
+                      RETURN DISTINCT e.subject }) AS inbound_anchors,
        COLLECT { MATCH (e:Event {subject: subject})
                  WITH e ORDER BY e.created_at, e.event_id
                  RETURN e.envelope_json } AS envelopes
 """
-)
 
 _ADD_AUTHOR_KEY = """
 MATCH (p:Paper {pith_number: $pith_number})
@@ -143,6 +176,8 @@ def event_row(event: SignedEvent, accepted_at: str) -> dict[str, Any]:
         "signer_id": event.signer.signer_id,
         "signer_type": event.signer.signer_type.value,
         "key_id": event.signer.key_id,
+        # The pith number a signed citation names (indexed: who signed a citation of a paper).
+        "cited": event.payload.get("cited") if event.kind is EventKind.CITATION_SIGNATURE else None,
         "envelope_json": json.dumps(event.to_json(), sort_keys=True, ensure_ascii=False),
         "accepted_at": accepted_at,
     }
@@ -239,13 +274,33 @@ async def subject_facts(
 
 
 async def facts_and_events(
-    driver: AsyncDriver, database: str, subjects: Sequence[str]
+    driver: AsyncDriver, database: str, subjects: Sequence[str], sample: int = 10
 ) -> list[tuple[dict[str, Any] | None, list[dict[str, Any]]]]:
-    """:func:`subject_facts` and :func:`events_by_subject` of each pith number, in ONE query."""
+    """:func:`subject_facts` and :func:`events_by_subject` of each pith number, in ONE query,
+    the facts with the paper's graph: ``citations``, ``citation_sample`` (the ``sample`` newest
+    citing papers), ``reference_sample`` (the first ``sample`` references in citation order),
+    ``registered_cited`` (the registered papers its signed citations name) and
+    ``inbound_anchors`` (registered papers with a signed citation of it)."""
     records, _, _ = await driver.execute_query(
-        _FACTS_AND_EVENTS, subjects=list(subjects), database_=database, routing_="r"
+        _FACTS_AND_EVENTS,
+        subjects=list(subjects),
+        sample=sample,
+        database_=database,
+        routing_="r",
     )
-    return [(_facts(r), [json.loads(e) for e in r["envelopes"]]) for r in records]
+    out: list[tuple[dict[str, Any] | None, list[dict[str, Any]]]] = []
+    for r in records:
+        facts = _facts(r)
+        if facts is not None:
+            facts.update(
+                citations=int(r["citations"]),
+                citation_sample=[dict(c) for c in r["citation_sample"]],
+                reference_sample=[dict(x) for x in r["reference_sample"]],
+                registered_cited=list(r["registered_cited"]),
+                inbound_anchors=int(r["inbound_anchors"]),
+            )
+        out.append((facts, [json.loads(e) for e in r["envelopes"]]))
+    return out
 
 
 def _facts(r: Record) -> dict[str, Any] | None:

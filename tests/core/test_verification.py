@@ -58,8 +58,16 @@ def test_storage_attestation_turns_on_storage_verified() -> None:
     assert _on([make_event(EventKind.STORAGE_ATTESTATION)]) == {"storage_verified": True}
 
 
-def test_citation_signature_is_counted() -> None:
-    assert _on([make_event(EventKind.CITATION_SIGNATURE)]) == {"citation_signatures": 1}
+def test_citation_signature_of_a_registered_paper_is_counted() -> None:
+    cited = PAYLOADS[EventKind.CITATION_SIGNATURE]["cited"]
+    facts = GraphFacts(registered_citations=frozenset({cited}))
+    assert _on([make_event(EventKind.CITATION_SIGNATURE)], facts) == {"citation_signatures": 1}
+
+
+def test_citation_signature_of_an_unregistered_pith_number_is_not_counted() -> None:
+    # A signature over a pith number nobody registered attests no citation.
+    facts = GraphFacts(registered_citations=frozenset({"pith:2020:AAAAAAAAAAAAAAAAAAAAAAAAAA"}))
+    assert _on([make_event(EventKind.CITATION_SIGNATURE)], facts) == {}
 
 
 def test_replication_record_is_counted() -> None:

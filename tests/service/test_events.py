@@ -268,3 +268,39 @@ def test_failed_log_append_leaves_no_event(papers: list[str], settings: Settings
         _submit(settings, event.to_json())
     assert count(bolt, settings, EVENTS) == 0
     assert count(bolt, settings, "MATCH (h:LogHead) RETURN h.size") == 2
+
+
+def _status(settings: Settings, piths: list[str]) -> Any:
+    async def go(driver: AsyncDriver) -> Any:
+        return await service.record_status(driver, settings.neo4j_database, piths)
+
+    return arun(settings, go)
+
+
+def test_signed_citations_count_only_registered_papers(papers: list[str], settings: Settings) -> None:
+    nowhere = "pith:2020:AAAAAAAAAAAAAAAAAAAAAAAAAA"
+    for n, cited in enumerate((papers[1], nowhere)):
+        payload = payload_for(EventKind.CITATION_SIGNATURE, cited=cited)
+        _submit(settings, signed(EventKind.CITATION_SIGNATURE, papers[0], payload, nonce=f"{n:016x}").to_json())
+    citing, cited = _status(settings, papers)
+    assert citing.verification_status["citation_signatures"] == 1
+    assert citing.graph.internal_anchors == 1  # the signed citation of a registered paper
+    assert cited.graph.inbound_anchors == 1 and citing.graph.inbound_anchors == 0
+
+
+def test_author_claims_and_formal_links_come_from_the_events(
+    papers: list[str], settings: Settings
+) -> None:
+    _register_key(settings, papers[0], "Tim Kaiser", verified=True)
+    strong = payload_for(EventKind.AUTHOR_ATTESTATION, strength="strong")
+    _submit(settings, signed(EventKind.AUTHOR_ATTESTATION, papers[0], strong, nonce="01" * 8).to_json())
+    bridge = {**payload_for(EventKind.REPLICATION_RECORD), "kind": "formal_bridge", "outcome": "linked",
+              "evidence_url": "https://example.org/lean/Memorization.lean"}  # fmt: skip
+    event = signed(EventKind.REPLICATION_RECORD, papers[0], bridge, nonce="02" * 8)
+    _submit(settings, event.to_json())
+    (status,) = _status(settings, papers[:1])
+    assert (status.graph.author_claims, status.graph.strong_author_claims) == (1, 1)
+    (item,) = status.graph.formal_evidence
+    assert item["event_id"] == event.event_id
+    assert item["evidence_url"] == "https://example.org/lean/Memorization.lean"
+    assert status.verification_status["formal_links_present"]
