@@ -3,7 +3,8 @@
 All aliases are resolved in one query and checked before anything is written: the citing paper
 must be registered; a cited arXiv id or DOI that is not registered becomes a ``Work`` (an
 unresolved reference, re-pointed when the paper is registered); a cited pith number must exist.
-Citations attach to the latest registered version of the citing paper (as ingest does).
+Citations attach to the latest registered version of the citing paper (as ingest does), so a
+paper citing any version of itself (its arXiv id, DOI or pith number) is refused.
 """
 
 from __future__ import annotations
@@ -41,9 +42,17 @@ def add_references(
     resolutions = resolve_aliases_sync(driver, database, [citing, *cited])
     citing_paper = require_found(resolutions[0])
     rows, outcomes, problems = [], [], []
+    own_id = citing_paper["source_id"]
     for i, r in enumerate(resolutions[1:]):
-        row = {"citing": citing_paper["source_id"], "position": i + 1, "raw": r.alias}
-        if r.status is ResolveStatus.FOUND and r.paper is not None:
+        row = {"citing": own_id, "position": i + 1, "raw": r.alias}
+        if (r.paper is not None and r.paper["source_id"] == own_id) or (
+            r.paper is None
+            and r.query is not None
+            and r.query.kind is QueryKind.ARXIV
+            and r.query.value == own_id
+        ):
+            problems.append(f"cited[{i}] {r.alias!r}: a paper cannot cite itself")
+        elif r.status is ResolveStatus.FOUND and r.paper is not None:
             rows.append({**row, "kind": "arxiv", "target": r.paper["source_id"]})
             outcomes.append(ReferenceOutcome(r.alias, True, r.paper["pith_number"]))
         elif r.status is ResolveStatus.NOT_FOUND and r.query is not None and r.query.kind in (
