@@ -11,6 +11,15 @@ Dates that cannot be are refused (:func:`submitted_at_refusal`): a time in the f
 before 1000, and for arXiv sources a time before arXiv existed (August 1991). A v1 date far from
 the month its arXiv id encodes does happen in real metadata, so it is accepted and reported
 (:func:`submission_date_mismatch`, :func:`metadata_warnings`).
+
+Sizes are bounded (a registry is not a blob store): a title of at most :data:`MAX_TITLE_CHARS`
+characters, an abstract of at most :data:`MAX_ABSTRACT_CHARS`, 1 to :data:`MAX_AUTHORS` authors of
+at most :data:`MAX_AUTHOR_CHARS` each, :data:`MAX_TEXT_CHARS` for the other texts and
+:data:`MAX_DOIS` DOIs. The limits are several times what real arXiv metadata holds (arXiv itself
+caps abstracts at 1,920 characters; a collaboration paper lists a few thousand authors).
+
+A DOI in arXiv's own namespace (``10.48550/arXiv.<id>``) names the paper ``<id>`` alone: another
+paper giving it is refused, as it would make the owner's DOI ambiguous.
 """
 
 from __future__ import annotations
@@ -26,6 +35,12 @@ from pith_graph.core.errors import InvalidMetadata
 
 __all__ = [
     "ARXIV_FIRST_SUBMISSION",
+    "MAX_ABSTRACT_CHARS",
+    "MAX_AUTHORS",
+    "MAX_AUTHOR_CHARS",
+    "MAX_DOIS",
+    "MAX_TEXT_CHARS",
+    "MAX_TITLE_CHARS",
     "SUPPORTED_SOURCE_KINDS",
     "MetadataWarning",
     "PaperMetadata",
@@ -41,6 +56,14 @@ ARXIV_FIRST_SUBMISSION = datetime(1991, 8, 1, tzinfo=UTC)
 _EARLIEST_YEAR = 1000
 # A bare date or a time in a zone east of UTC may read as "tomorrow" for a few hours.
 _FUTURE_TOLERANCE = timedelta(days=1)
+MAX_TITLE_CHARS = 1_000
+MAX_ABSTRACT_CHARS = 10_000
+MAX_AUTHORS = 10_000
+MAX_AUTHOR_CHARS = 1_000
+MAX_TEXT_CHARS = 10_000
+MAX_DOIS = 20
+_ARXIV_DOI_PREFIX = "10.48550/arxiv."
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
 _CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
 
 
@@ -62,6 +85,9 @@ class PaperMetadata:
     journal_ref: str | None = None
     comments: str | None = None
     headline: str = ""
+    # Further DOIs of the same version (a source listing the published version and errata):
+    # aliases of the paper, like ``doi``.
+    other_dois: tuple[str, ...] = ()
 
     @property
     def submitted_year(self) -> int:
@@ -123,19 +149,21 @@ def parse_metadata(raw: Mapping[str, Any], *, now: datetime | None = None) -> Pa
     Accepted keys: ``source`` ``{kind, id, version}`` or flat ``arxiv_id``/``id`` + ``version``;
     ``title``; ``abstract``; ``license`` (missing/None -> ``""``); ``primary_cat`` + ``cross_cats``
     or ``categories`` (space-separated, first is primary); ``submitted_at`` (ISO 8601 with offset
-    or ``Z``, or a date); ``authors`` (list, or ``"A and B, C"``); optional ``doi``,
-    ``journal_ref``, ``comments``, ``headline``.
+    or ``Z``, or a date); ``authors`` (a non-empty list, or ``"A and B, C"``); optional ``doi``
+    (one DOI, or a list of them: the first is the paper's, all are aliases), ``journal_ref``,
+    ``comments``, ``headline``.
     """
     if not isinstance(raw, Mapping):
         raise InvalidMetadata("<root>", f"expected a JSON object, got {type(raw).__name__}")
     kind, source_id, version = _parse_source(raw)
     primary, cross = _parse_categories(raw)
+    dois = _parse_dois(raw.get("doi"), source_id)
     return PaperMetadata(
         source_kind=kind,
         source_id=source_id,
         version=version,
-        title=_required_text(raw, "title"),
-        abstract=_required_text(raw, "abstract"),
+        title=_required_text(raw, "title", MAX_TITLE_CHARS),
+        abstract=_required_text(raw, "abstract", MAX_ABSTRACT_CHARS),
         license=_optional_text(raw, "license") or "",
         primary_cat=primary,
         cross_cats=cross,
@@ -143,7 +171,8 @@ def parse_metadata(raw: Mapping[str, Any], *, now: datetime | None = None) -> Pa
             raw.get("submitted_at"), kind, now if now is not None else datetime.now(UTC)
         ),
         authors=_parse_authors(raw.get("authors")),
-        doi=_parse_doi(raw.get("doi")),
+        doi=dois[0] if dois else None,
+        other_dois=dois[1:],
         journal_ref=_optional_text(raw, "journal_ref"),
         comments=_optional_text(raw, "comments"),
         headline=_optional_text(raw, "headline") or "",
@@ -189,11 +218,11 @@ def _parse_source(raw: Mapping[str, Any]) -> tuple[str, str, int]:
     return kind, canonical_id, version
 
 
-def _required_text(raw: Mapping[str, Any], field: str) -> str:
+def _required_text(raw: Mapping[str, Any], field: str, limit: int) -> str:
     value = raw.get(field)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidMetadata(field, f"a non-empty string is required, got {value!r}")
-    return value
+        raise InvalidMetadata(field, f"a non-empty string is required, got {_cut(value)}")
+    return _bounded(field, value, limit)
 
 
 def _optional_text(raw: Mapping[str, Any], field: str) -> str | None:
@@ -201,8 +230,20 @@ def _optional_text(raw: Mapping[str, Any], field: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidMetadata(field, f"expected a string or null, got {value!r}")
+        raise InvalidMetadata(field, f"expected a string or null, got {_cut(value)}")
+    return _bounded(field, value, MAX_TEXT_CHARS)
+
+
+def _bounded(field: str, value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise InvalidMetadata(field, f"at most {limit:,} characters, got {len(value):,}")
     return value
+
+
+def _cut(value: Any) -> str:
+    """``repr`` of a refused value, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _check_category(field: str, value: Any) -> str:
@@ -265,22 +306,50 @@ def _parse_submitted_at(value: Any, kind: str, now: datetime) -> str:
 
 
 def _parse_authors(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
     if isinstance(value, str):
         parts = re.split(r",\s*|\s+and\s+", value)
     elif isinstance(value, (list, tuple)):
         if not all(isinstance(a, str) for a in value):
-            raise InvalidMetadata("authors", f"expected a list of names, got {value!r}")
+            raise InvalidMetadata("authors", f"expected a list of names, got {_cut(value)}")
         parts = list(value)
+    elif value is None:
+        parts = []
     else:
-        raise InvalidMetadata("authors", f"expected a list or 'A and B, C', got {value!r}")
-    return tuple(" ".join(p.split()) for p in parts if p.strip())
+        raise InvalidMetadata("authors", f"expected a list or 'A and B, C', got {_cut(value)}")
+    authors = tuple(" ".join(p.split()) for p in parts if p.strip())
+    if not authors:
+        raise InvalidMetadata("authors", "at least one author is required")
+    if len(authors) > MAX_AUTHORS:
+        raise InvalidMetadata("authors", f"at most {MAX_AUTHORS:,} authors, got {len(authors):,}")
+    for name in authors:
+        if len(name) > MAX_AUTHOR_CHARS:
+            raise InvalidMetadata(
+                "authors", f"an author name has at most {MAX_AUTHOR_CHARS:,} characters"
+            )
+    return authors
 
 
-def _parse_doi(value: Any) -> str | None:
+def _parse_dois(value: Any, source_id: str) -> tuple[str, ...]:
+    """The DOIs given (one string or a list), lower case, without repeats; each must be a DOI,
+    and one in arXiv's namespace must be this paper's own."""
     if value is None or value == "":
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"10\.\d{4,9}/\S+", value.strip()):
-        raise InvalidMetadata("doi", f"{value!r} is not a DOI like '10.1000/xyz'")
-    return value.strip().lower()
+        return ()
+    items = value if isinstance(value, (list, tuple)) else [value]
+    if len(items) > MAX_DOIS:
+        raise InvalidMetadata("doi", f"at most {MAX_DOIS} DOIs, got {len(items)}")
+    dois: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not _DOI.fullmatch(item.strip()):
+            raise InvalidMetadata("doi", f"{_cut(item)} is not a DOI like '10.1000/xyz'")
+        doi = item.strip().lower()
+        if doi.startswith(_ARXIV_DOI_PREFIX):
+            named = normalise_arxiv(doi[len(_ARXIV_DOI_PREFIX):])
+            if named is None or named[0].lower() != source_id.lower():
+                raise InvalidMetadata(
+                    "doi",
+                    f"{_cut(item.strip())} is arXiv's DOI of another paper; "
+                    f"{source_id}'s own is {_ARXIV_DOI_PREFIX}{source_id.lower()}",
+                )
+        if doi not in dois:
+            dois.append(doi)
+    return tuple(dois)

@@ -56,8 +56,9 @@ def registration_rows(
         pith = pith_number_for(digest, record.submitted_year)
         receipt = issue_receipt(key, digest, now)
         aliases = [{"kind": a.kind.value, "value": a.value} for a in derived_aliases(record, pith)]
-        if meta.doi:
-            aliases.append({"kind": "doi", "value": meta.doi})
+        for doi in (meta.doi, *meta.other_dois):
+            if doi and {"kind": "doi", "value": doi} not in aliases:
+                aliases.append({"kind": "doi", "value": doi})
         rows.append(
             {
                 "canonical_sha256": digest.hex,

@@ -135,3 +135,44 @@ def test_unreachable_neo4j_is_unavailable(unreachable: GraphQLClient) -> None:
     assert error["extensions"]["code"] == "UNAVAILABLE"
     error = unreachable.error(REGISTER, {"input": paper_input()})
     assert error["extensions"]["code"] == "UNAVAILABLE"
+
+
+def test_another_papers_arxiv_doi_is_refused(clean_gql: GraphQLClient, clean_graph: Driver) -> None:
+    owner = clean_gql(REGISTER, {"input": paper_input(source={"id": "2611.99940", "version": 1})})
+    for doi in ("10.48550/arXiv.2611.99940", "10.48550/ARXIV.2611.99940", "10.48550/arxiv.2611.99940v2"):
+        error = clean_gql.error(
+            REGISTER,
+            {"input": paper_input(source={"id": "2611.99950", "version": 1}, title="Thief", doi=doi)},
+        )
+        assert error["extensions"]["code"] == "BAD_INPUT", doi
+        assert "2611.99940" in error["message"] and "another paper" in error["message"]
+    records, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN count(p) AS n")
+    assert records[0]["n"] == 1
+    found = clean_gql(
+        'query { resolve(alias: "10.48550/arXiv.2611.99940") { status paper { pithNumber } } }'
+    )["resolve"]
+    assert found == {"status": "FOUND", "paper": {"pithNumber": owner["registerPaper"]["pithNumber"]}}
+    # The paper's own arXiv DOI, in any case, is accepted.
+    own = paper_input(source={"id": "2611.99960", "version": 1}, doi="10.48550/ARXIV.2611.99960")
+    assert clean_gql(REGISTER, {"input": own})["registerPaper"]["pithNumber"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "limit"),
+    [
+        ({"authors": []}, "authors", "at least one author"),
+        ({"title": "T" * 100_000}, "title", "at most 1,000 characters"),
+        ({"abstract": "A" * 10_001}, "abstract", "at most 10,000 characters"),
+        ({"authors": ["A" * 1_001]}, "authors", "at most 1,000 characters"),
+        ({"comments": "C" * 10_001}, "comments", "at most 10,000 characters"),
+    ],
+)
+def test_metadata_over_the_documented_limits_is_bad_input(
+    clean_gql: GraphQLClient, clean_graph: Driver, extra: dict[str, Any], field: str, limit: str
+) -> None:
+    error = clean_gql.error(REGISTER, {"input": paper_input(**extra)})
+    assert error["extensions"]["code"] == "BAD_INPUT"
+    assert field in error["message"] and limit in error["message"]
+    assert len(error["message"]) < 500
+    records, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN count(p) AS n")
+    assert records[0]["n"] == 0

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 from hypothesis import given
+from _api_seed import CLOCK, TEST_KEY
 from hypothesis import strategies as st
 
 from pith_graph.ingest.formats import (
@@ -21,6 +22,7 @@ from pith_graph.ingest.formats import (
     parse_lines,
 )
 from pith_graph.ingest.formats.arxiv_metadata import parse_version_date
+from pith_graph.ingest.registration import prepare, registration_rows
 
 KAGGLE_0704_0001 = {
     "id": "0704.0001",
@@ -65,6 +67,16 @@ def test_doi_prefix_is_removed_and_first_of_several_dois_kept() -> None:
     [a, b] = _papers(prefixed, several)
     assert isinstance(a, PaperLine) and a.paper.doi == "10.1103/physrevd.76.052005"
     assert isinstance(b, PaperLine) and b.paper.doi == "10.1007/s10714-007-0472-9"
+
+
+def test_every_doi_of_a_record_becomes_an_alias() -> None:
+    several = {**KAGGLE_0704_0001, "doi": "10.1007/s10714-007-0472-9; 10.1142/S0218271808012449"}
+    [item] = _papers(several)
+    assert isinstance(item, PaperLine)
+    assert item.paper.other_dois == ("10.1142/s0218271808012449",)
+    (row,) = registration_rows([prepare(item.paper)], TEST_KEY, CLOCK)
+    dois = {a["value"] for a in row["aliases"] if a["kind"] == "doi"}
+    assert {"10.1007/s10714-007-0472-9", "10.1142/s0218271808012449"} <= dois
 
 
 def test_a_handle_in_the_doi_field_is_left_out_with_a_warning() -> None:

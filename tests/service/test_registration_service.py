@@ -162,3 +162,24 @@ def test_claims_are_numbered_and_idempotent(clean_graph: Driver, settings: Setti
         add_claims(clean_graph, db, pith, [{"kind": "Bad Kind", "text": "x"}], clock)
     with pytest.raises(NotFound):
         add_claims(clean_graph, db, "pith:2026:AAAAAAAAAAAAAAAAAAAAAAAAAA", claims, clock)
+
+
+def test_every_doi_given_resolves_to_the_paper(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    pith = register_paper(clean_graph, db, TEST_KEY, meta(doi=["10.1000/First", "10.1000/erratum"]), clock)
+    for alias in ("10.1000/first", "10.1000/ERRATUM"):
+        (r,) = resolve_aliases_sync(clean_graph, db, [alias])
+        assert r.paper is not None and r.paper["pith_number"] == pith, alias
+
+
+def test_a_paper_citing_itself_is_refused(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    v1 = register_paper(clean_graph, db, TEST_KEY, meta(1, doi="10.1000/self"), clock)
+    v2 = register_paper(clean_graph, db, TEST_KEY, meta(2, doi="10.1000/self"), clock)
+    for alias in (v1, v2, "2611.00001", "arXiv:2611.00001v1", "2611.00001v3", "10.1000/SELF",
+                  "10.48550/arXiv.2611.00001"):
+        with pytest.raises(BadInput, match="cannot cite itself") as exc:
+            add_references(clean_graph, db, v1, ["arXiv:2611.00002", alias])
+        assert exc.value.code == "BAD_INPUT"
+    records, _, _ = clean_graph.execute_query("MATCH ()-[r:CITES]->() RETURN count(r) AS n")
+    assert records[0]["n"] == 0

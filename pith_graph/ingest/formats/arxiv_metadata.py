@@ -14,7 +14,8 @@ Mapping onto :class:`PaperMetadata` (REFERENCE.md "Identity"):
   are read; a record whose v1 time is unreadable falls back to ``submitted_date`` (``T00:00:00Z``);
 - ``license`` verbatim, or ``""`` when null;
 - ``doi``: a ``doi:`` prefix is removed; when the field lists several DOIs (the published version
-  and errata, separated by spaces, commas or semicolons) the first is the paper's; a value that is no DOI is left out with a warning;
+  and errata, separated by spaces, commas or semicolons) the first is the paper's ``doi`` and
+  every one is an alias; a value that is no DOI is left out with a warning;
 - ``categories`` null (old ``.abs`` records without a Categories line): the archive of an
   old-style id (``astro-ph/9709175`` -> ``astro-ph``), with a warning.
 """
@@ -74,7 +75,7 @@ def parse_arxiv_metadata_object(obj: Any) -> tuple[Any, tuple[str, ...]]:
     if match is None:
         raise InvalidMetadata("versions", f"last version {last!r} is not like 'v2'")
     warnings: list[str] = []
-    doi = _first_doi(obj.get("doi"), warnings)
+    doi = _dois(obj.get("doi"), warnings)
     categories = obj.get("categories")
     ident = obj.get("id")
     if categories is None and isinstance(ident, str) and "/" in ident:
@@ -97,7 +98,7 @@ def parse_arxiv_metadata_object(obj: Any) -> tuple[Any, tuple[str, ...]]:
     return parse_metadata(raw), tuple(warnings)
 
 
-def _first_doi(value: Any, warnings: list[str]) -> str | None:
+def _dois(value: Any, warnings: list[str]) -> list[str] | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -112,8 +113,8 @@ def _first_doi(value: Any, warnings: list[str]) -> str | None:
         warnings.append(f"doi {value!r} is not a DOI; left out")
         return None
     if len(dois) < len(candidates):
-        warnings.append(f"doi {value!r}: kept {dois[0]!r}, the rest is not a DOI")
-    return dois[0]
+        warnings.append(f"doi {value!r}: kept {dois!r}, the rest is not a DOI")
+    return dois
 
 
 def _submitted_at(obj: dict[str, Any], v1: dict[str, Any]) -> str:
