@@ -21,8 +21,11 @@ launcher: $(INSTALLED)
 serve: launcher
 	PITH_HOST=$(HOST) PITH_PORT=$(PORT) PITH_LOAD_DEMO=$${PITH_LOAD_DEMO:-1} $(BIN)/pith-graph serve
 
+# The store and GraphQL tests run a second time through the routing scheme (neo4j://), the code
+# path of a cluster or Aura.
 test: launcher browser
 	$(BIN)/pytest
+	PITH_TEST_ROUTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/store tests/graphql
 
 schema: $(INSTALLED)
 	$(BIN)/pith-graph schema export

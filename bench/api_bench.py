@@ -46,6 +46,10 @@ from pith_graph.neo4j_local import free_port
 
 RESULTS = env.BENCH / "results"
 WRK_SCRIPT = env.BENCH / "wrk" / "graphql.lua"
+WRK_GET_SCRIPT = env.BENCH / "wrk" / "get.lua"
+# The HTTP edge's rows (ours only, no peer or floor): a record fetched by GET, once as a 200
+# and once revalidated with its ETag (304), and `resolve` with the rate limiter on.
+EDGE_WORKLOADS = ("record_get_200", "record_get_304", "resolve_rate_limited")
 PEER_DIR = env.BENCH / "peer"
 
 
@@ -88,14 +92,16 @@ class Server:
         self._log.close()
 
 
-def start_ours(db: env.Database, log: Path, workers: int = 1) -> Server:
+def start_ours(db: env.Database, log: Path, workers: int = 1,
+               extra_env: dict[str, str] | None = None, name: str = "ours") -> Server:
     port = free_port()
     return Server(
-        "ours",
+        name,
         [str(Path(sys.executable).with_name("pith-graph")), "serve", "--port", str(port),
          "--workers", str(workers), "--log-level", "warning"],
         env.REPO,
-        {"NEO4J_URI": db.uri, "PITH_DATA_DIR": str(env.DATA_ROOT / "api"), "PITH_LOAD_DEMO": "0"},
+        {"NEO4J_URI": db.uri, "PITH_DATA_DIR": str(env.DATA_ROOT / name), "PITH_LOAD_DEMO": "0",
+         **(extra_env or {})},
         port, log,
     )
 
@@ -126,7 +132,7 @@ def check_answers(server: Server, bodies: list[dict[str, Any]]) -> None:
 
 
 def run_wrk(url: str, bodies_file: Path, concurrency: int, duration: float,
-            max_requests: int) -> dict[str, Any]:
+            max_requests: int, script: Path = WRK_SCRIPT) -> dict[str, Any]:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed (make bench installs it: apt-get install -y wrk)")
@@ -134,7 +140,7 @@ def run_wrk(url: str, bodies_file: Path, concurrency: int, duration: float,
     per_thread = max(1, max_requests // threads)
     command = [wrk, f"-t{threads}", f"-c{concurrency}", f"-d{max(1, round(duration))}s",
                "--timeout", "60s",
-               "-s", str(WRK_SCRIPT), url, "--", str(bodies_file), str(per_thread)]
+               "-s", str(script), url, "--", str(bodies_file), str(per_thread)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in result.stdout.splitlines():
         if line.startswith("WRK_JSON "):
@@ -191,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per target")
     parser.add_argument("--concurrency", default="1,32")
     parser.add_argument("--max-requests", type=int, default=200_000, help="cap per run")
-    parser.add_argument("--workloads", default=",".join(workloads.WORKLOADS))
+    parser.add_argument("--workloads",
+                        default=",".join((*workloads.WORKLOADS, *EDGE_WORKLOADS)))
     parser.add_argument("--targets", default="ours,floor,peer")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes of our API (pith-graph serve --workers; default: CPUs)")
@@ -215,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                 servers["ours"] = start_ours(db, work / "ours.log", args.workers)
             if "peer" in targets:
                 servers["peer"] = start_peer(db, work / "peer.log")
-            for name in names:
+            for name in [n for n in names if n not in EDGE_WORKLOADS]:
                 load = loads[name]
                 files = {}
                 for side in ("ours", "peer"):
@@ -262,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"  c={c:<3} {target:<5} {m['rps']:9.1f} req/s  p50 "
                               f"{m['p50_ms']:8.2f} ms  p99 {m['p99_ms']:8.2f} ms  "
                               f"errors {m['errors']}", file=sys.stderr, flush=True)
+            edge = [w for w in names if w in EDGE_WORKLOADS]
+            if edge and "ours" in servers:
+                rows.extend(run_edge(db, servers["ours"], loads, edge, levels, args, work))
         finally:
             for server in servers.values():
                 server.stop()
@@ -283,6 +293,63 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / f"{stem}.md").write_text(markdown)
     print(markdown)
     return 0
+
+
+def _record_paths(server: Server, pith_numbers: list[str], work: Path) -> tuple[Path, Path]:
+    """Two path files for get.lua: record paths alone, and each with its current ETag."""
+    base = server.url.removesuffix("/graphql")
+    plain, tagged = work / "record_get.tsv", work / "record_get_304.tsv"
+    lines, tagged_lines = [], []
+    for pith in pith_numbers:
+        path = f"/pith/{pith.split(':')[-1]}.json"
+        with urllib.request.urlopen(base + path, timeout=60) as response:
+            lines.append(path)
+            tagged_lines.append(f"{path}\t{response.headers['ETag']}")
+    plain.write_text("\n".join(lines) + "\n")
+    tagged.write_text("\n".join(tagged_lines) + "\n")
+    return plain, tagged
+
+
+def run_edge(db: env.Database, ours: Server, loads: dict[str, workloads.Workload],
+             names: list[str], levels: list[int], args: argparse.Namespace,
+             work: Path) -> list[dict[str, Any]]:
+    """The HTTP edge's rows: GET of records (200, and 304 on a matching If-None-Match), and
+    `resolve` through a second server whose rate limiter is on for every client."""
+    rows: list[dict[str, Any]] = []
+    record_piths = [b["variables"]["p"] for b in loads["record"].peer][:200]
+    files: dict[str, Path] = {}
+    if record_piths and {"record_get_200", "record_get_304"} & set(names):
+        files["record_get_200"], files["record_get_304"] = _record_paths(ours, record_piths, work)
+    limited: Server | None = None
+    if "resolve_rate_limited" in names:
+        limited = start_ours(db, work / "ours-limited.log", args.workers, {
+            "PITH_RATE_LIMIT": "100000000/minute", "PITH_RATE_LIMIT_LOOPBACK": "1"},
+            name="ours-limited")
+        files["resolve_rate_limited"] = work / "resolve_rate_limited.jsonl"
+        workloads.write_bodies(loads["resolve"].ours, files["resolve_rate_limited"])
+    try:
+        for name in names:
+            if name not in files:
+                print(f"{name}: no bodies, skipped", file=sys.stderr)
+                continue
+            for c in levels:
+                if name == "resolve_rate_limited":
+                    assert limited is not None
+                    url, script = limited.url, WRK_SCRIPT
+                else:
+                    url, script = ours.url.removesuffix("/graphql"), WRK_GET_SCRIPT
+                if args.warmup:
+                    drain(run_wrk(url, files[name], 1, args.warmup, 10**9, script))
+                m = run_wrk(url, files[name], c, args.duration, args.max_requests, script)
+                drain(m)
+                rows.append({"workload": name, "concurrency": c, "target": "ours", **m})
+                print(f"  {name} c={c:<3} {m['rps']:9.1f} req/s  p50 {m['p50_ms']:8.2f} ms  "
+                      f"p99 {m['p99_ms']:8.2f} ms  errors {m['errors']}", file=sys.stderr,
+                      flush=True)
+    finally:
+        if limited is not None:
+            limited.stop()
+    return rows
 
 
 def _node_version() -> str:

@@ -19,8 +19,10 @@ from pith_graph.config import Settings
 from pith_graph.graphql.context import PithGraphQL, RegistryState
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
+from pith_graph.http.caching import ConditionalGet
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.service.log import run_integrator
+from pith_graph.http.ratelimit import RateLimitMiddleware
 from pith_graph.store.driver import open_async_driver, open_driver, with_query_timeout
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
@@ -77,6 +79,9 @@ def _middleware(settings: Settings) -> list[Middleware]:
                 max_age=600,
             )
         )
+    # Inner to outer below: a 304 still carries the client's RateLimit headers.
+    middleware.append(Middleware(RateLimitMiddleware))
+    middleware.append(Middleware(ConditionalGet))
     return middleware
 
 
@@ -131,6 +136,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         build_schema(settings),
         graphql_ide="graphiql",
         allowed_origins=settings.cors_origins,
+        response_cache_seconds=settings.response_cache_seconds,
     )
     routes = [
         Route("/healthz", healthz),

@@ -17,6 +17,9 @@
 | ``PITH_QUERY_TIMEOUT`` | seconds one database transaction of a request may run | ``30`` |
 | ``PITH_MAX_QUERY_DEPTH`` / ``PITH_MAX_ALIASES`` / ``PITH_MAX_QUERY_TOKENS`` | GraphQL document limits (refused before any database access) | ``12`` / ``30`` / ``2000`` |
 | ``PITH_MAX_QUERY_NODES`` | most nodes one GraphQL request may ask for: the sum over list fields of the product of the page sizes (``first``, ``limit``, list lengths such as ``resolveMany``'s aliases) along the path; larger requests are refused with ``QUERY_TOO_COMPLEX`` before any database access | ``50000`` |
+| ``PITH_RATE_LIMIT`` | budget of each client (API token, else IP) in cost units per window, e.g. ``1200/minute``; ``off`` | ``1200/minute`` |
+| ``PITH_RATE_LIMIT_LOOPBACK`` | also limit clients on the loopback address (exempt by default, for development) | ``0`` |
+| ``PITH_RESPONSE_CACHE_SECONDS`` | keep answers to GraphQL GET requests this long (any write on the host invalidates them); ``0`` = off | ``0`` |
 | ``PITH_SIGNING_KEY`` / ``PITH_SIGNING_KEY_ID`` | the registry's signing seed (hex/base64) and key id, instead of ``$PITH_DATA_DIR/keys`` | unset |
 | ``PITH_HARVEST_INTERVAL`` | ``serve`` harvests arXiv every so many seconds (``3600``, or ``30m``, ``6h``, ``1d``); ``0``/unset: never | off |
 | ``PITH_HARVEST_ENDPOINT`` | the OAI-PMH endpoint ``harvest arxiv`` reads | ``https://oaipmh.arxiv.org/oai`` |
@@ -32,6 +35,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from limits import parse as parse_rate
 
 __all__ = ["ConfigError", "Settings"]
 
@@ -134,6 +139,26 @@ def _log_origin(env: Mapping[str, str]) -> str | None:
     return raw
 
 
+def _rate_limit(env: Mapping[str, str]) -> str:
+    raw = env.get("PITH_RATE_LIMIT", "").strip() or "1200/minute"
+    if raw.lower() in ("off", "0", "none"):
+        return "off"
+    try:
+        parse_rate(raw)
+    except ValueError as exc:
+        raise ConfigError(
+            f"PITH_RATE_LIMIT={raw!r} is not a rate (e.g. 1200/minute, 50/second, or off)"
+        ) from exc
+    return raw
+
+
+def _seconds_or_off(env: Mapping[str, str], name: str) -> float:
+    raw = env.get(name, "").strip()
+    if raw in ("", "0", "off"):
+        return 0.0
+    return _seconds(env, name, 0.0)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment, parsed once."""
@@ -171,6 +196,11 @@ class Settings:
     harvest_contact: str | None = None
     log_origin_setting: str | None = None
     log_interval: float = 1.0
+    # The HTTP edge: rate limits per client and cost (loopback clients are exempt unless
+    # rate_limit_loopback), and an optional cache of GraphQL GET answers (0 = off).
+    rate_limit: str = "1200/minute"
+    rate_limit_loopback: bool = False
+    response_cache_seconds: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -213,6 +243,9 @@ class Settings:
             harvest_contact=env.get("PITH_HARVEST_CONTACT", "").strip() or None,
             log_origin_setting=_log_origin(env),
             log_interval=_seconds(env, "PITH_LOG_INTERVAL", 1.0),
+            rate_limit=_rate_limit(env),
+            rate_limit_loopback=_flag(env, "PITH_RATE_LIMIT_LOOPBACK", False),
+            response_cache_seconds=_seconds_or_off(env, "PITH_RESPONSE_CACHE_SECONDS"),
         )
 
     @property

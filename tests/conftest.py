@@ -39,8 +39,11 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.start()
     except LocalNeo4jError as exc:
         pytest.fail(f"the test Neo4j could not be started: {exc}", pytrace=False)
+    # PITH_TEST_ROUTING=1: talk to the launcher through the routing scheme (neo4j://), the code
+    # path of a cluster or Aura (a routing table is fetched, reads go to readers).
+    routed = os.environ.get("PITH_TEST_ROUTING", "").strip() == "1"
     try:
-        yield server.uri
+        yield server.uri.replace("bolt://", "neo4j://", 1) if routed else server.uri
     finally:
         server.stop()
 

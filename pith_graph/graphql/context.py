@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import anyio.to_thread
+import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +24,9 @@ from neo4j import AsyncDriver, Driver
 from pith_graph.config import Settings
 from pith_graph.core.signing import SigningKey
 from pith_graph.graphql.loaders import Loaders, make_loaders
+from pith_graph.graphql.persisted import PersistedQueries, PersistedQueryError
+from pith_graph.http.caching import ResponseCache, WriteGeneration
+from pith_graph.http.ratelimit import RateLimiter, parse_rate_limit
 from pith_graph.service.keys import registry_signing_key
 from pith_graph.service.tokens import Principal, authenticate
 
@@ -38,6 +44,13 @@ class RegistryState:
         self.sync_driver = sync_driver
         self._key: SigningKey | None = None
         self._lock = threading.Lock()
+        # Host-wide (all worker processes): acknowledged writes, and every client's budget.
+        self.generation = WriteGeneration(settings.data_dir)
+        self.rate_limiter = RateLimiter(
+            parse_rate_limit(settings.rate_limit),
+            settings.data_dir,
+            exempt_loopback=not settings.rate_limit_loopback,
+        )
 
     def signing_key(self) -> SigningKey:
         """The registry key, generated on first use when the data directory has none."""
@@ -53,6 +66,8 @@ class Context:
     response: Response | WebSocket | None
     registry: RegistryState
     loaders: Loaders
+    # Nodes the operation may return (set before execution by the cost check).
+    requested_nodes: int = 0
     _principal: asyncio.Future[Principal] | None = field(default=None, repr=False)
 
     async def principal(self) -> Principal:
@@ -63,6 +78,15 @@ class Context:
                 authenticate(self.driver, self.database, header)
             )
         return await asyncio.shield(self._principal)
+
+    async def token_id(self) -> str | None:
+        """The id of the request's API token when it is a valid one, else None (no error)."""
+        if not self.request.headers.get("authorization"):
+            return None
+        try:
+            return (await self.principal()).token_id
+        except Exception:  # an invalid token identifies nobody: the client is its IP
+            return None
 
     @property
     def driver(self) -> AsyncDriver:
@@ -101,6 +125,9 @@ def _unencodable(value: object) -> bool:
     return False
 
 
+# Headers a replayed answer gets anew (its length and type) or must not repeat (its budget).
+_NOT_REPLAYED = frozenset({b"content-length", b"content-type", b"ratelimit", b"ratelimit-policy"})
+
 _HTTP_CODES = {400: "BAD_INPUT", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE"}
 
 
@@ -119,6 +146,25 @@ class PithGraphQL(GraphQL[Context, None]):
     with a coded JSON error (strawberry's default is a plain-text 400).
     """
 
+    def __init__(self, *args: Any, response_cache_seconds: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.persisted_queries = PersistedQueries()
+        self.response_cache_seconds = response_cache_seconds
+        self._response_cache: ResponseCache | None = None
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET that names a persisted query by its hash alone is a query, not a visit.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: the WebSocket transports send what this returns as one text frame.
+        try:
+            return orjson.dumps(data).decode("utf-8")
+        except TypeError:  # e.g. an integer beyond 64 bits inside a JSON scalar
+            return json.dumps(data, ensure_ascii=False)
+
     def decode_json(self, data: str | bytes) -> object:
         try:
             decoded = super().decode_json(data)
@@ -133,22 +179,62 @@ class PithGraphQL(GraphQL[Context, None]):
 
     async def parse_http_body(self, request: Any) -> Any:
         try:
-            return await super().parse_http_body(request)
+            data = await super().parse_http_body(request)
         except (AttributeError, TypeError) as exc:
             # strawberry reads the body with ``data.get(...)``: a JSON body such as ``null``, ``1``
             # or ``"text"`` fails there and would otherwise be a 500.
             raise HTTPException(400, "the request body must be a JSON object {query, variables}") from exc
+        for item in data if isinstance(data, list) else [data]:
+            item.query = self.persisted_queries.resolve(item.query, item.extensions)
+        return data
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
+        cache = self._cache_for(request)
+        key = ""
+        if cache is not None:
+            key = hashlib.sha256(scope.get("query_string", b"")).hexdigest()
+            cached = cache.get(key, time.monotonic())
+            if cached is not None:
+                replay = Response(cached.body, cached.status, media_type="application/json")
+                replay.headers.raw.extend(cached.headers)
+                await replay(scope, receive, send)
+                return
+            generation = cache.generation.current()
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self.run(request)
         except HTTPException as exc:
             status = exc.status_code
             response = http_error(status, _HTTP_CODES.get(status, "BAD_INPUT"), exc.reason)
+        except PersistedQueryError as exc:
+            # The protocol's answers are GraphQL errors with a 200, which clients act upon.
+            response = JSONResponse(
+                {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+            )
+        if (
+            cache is not None
+            and response.status_code == 200
+            and b'"errors":' not in response.body
+            and response.media_type == "application/json"
+        ):
+            kept = [(k, v) for k, v in response.headers.raw if k not in _NOT_REPLAYED]
+            cache.put(key, generation, time.monotonic(), 200, kept, response.body)
         await response(scope, receive, send)
+
+    def _cache_for(self, request: Request) -> ResponseCache | None:
+        """The response cache, for a GraphQL read sent by GET (never the IDE page)."""
+        if self.response_cache_seconds <= 0 or request.method != "GET":
+            return None
+        params = request.query_params
+        if "query" not in params and "extensions" not in params:
+            return None
+        if self._response_cache is None:
+            registry: RegistryState = request.app.state.registry
+            self._response_cache = ResponseCache(registry.generation, self.response_cache_seconds)
+        return self._response_cache
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -30,6 +30,8 @@ from strawberry.tools import merge_types
 from pith_graph import __version__
 from pith_graph.config import Settings
 from pith_graph.graphql.cost import operation_cost
+from pith_graph.graphql.context import Context
+from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 
 __all__ = ["build_schema"]
@@ -132,6 +134,8 @@ class OperationCost(SchemaExtension):
         }
         variables = context.variables if isinstance(context.variables, dict) else None
         cost = operation_cost(context.schema._schema, chosen, fragments, variables)
+        if isinstance(context.context, Context):
+            context.context.requested_nodes = cost  # what the rate limiter charges
         if cost <= self.max_nodes:
             return None
         return GraphQLError(
@@ -165,7 +169,7 @@ def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
 
 def cost_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The checks that need the request's variables: after validation, before execution."""
-    return [partial(OperationCost, max_nodes=settings.max_query_nodes)]
+    return [partial(OperationCost, max_nodes=settings.max_query_nodes), EdgeAccounting]
 
 
 def build_schema(settings: Settings | None = None, **options: Any) -> strawberry.Schema:
