@@ -21,8 +21,8 @@ from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
 from pith_graph.http.caching import ConditionalGet
 from pith_graph.http.limits import BodySizeLimit
-from pith_graph.service.log import run_integrator
 from pith_graph.http.ratelimit import RateLimitMiddleware
+from pith_graph.service.log import run_integrator
 from pith_graph.store.driver import open_async_driver, open_driver, with_query_timeout
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 
