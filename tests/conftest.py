@@ -53,7 +53,7 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
     """Settings pointing at the session's Neo4j, with a throw-away data directory.
 
     Writes are open here (``PITH_AUTH=off``) so that feature tests need no token; the token
-    checks are tested with ``auth_required=True`` in tests/security. The query timeout is
+    checks are tested with ``auth_required=True`` in tests/security. Rate limits are off. The query timeout is
     generous: a cold Neo4j on a loaded test machine can take tens of seconds to plan a query.
     """
     base = Settings.from_env()
@@ -65,6 +65,9 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
         data_dir=tmp_path_factory.mktemp("pith-data"),
         auth_required=False,
         query_timeout=600.0,
+        # The in-process test client is no loopback address: feature tests would share one
+        # budget. The limits themselves are tested over real HTTP in tests/http/test_edge.py.
+        rate_limit="off",
     )
 
 
