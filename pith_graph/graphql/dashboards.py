@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.queries import NeighborhoodEdge
 from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, RelatedBy, _selected
 from pith_graph.service import dashboards as service
 from pith_graph.service.errors import BadInput
@@ -134,6 +135,10 @@ class CitationPathResult:
     found: bool
     length: int | None = strawberry.field(description="Citations in the chain; null if none.")
     papers: list[Paper] = strawberry.field(description="From `from` to `to`, both included.")
+    citations: list[NeighborhoodEdge] = strawberry.field(
+        description="Each step of the chain as a citation (source cites target), in order; "
+        "undirected chains may step against the direction of citation."
+    )
 
 
 def _check_first(first: int) -> None:
@@ -256,4 +261,5 @@ class DashboardQueries:
             found=path.found,
             length=path.length,
             papers=[Paper.from_row(row) for row in path.papers],
+            citations=[NeighborhoodEdge(source=a, target=b) for a, b in path.citations],
         )

@@ -3,6 +3,7 @@
 | path | answer |
 | --- | --- |
 | ``/explore`` | the explorer page (``?q=`` any alias or title words, ``&depth=``, ``&direction=``) |
+| ``/explore/dashboard`` | the dashboard view (``?q=`` the current paper; filter parameters) |
 | ``/static/explore/…`` | the committed bundle (``make explorer`` rebuilds it) |
 | ``/badge/<SUFFIX>.svg`` | SVG badge: short pith number and attestation state |
 | ``/pith/<SUFFIX>/latex`` | the LaTeX snippet, ``text/plain`` |
@@ -25,6 +26,7 @@ from pith_graph.core.badge import render_badge, render_error_badge
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.snippets import latex_snippet
 from pith_graph.graphql.context import RegistryState
+from pith_graph.http.dashboard_page import dashboard_page
 from pith_graph.http.explore_page import STATIC_DIR, STATIC_PREFIX, explorer_page
 from pith_graph.http.papers import Refusal, paper_named
 from pith_graph.service.events import record_status
@@ -42,6 +44,10 @@ _BADGE_HEADERS = {"Cache-Control": "public, max-age=300"}
 async def explore(request: Request) -> Response:
     query = request.query_params.get("q", "")
     return HTMLResponse(explorer_page(title="pith-graph explorer", initial_query=query))
+
+
+async def dashboard(request: Request) -> Response:
+    return HTMLResponse(dashboard_page(initial_query=request.query_params.get("q", "")))
 
 
 async def badge(request: Request) -> Response:
@@ -77,6 +83,7 @@ async def latex(request: Request) -> Response:
 def routes() -> list[BaseRoute]:
     return [
         Route("/explore", explore, methods=["GET"]),
+        Route("/explore/dashboard", dashboard, methods=["GET"]),
         Mount(STATIC_PREFIX, app=StaticFiles(directory=STATIC_DIR), name="explore-static"),
         Route("/badge/{suffix:path}.svg", badge, methods=["GET"]),
         Route("/pith/{suffix:path}/latex", latex, methods=["GET"]),

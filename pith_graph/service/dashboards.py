@@ -10,7 +10,7 @@ counts (the CITES edges the step would read), and the search is refused with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -129,11 +129,13 @@ async def aggregate_papers(
 
 @dataclass(frozen=True, slots=True)
 class CitationPath:
-    """``papers`` (listing rows) from ``from`` to ``to`` inclusive; ``length`` = citations in it."""
+    """``papers`` (listing rows) from ``from`` to ``to`` inclusive; ``length`` = citations in it;
+    ``citations`` the (citing, cited) pith numbers of each step, in chain order."""
 
     found: bool
     length: int | None
     papers: list[dict[str, Any]]
+    citations: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -144,6 +146,8 @@ class _Side:
     direction: str  # the CITES direction this side follows: "out", "in" or "both"
     dist: dict[str, int]
     parent: dict[str, str | None]
+    # Does a paper's parent cite it (True) or does it cite its parent (False)?
+    outward: dict[str, bool]
     frontier: list[str]
     cost: int
     depth: int = 0
@@ -175,7 +179,7 @@ async def citation_path(
     def side(row: dict[str, Any], direction: str) -> _Side:
         cost = _cost(direction, int(row.get("citation_count") or 0), int(row.get("reference_count") or 0))
         pith = row["pith_number"]
-        return _Side(direction, {pith: 0}, {pith: None}, [pith], cost)
+        return _Side(direction, {pith: 0}, {pith: None}, {}, [pith], cost)
 
     forward = side(start, "out" if directed else "both")
     backward = side(end, "in" if directed else "both")
@@ -190,17 +194,18 @@ async def citation_path(
         spent += this.cost
         pairs = await store.expand_frontier(driver, database, this.frontier, this.direction)
         this.depth += 1
-        found: dict[str, tuple[str, int]] = {}
-        for parent, child, cited, cites in pairs:
+        found: dict[str, tuple[str, bool, int]] = {}
+        for parent, child, cited, cites, outward in pairs:
             if child in this.dist:
                 continue
-            if child not in found or parent < found[child][0]:
-                found[child] = (parent, _cost(this.direction, cited, cites))
-        for child, (parent, _) in found.items():
+            if child not in found or (parent, not outward) < found[child][:2]:
+                found[child] = (parent, not outward, _cost(this.direction, cited, cites))
+        for child, (parent, inward, _) in found.items():
             this.dist[child] = this.depth
             this.parent[child] = parent
+            this.outward[child] = not inward
         this.frontier = sorted(found)
-        this.cost = sum(c for _, c in found.values())
+        this.cost = sum(c for _, _, c in found.values())
         meets = sorted(p for p in found if p in other.dist)
         if meets:
             return await _path(driver, database, forward, backward, meets[0])
@@ -220,8 +225,14 @@ async def _path(
     while node is not None:
         chain.append(node)
         node = backward.parent[node]
+    steps = []
+    for i, (a, b) in enumerate(zip(chain, chain[1:], strict=False)):
+        if i < forward.dist[meet]:  # a is b's parent on the forward side
+            steps.append((a, b) if forward.outward[b] else (b, a))
+        else:  # b is a's parent on the backward side
+            steps.append((b, a) if backward.outward[a] else (a, b))
     rows = await store.papers_in_order(driver, database, chain)
     papers = [r for r in rows if r is not None]
     if len(papers) != len(chain):  # a paper of the chain was deleted meanwhile
         return CitationPath(False, None, [])
-    return CitationPath(True, len(chain) - 1, papers)
+    return CitationPath(True, len(chain) - 1, papers, steps)

@@ -260,18 +260,20 @@ _EXPAND: dict[str, LiteralString] = {
     "out": """
 UNWIND $piths AS pn
 MATCH (:Paper {pith_number: pn})-[:CITES]->(q:Paper)
-RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites
+RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites,
+       true AS outward
 """,
     "in": """
 UNWIND $piths AS pn
 MATCH (:Paper {pith_number: pn})<-[:CITES]-(q:Paper)
-RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites
+RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites,
+       false AS outward
 """,
     "both": """
 UNWIND $piths AS pn
-MATCH (:Paper {pith_number: pn})-[:CITES]-(q:Paper)
-RETURN DISTINCT pn AS parent, q.pith_number AS child, q.citation_count AS cited,
-       q.reference_count AS cites
+MATCH (p:Paper {pith_number: pn})-[r:CITES]-(q:Paper)
+RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited,
+       q.reference_count AS cites, startNode(r) = p AS outward
 """,
 }
 
@@ -422,12 +424,14 @@ async def related_pages(
 
 async def expand_frontier(
     driver: AsyncDriver, database: str, piths: Sequence[str], direction: str
-) -> list[tuple[str, str, int, int]]:
-    """``(parent, child, child's citation count, child's reference count)`` for every paper one
-    citation from a paper of ``piths``: ``out`` = cited by it, ``in`` = citing it, ``both``."""
+) -> list[tuple[str, str, int, int, bool]]:
+    """``(parent, child, child's citation count, child's reference count, parent cites child)``
+    for every citation between a paper of ``piths`` and another paper: ``out`` = the papers it
+    cites, ``in`` = the papers citing it, ``both`` (a pair citing each other gives two rows)."""
     records = await read_async(driver, database, _EXPAND[direction], piths=list(piths))
     return [
-        (r["parent"], r["child"], int(r["cited"] or 0), int(r["cites"] or 0)) for r in records
+        (r["parent"], r["child"], int(r["cited"] or 0), int(r["cites"] or 0), bool(r["outward"]))
+        for r in records
     ]
 
 

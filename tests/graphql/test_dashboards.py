@@ -249,7 +249,7 @@ def test_related_papers_are_scored_paged_and_evidenced(graph: Graph, gql: GraphQ
 PATH = """
 query($from: String!, $to: String!, $depth: Int!, $directed: Boolean!) {
   citationPath(from: $from, to: $to, maxDepth: $depth, directed: $directed) {
-    found length papers { pithNumber }
+    found length papers { pithNumber } citations { source target }
   }
 }
 """
@@ -272,13 +272,16 @@ def test_citation_path_is_a_shortest_chain(graph: Graph, gql: GraphQLClient, dir
     for s, t, n in pairs:
         got = gql(PATH, {"from": s, "to": t, "depth": MAX_PATH_DEPTH, "directed": directed})["citationPath"]
         if n is None:
-            assert got == {"found": False, "length": None, "papers": []}
+            assert got == {"found": False, "length": None, "papers": [], "citations": []}
             continue
         chain = [p["pithNumber"] for p in got["papers"]]
         assert got["found"] and got["length"] == n == len(chain) - 1
         assert chain[0] == s and chain[-1] == t
-        for a, b in zip(chain, chain[1:], strict=False):
-            assert (a, b) in graph.edges or (not directed and (b, a) in graph.edges)
+        steps = [(c["source"], c["target"]) for c in got["citations"]]
+        assert len(steps) == n
+        for (a, b), step in zip(zip(chain, chain[1:], strict=False), steps, strict=True):
+            assert step in graph.edges and set(step) == {a, b}
+            assert step == (a, b) or not directed
         if n >= 2:  # a shorter bound finds nothing
             short = gql(PATH, {"from": s, "to": t, "depth": n - 1, "directed": directed})["citationPath"]
             assert short["found"] is False
@@ -288,9 +291,16 @@ def test_citation_path_takes_any_alias_and_the_same_paper(graph: Graph, gql: Gra
     a, b = next((a, b) for a, b in sorted(graph.edges))
     arxiv = graph.papers[a]["source_id"]
     got = gql(PATH, {"from": f"arXiv:{arxiv}", "to": b, "depth": 6, "directed": True})["citationPath"]
-    assert got == {"found": True, "length": 1, "papers": [{"pithNumber": a}, {"pithNumber": b}]}
+    assert got == {
+        "found": True,
+        "length": 1,
+        "papers": [{"pithNumber": a}, {"pithNumber": b}],
+        "citations": [{"source": a, "target": b}],
+    }
+    back = gql(PATH, {"from": b, "to": a, "depth": 1, "directed": False})["citationPath"]
+    assert back["citations"] == [{"source": a, "target": b}]
     same = gql(PATH, {"from": a, "to": arxiv, "depth": 6, "directed": True})["citationPath"]
-    assert same == {"found": True, "length": 0, "papers": [{"pithNumber": a}]}
+    assert same == {"found": True, "length": 0, "papers": [{"pithNumber": a}], "citations": []}
 
 
 @pytest.mark.parametrize(

@@ -28,19 +28,20 @@ export function inputsHash() {
 
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: [join(here, "src", "main.js")],
+  entryPoints: { explore: join(here, "src", "main.js"), dashboard: join(here, "src", "dashboard.js") },
   bundle: true,
   minify: true,
   format: "iife",
   target: ["es2020"],
   legalComments: "eof",
-  outfile: join(out, "explore.js"),
+  outdir: out,
   logLevel: "warning",
 });
 copyFileSync(join(here, "src", "explore.css"), join(out, "explore.css"));
+copyFileSync(join(here, "src", "dashboard.css"), join(out, "dashboard.css"));
 const { inputs, sha256 } = inputsHash();
 const lock = JSON.parse(readFileSync(join(here, "package-lock.json"), "utf8"));
 const pinned = Object.fromEntries(
-  ["cytoscape", "esbuild"].map((name) => [name, lock.packages[`node_modules/${name}`].version]));
+  ["chart.js", "cytoscape", "esbuild"].map((name) => [name, lock.packages[`node_modules/${name}`].version]));
 writeFileSync(join(out, "BUILD.json"), JSON.stringify({ inputs_sha256: sha256, inputs, pinned }, null, 2) + "\n");
 console.log(`explorer bundle written to ${relative(process.cwd(), out)} (inputs ${sha256.slice(0, 12)})`);

@@ -56,7 +56,8 @@ export function renderCard(container, paper) {
       row("Submitted", paper.submittedAt),
       paper.journalRef ? row("Journal", paper.journalRef) : [],
       paper.doi ? row("DOI", paper.doi) : [],
-      row("Cited by", String(paper.citations.totalCount), " \u00b7 cites ", String(paper.references.totalCount)),
+      row("Cited by", String(paper.citations.totalCount), " \u00b7 cites ", String(paper.references.totalCount),
+        " \u00b7 ", el("a", { href: `/explore/dashboard?q=${encodeURIComponent(paper.pithNumber)}`, id: "dashboard-link" }, "dashboard")),
       row(
         "Receipt",
         receipt
