@@ -8,6 +8,7 @@ transaction through :func:`pith_graph.store.log.append_receipt_leaf`, as registr
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,11 +97,28 @@ def agent_key(n: int = 1) -> SigningKey:
     return generate_signing_key(f"agent-{n}", seed=bytes([n]) * 32)
 
 
+def ots_proof(hex_digest: str, calendar: str = "https://alice.btc.calendar.opentimestamps.org") -> str:
+    """An OpenTimestamps detached proof (base64) committing to ``hex_digest``: one append and
+    SHA-256 on the way to a calendar's pending attestation, as ``ots stamp`` writes it."""
+    from opentimestamps.core.notary import PendingAttestation
+    from opentimestamps.core.op import OpAppend, OpSHA256
+    from opentimestamps.core.serialize import BytesSerializationContext
+    from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp
+
+    timestamp = Timestamp(bytes.fromhex(hex_digest))
+    leaf = timestamp.ops.add(OpAppend(b"\x5a" * 16)).ops.add(OpSHA256())
+    leaf.attestations.add(PendingAttestation(calendar))
+    context = BytesSerializationContext()
+    DetachedTimestampFile(OpSHA256(), timestamp).serialize(context)
+    return base64.b64encode(context.getbytes()).decode("ascii")
+
+
 def payload_for(kind: EventKind, *, anchored: str = "", cited: str = "", author: str = "Tim Kaiser",
                 strength: str = "weak") -> dict[str, Any]:  # fmt: skip
+    proof = ots_proof(anchored) if len(anchored) == 64 else "AE9wZW5UaW1lc3RhbXBz"
     return {
         EventKind.TIMESTAMP_ANCHOR: {"anchored_sha256": anchored, "method": "opentimestamps",
-                                     "proof_b64": "AE9wZW5UaW1lc3RhbXBz"},
+                                     "proof_b64": proof},
         EventKind.STORAGE_ATTESTATION: {"archive": "internet_archive",
                                         "url": "https://web.archive.org/web/2026/x",
                                         "captured_at": "2026-05-01T11:00:00Z",

@@ -18,7 +18,9 @@ rules (``schema/merge-rules.md``) are applied in this order:
    ``record_created`` gives the canonical record; for authorship the *latest* claim per
    ``(author, signer)`` wins, for citations the latest per ``(cited, signer)``; anchors, storage
    attestations, replication records and graph snapshots all stand; an anchor of another digest
-   than the canonical record's is not listed.
+   than the canonical record's is not listed, and each anchor listed says whether its proof
+   parses and commits to that digest (``proof.status``: ``verified`` / ``unverified``,
+   :func:`pith_graph.core.anchors.check_anchor_proof`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pith_graph.core.anchors import check_anchor_proof
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidEvent
 from pith_graph.core.events import (
@@ -109,6 +112,13 @@ def event_view(event: SignedEvent) -> dict[str, Any]:
     }
 
 
+def _anchor_view(event: SignedEvent) -> dict[str, Any]:
+    """An anchor as the state lists it, with what its proof was found to commit to."""
+    p = event.payload
+    proof = check_anchor_proof(p["method"], p["proof_b64"], p["anchored_sha256"])
+    return {**event_view(event), "proof": proof.to_json()}
+
+
 def _latest_per(events: Sequence[SignedEvent], field: str) -> list[SignedEvent]:
     latest: dict[tuple[str, str], SignedEvent] = {}
     for event in events:  # in (created_at, event_id) order: the last one wins
@@ -182,7 +192,7 @@ def merge_state(
         "aliases": _aliases(aliases),
         "graph_snapshots": [event_view(e) for e in by_kind[EventKind.GRAPH_SNAPSHOT]],
         "timestamp_anchors": [
-            event_view(e)
+            _anchor_view(e)
             for e in by_kind[EventKind.TIMESTAMP_ANCHOR]
             if origin is None or e.payload["anchored_sha256"] == origin["canonical_sha256"]
         ],

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pith_graph.core.anchors import ProofStatus, check_anchor_proof
 from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.integrity.section import active_findings
 from pith_graph.core.merge import effective_events
@@ -102,7 +103,8 @@ def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dic
         "author_attested": parts.author_claims > 0,
         "weak_author_claims": parts.author_claims - parts.strong_author_claims,
         "strong_author_claims": parts.strong_author_claims,
-        "externally_anchored": EventKind.TIMESTAMP_ANCHOR in kinds,
+        # An anchor counts when its proof parses and commits to the record's hash.
+        "externally_anchored": any(_anchor_verified(e) for e in effective),
         "storage_verified": EventKind.STORAGE_ATTESTATION in kinds,
         # Only signed citations of papers registered here: a signature over a made-up pith
         # number attests nothing.
@@ -116,6 +118,14 @@ def verification_status(events: Iterable[SignedEvent], facts: GraphFacts) -> dic
         "integrity_findings": len(findings),
         "integrity_flagged": any(e.payload["severity"] != "informational" for e in findings),
     }
+
+
+def _anchor_verified(event: SignedEvent) -> bool:
+    if event.kind is not EventKind.TIMESTAMP_ANCHOR:
+        return False
+    p = event.payload
+    proof = check_anchor_proof(p["method"], p["proof_b64"], p["anchored_sha256"])
+    return proof.status is ProofStatus.VERIFIED
 
 
 def attestation_state(status: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from events_support import ots_proof
+
 from pith_graph.core.events import EventKind, SignedEvent, build_event
 from pith_graph.core.signing import SigningKey, generate_signing_key
 
@@ -16,7 +18,7 @@ PAYLOADS: dict[EventKind, dict[str, Any]] = {
     EventKind.TIMESTAMP_ANCHOR: {
         "anchored_sha256": "bc" * 32,
         "method": "opentimestamps",
-        "proof_b64": "AE9wZW5UaW1lc3RhbXBz",
+        "proof_b64": ots_proof("bc" * 32),
     },
     EventKind.STORAGE_ATTESTATION: {
         "archive": "internet_archive",

@@ -304,3 +304,27 @@ def test_author_claims_and_formal_links_come_from_the_events(
     assert item["event_id"] == event.event_id
     assert item["evidence_url"] == "https://example.org/lean/Memorization.lean"
     assert status.verification_status["formal_links_present"]
+
+
+def test_an_anchor_whose_proof_does_not_commit_is_stored_but_unverified(
+    papers: list[str], settings: Settings
+) -> None:
+    from pith_graph.core.merge import merge_state
+
+    _, receipt = paper_receipt(seed_records()[0])
+    junk = {**payload_for(EventKind.TIMESTAMP_ANCHOR, anchored=receipt.canonical_sha256),
+            "proof_b64": "AE9wZW5UaW1lc3RhbXBz"}  # fmt: skip
+    event = signed(EventKind.TIMESTAMP_ANCHOR, papers[0], junk)
+    _submit(settings, event.to_json())
+    (status,) = _status(settings, papers[:1])
+    assert status.event_summary == {"timestamp_anchor": 1}
+    assert status.verification_status["externally_anchored"] is False
+    (anchor,) = merge_state(papers[0], status.events, TRUST)["current"]["timestamp_anchors"]
+    assert anchor["proof"]["status"] == "unverified"
+    # A proof that parses and commits to the record's hash turns the flag on.
+    good = payload_for(EventKind.TIMESTAMP_ANCHOR, anchored=receipt.canonical_sha256)
+    _submit(settings, signed(EventKind.TIMESTAMP_ANCHOR, papers[0], good, nonce="07" * 8).to_json())
+    (status,) = _status(settings, papers[:1])
+    assert status.verification_status["externally_anchored"] is True
+    proofs = merge_state(papers[0], status.events, TRUST)["current"]["timestamp_anchors"]
+    assert sorted(a["proof"]["status"] for a in proofs) == ["unverified", "verified"]
