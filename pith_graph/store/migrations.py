@@ -26,6 +26,7 @@ __all__ = [
     "applied_version",
     "apply_migrations",
     "apply_migrations_async",
+    "apply_schema_for_bulk_load",
     "load_migrations",
     "pending_migrations_async",
 ]
@@ -131,6 +132,39 @@ async def apply_migrations_async(
                 await result.consume()
         await driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
     return [m.version for m in pending]
+
+
+_SCHEMA_STATEMENT = re.compile(
+    r"^\s*(CREATE|DROP)\s+(OR\s+REPLACE\s+)?((UNIQUE|RANGE|TEXT|POINT|FULLTEXT|LOOKUP|VECTOR)\s+)?"
+    r"(CONSTRAINT|INDEX)\b",
+    re.IGNORECASE,
+)
+
+
+def apply_schema_for_bulk_load(
+    driver: Driver, database: str, directory: Path = MIGRATIONS_DIR, *, timeout_s: int = 7200
+) -> list[int]:
+    """Every migration's constraints and indexes on a store loaded by the offline importer, then
+    every migration recorded as applied; returns the versions.
+
+    The importer wrote the data in the current model (sort keys, counts and every other value
+    a backfill would compute are in the files), so the migrations' data statements, which bring
+    data written *before* them up to date, have nothing to do and are not run. Waits until the
+    indexes are online. Only for an empty database just loaded: it refuses one with migrations.
+    """
+    migrations = load_migrations(directory)
+    records, _, _ = driver.execute_query(_APPLIED, database_=database)
+    if records:
+        raise MigrationError("the database has applied migrations: not a fresh bulk load")
+    with driver.session(database=database) as session:
+        for migration in migrations:
+            for statement in migration.statements:
+                if _SCHEMA_STATEMENT.match(statement):
+                    session.run(cast(LiteralString, statement)).consume()
+        session.run("CALL db.awaitIndexes($t)", t=timeout_s).consume()
+    for migration in migrations:
+        driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
+    return [m.version for m in migrations]
 
 
 def applied_version(driver: Driver, database: str) -> int:
