@@ -23,13 +23,20 @@ from pith_graph.http.caching import ConditionalGet
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.http.ratelimit import RateLimitMiddleware
 from pith_graph.service.log import run_integrator
-from pith_graph.store.driver import open_async_driver, open_driver, with_query_timeout
+from pith_graph.store.driver import (
+    UNAVAILABLE_BUDGET_SECONDS,
+    open_async_driver,
+    open_driver,
+    with_query_timeout,
+)
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
+from pith_graph.store.readiness import probe_write
 
 __all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger(__name__)
-_READINESS_TIMEOUT = 3.0
+# The driver gives up within its budget; this only caps a probe that hangs for other reasons.
+_READINESS_TIMEOUT = UNAVAILABLE_BUDGET_SECONDS + 1.0
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -38,17 +45,20 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Neo4j answers and every migration is applied; 503 otherwise, saying which."""
+    """A write would succeed now: a write transaction that changes nothing commits on the
+    driver the API's writes use, and every migration is applied; 503 otherwise, saying which."""
     driver: AsyncDriver = request.app.state.driver
     database: str = request.app.state.settings.neo4j_database
     try:
-        pending = await asyncio.wait_for(
-            pending_migrations_async(driver, database), _READINESS_TIMEOUT
-        )
+        async with asyncio.timeout(_READINESS_TIMEOUT):
+            # In a thread: the write driver is synchronous, like the write path it stands for.
+            await asyncio.to_thread(probe_write, request.app.state.write_driver, database)
+            pending = await pending_migrations_async(driver, database)
     except Exception as exc:  # any failure to reach Neo4j means "not ready", never a 500
         log.warning("readiness check failed: %s", exc)
         return JSONResponse(
-            {"status": "unavailable", "reason": "Neo4j is not reachable"}, status_code=503
+            {"status": "unavailable", "reason": "a write to Neo4j would not succeed now"},
+            status_code=503,
         )
     if pending:
         return JSONResponse(
@@ -102,6 +112,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         # The write path (service + ingest store) is synchronous: mutations run it in a worker
         # thread with this driver; reads use the async driver above.
         sync_driver = open_driver(settings, query_timeout=timeout)
+        app.state.write_driver = sync_driver
         app.state.registry = RegistryState(settings, app.state.driver, sync_driver)
         try:
             app.state.registry.signing_key()  # refuse to start with an unsafe or broken key
