@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,37 @@ def test_a_misnamed_migration_file_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "constraints.cypher").write_text("RETURN 1;")
     with pytest.raises(MigrationError, match="NNNN_name.cypher"):
         load_migrations(tmp_path)
+
+
+def test_event_cited_backfill_reads_the_stored_envelope(clean_graph: Driver, settings: Settings) -> None:
+    # An event stored before Event.cited existed: the migration takes the pith number from its
+    # envelope (and ignores a quoted '"cited": "' inside the note).
+    import json
+
+    from events_support import agent_key
+
+    from pith_graph.core.events import build_event
+    from pith_graph.store.events import event_row
+
+    cited = "pith:2025:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    event = build_event(
+        "citation_signature", "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO",
+        {"cited": cited, "note": 'says "cited": "pith:1999:ZZZZ"', "relation": "cites"},
+        key=agent_key(), signer_id="agent:test", signer_type="agent", nonce="00" * 8,
+        created_at=datetime(2026, 5, 1, tzinfo=UTC),
+    )  # fmt: skip
+    row = event_row(event, "2026-05-01T00:00:00Z")
+    assert row["cited"] == cited
+    assert json.loads(row["envelope_json"])["event"]["payload"]["cited"] == cited
+    clean_graph.execute_query(
+        "CREATE (:Event {event_id: $id, event_type: 'citation_signature', envelope_json: $json})",
+        id=event.event_id, json=row["envelope_json"], database_=settings.neo4j_database,
+    )  # fmt: skip
+    (backfill,) = [m for m in load_migrations() if m.version == 60]
+    for statement in backfill.statements:
+        clean_graph.execute_query(statement, database_=settings.neo4j_database)
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (e:Event {event_id: $id}) RETURN e.cited AS cited",
+        id=event.event_id, database_=settings.neo4j_database,
+    )  # fmt: skip
+    assert records[0]["cited"] == cited
