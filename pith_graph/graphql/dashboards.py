@@ -37,6 +37,10 @@ class PaperFilter:
     latest_only: bool = strawberry.field(
         default=True, description="Only the newest registered version of each arXiv id."
     )
+    has_findings: bool | None = strawberry.field(
+        default=None,
+        description="With (true) or without (false) an active integrity finding.",
+    )
 
     def to_service(self) -> service.PaperFilter:
         return service.PaperFilter(
@@ -47,6 +51,7 @@ class PaperFilter:
             cited_by_at_least=self.cited_by_at_least,
             license=self.license,
             latest_only=self.latest_only,
+            has_findings=self.has_findings,
         )
 
 

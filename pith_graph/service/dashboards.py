@@ -53,6 +53,7 @@ class PaperFilter:
     cited_by_at_least: int | None = None
     license: str | None = None
     latest_only: bool = True
+    has_findings: bool | None = None
 
     def to_param(self) -> dict[str, Any]:
         """The store's filter map; :class:`BadInput` for values no paper can have asked badly."""
@@ -73,6 +74,7 @@ class PaperFilter:
             "year_to": self.year_to,
             "min_cited": self.cited_by_at_least or 0,
             "license": self.license,
+            "has_findings": self.has_findings,
         }
 
 

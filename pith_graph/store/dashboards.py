@@ -15,8 +15,10 @@ They read the stored counts of :mod:`pith_graph.store.counts` (``citation_count`
   reads the evidence (the first shared papers by pith number) only for the page returned.
 
 A *filter* parameter is a map ``{latest_only, categories, primary_only, year_from, year_to,
-min_cited, license}`` (``categories``/``year_*``/``license`` null when not filtered), built by
-:mod:`pith_graph.service.dashboards`.
+min_cited, license, has_findings}`` (``categories``/``year_*``/``license``/``has_findings`` null
+when not filtered), built by :mod:`pith_graph.service.dashboards`. ``has_findings`` reads the
+integrity layer's model: a paper has findings when an active ``(:IntegrityFinding)`` points to
+it with ``FINDING_OF``.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ _FILTER: LiteralString = """
   AND ($f.year_from IS NULL OR p.year >= $f.year_from)
   AND ($f.year_to IS NULL OR p.year <= $f.year_to)
   AND ($f.license IS NULL OR p.license = $f.license)
-  AND p.citation_count >= $f.min_cited"""
+  AND p.citation_count >= $f.min_cited
+  AND ($f.has_findings IS NULL OR $f.has_findings = EXISTS {
+        MATCH (finding:IntegrityFinding)-[:FINDING_OF]->(p) WHERE finding.active = true })"""
 
 # The scan of each order: a hinted index range with its keyset condition on the cursor ``$after``
 # (``{c, s, t}``: citation count, submission time, pith number of the last row seen).

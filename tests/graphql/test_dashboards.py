@@ -17,6 +17,7 @@ MATCH (p:Paper)
 RETURN p.pith_number AS pith, p.source_id AS source_id, p.primary_cat AS primary_cat,
        p.categories AS categories, p.year AS year, p.license AS license,
        p.submitted_at AS submitted_at, p.is_latest AS is_latest,
+       EXISTS { MATCH (f:IntegrityFinding)-[:FINDING_OF]->(p) WHERE f.active = true } AS flagged,
        COUNT { (p)<-[:CITES]-() } AS cited_by, COUNT { (p)-[:CITES]->() } AS cites
 """
 _EDGES_RAW = "MATCH (a:Paper)-[:CITES]->(b:Paper) RETURN a.pith_number AS a, b.pith_number AS b"
@@ -94,6 +95,8 @@ FILTERS: list[tuple[dict[str, Any] | None, Any]] = [
     ({"citedByAtLeast": 2}, lambda p: p["cited_by"] >= 2),
     ({"categories": ["hep-th"], "yearTo": 1997, "citedByAtLeast": 1}, lambda p: "hep-th" in p["categories"] and p["year"] <= 1997 and p["cited_by"] >= 1),
     ({"categories": ["no-such-category"]}, lambda p: False),
+    ({"hasFindings": True}, lambda p: p["flagged"]),
+    ({"hasFindings": False, "yearFrom": 1999}, lambda p: not p["flagged"] and p["year"] >= 1999),
 ]
 
 
