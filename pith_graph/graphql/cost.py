@@ -48,6 +48,7 @@ from graphql.execution.values import (
 
 from pith_graph.graphql.events import _MAX_PAGE as EVENT_PAGE_MAX
 from pith_graph.graphql.types import MAX_PAGE
+from pith_graph.service.dashboards import EVIDENCE, MAX_PATH_DEPTH
 from pith_graph.service.resolution import MAX_ALIASES
 from pith_graph.store.neighborhood import MAX_LIMIT
 from pith_graph.store.resolve import MAX_CANDIDATES
@@ -57,7 +58,11 @@ __all__ = ["FIXED_LIST_SIZES", "SIZE_ARGUMENTS", "SIZE_BOUNDS", "operation_cost"
 # Arguments whose integer value is the number of items a field returns.
 SIZE_ARGUMENTS = ("first", "last", "limit")
 # List fields without a size argument, with the most items the server returns for them.
-FIXED_LIST_SIZES: Mapping[tuple[str, str], int] = {("ResolveResult", "candidates"): MAX_CANDIDATES}
+FIXED_LIST_SIZES: Mapping[tuple[str, str], int] = {
+    ("ResolveResult", "candidates"): MAX_CANDIDATES,
+    ("RelatedEdge", "shared"): EVIDENCE,
+    ("CitationPathResult", "papers"): MAX_PATH_DEPTH + 1,
+}
 # The largest size each field's resolver accepts (a larger one is refused with BAD_INPUT before
 # it reads anything), so a size counts at most this much.
 SIZE_BOUNDS: Mapping[tuple[str, str], int] = {
@@ -68,6 +73,8 @@ SIZE_BOUNDS: Mapping[tuple[str, str], int] = {
     ("Query", "eventFeed"): EVENT_PAGE_MAX,
     ("Paper", "references"): MAX_PAGE,
     ("Paper", "citations"): MAX_PAGE,
+    ("Query", "papers"): MAX_PAGE,
+    ("Paper", "related"): MAX_PAGE,
 }
 
 

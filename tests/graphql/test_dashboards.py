@@ -331,3 +331,14 @@ def test_a_cursor_of_another_order_is_refused(gql: GraphQLClient) -> None:
     page = gql(PAPERS, {"order": "SUBMITTED_ASC", "first": 1})["papers"]
     error = gql.error(PAPERS, {"order": "MOST_CITED", "first": 1, "after": page["pageInfo"]["endCursor"]})
     assert error["extensions"]["code"] == "BAD_INPUT"
+
+
+COSTLY = """
+{ papers(first: 200) { edges { node { related(first: 200) { edges { node { pithNumber } shared { pithNumber } } } } } } }
+"""
+
+
+def test_nested_pages_are_counted_by_the_node_limit(gql: GraphQLClient) -> None:
+    error = gql.error(COSTLY)
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX", error
+    assert "PITH_MAX_QUERY_NODES" in error["message"]
