@@ -69,6 +69,11 @@ class Context:
     # Nodes the operation may return (set before execution by the cost check).
     requested_nodes: int = 0
     _principal: asyncio.Future[Principal] | None = field(default=None, repr=False)
+    # Said in the response's ``extensions.warnings``: accepted, but worth the client's attention.
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, path: list[str | int] | None = None) -> None:
+        self.warnings.append({"code": code, "message": message, **({"path": path} if path else {})})
 
     async def principal(self) -> Principal:
         """The request's API token, looked up once however many mutation fields ask."""

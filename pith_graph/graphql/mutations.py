@@ -9,6 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from pith_graph.core.errors import InvalidMetadata
+from pith_graph.core.metadata import metadata_warnings, parse_metadata
 from pith_graph.core.tokens import Scope
 from pith_graph.graphql.auth import needs
 from pith_graph.graphql.context import Context, to_thread
@@ -34,7 +36,12 @@ class PaperInput:
     source: SourceInput
     title: str
     abstract: str
-    submitted_at: str = strawberry.field(description="v1 submission time, ISO 8601 (UTC).")
+    submitted_at: str = strawberry.field(
+        description="v1 submission time, ISO 8601 (UTC). Refused (BAD_INPUT) when in the future, "
+        "before year 1000 or, for arXiv, before August 1991; more than a month away from the "
+        "month the arXiv id encodes, it is accepted with a SUBMISSION_DATE_MISMATCH warning in "
+        "the response's extensions.warnings."
+    )
     primary_cat: str
     cross_cats: list[str] = strawberry.field(default_factory=list)
     authors: list[str]
@@ -97,13 +104,13 @@ class RegistryMutations:
     async def register_paper(self, info: Info[Context, None], input: PaperInput) -> Paper:
         registry = info.context.registry
         key = await to_thread(registry.signing_key)
+        raw = input.to_raw()
         pith = await to_thread(
-            registration.register_paper,
-            registry.sync_driver,
-            info.context.database,
-            key,
-            input.to_raw(),
+            registration.register_paper, registry.sync_driver, info.context.database, key, raw
         )
+        with contextlib.suppress(InvalidMetadata):  # it parsed for the registration just now
+            for warning in metadata_warnings(parse_metadata(raw)):
+                info.context.warn(warning.code, warning.message, info.path.as_list())
         return await _paper(info, pith)
 
     @strawberry.mutation(

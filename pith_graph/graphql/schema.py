@@ -146,6 +146,15 @@ class OperationCost(SchemaExtension):
         )
 
 
+class ResponseWarnings(SchemaExtension):
+    """``extensions.warnings`` of the response: what resolvers accepted but flagged
+    (:meth:`pith_graph.graphql.context.Context.warn`), e.g. ``SUBMISSION_DATE_MISMATCH``."""
+
+    def get_results(self) -> dict[str, Any]:
+        warnings = getattr(self.execution_context.context, "warnings", None)
+        return {"warnings": list(warnings)} if warnings else {}
+
+
 def limit_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The document limits: checked while parsing/validating, so a refused query runs nothing.
 
@@ -190,6 +199,7 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
         "extensions",
         [
             CodedErrors,
+            ResponseWarnings,
             *limits,
             lambda: _ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),

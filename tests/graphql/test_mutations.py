@@ -176,3 +176,40 @@ def test_metadata_over_the_documented_limits_is_bad_input(
     assert len(error["message"]) < 500
     records, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN count(p) AS n")
     assert records[0]["n"] == 0
+
+
+@pytest.mark.parametrize(
+    ("source_id", "submitted_at"),
+    [
+        ("2611.00001", "0500-01-01T00:00:00Z"),  # before year 1000 (was INTERNAL)
+        ("2611.00001", "0999-12-31"),
+        ("2611.00001", "2999-01-01T00:00:00Z"),  # in the future
+        ("2611.00001", "2100-06-01"),
+        ("hep-th/9107001", "1991-07-15T00:00:00Z"),  # before arXiv existed
+        ("hep-th/9108001", "1985-01-01T00:00:00Z"),
+    ],
+)
+def test_dates_that_cannot_be_are_bad_input(
+    clean_gql: GraphQLClient, clean_graph: Driver, source_id: str, submitted_at: str
+) -> None:
+    source = {"id": source_id, "version": 1}
+    error = clean_gql.error(REGISTER, {"input": paper_input(source=source, submittedAt=submitted_at)})
+    assert error["extensions"]["code"] == "BAD_INPUT", error
+    assert "submitted_at" in error["message"]
+    records, _, _ = clean_graph.execute_query("MATCH (n) WHERE NOT n:SchemaMigration RETURN count(n) AS n")
+    assert records[0]["n"] == 0
+
+
+def test_a_date_far_from_the_ids_month_is_accepted_with_a_warning(clean_gql: GraphQLClient) -> None:
+    # Real metadata: hep-th/9509068 is dated 2000-09-13 in the arXiv snapshot.
+    source = {"id": "hep-th/9509068", "version": 1}
+    body = clean_gql.raw(REGISTER, {"input": paper_input(source=source, submittedAt="2000-09-13T00:00:00Z")})
+    assert not body.get("errors") and body["data"]["registerPaper"]["pithNumber"].startswith("pith:2000:")
+    (warning,) = body["extensions"]["warnings"]
+    assert warning["code"] == "SUBMISSION_DATE_MISMATCH"
+    assert "hep-th/9509068" in warning["message"] and warning["path"] == ["registerPaper"]
+    # Within a month of the id's month: no warning.
+    near = clean_gql.raw(
+        REGISTER, {"input": paper_input(source={"id": "2611.00002", "version": 1}, submittedAt="2026-12-01")}
+    )
+    assert not near.get("errors") and "warnings" not in (near.get("extensions") or {})

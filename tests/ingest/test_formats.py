@@ -201,3 +201,23 @@ def test_detect_format_from_first_lines() -> None:
     assert detect_format("hep-th/0001001\thep-th/9304045") is Format.CITATIONS_TSV
     assert detect_format("hello world") is None
     assert detect_format('{"x": 1}') is None
+
+
+def test_dates_that_cannot_be_make_a_line_malformed() -> None:
+    items = _papers(
+        {**KAGGLE_0704_0001, "versions": [{"version": "v1", "created": "Mon, 1 Jan 2999 00:00:00 GMT"}]},
+        {**KAGGLE_0704_0001, "id": "hep-th/9107001",
+         "versions": [{"version": "v1", "created": "Mon, 1 Jul 1991 00:00:00 GMT"}]},
+        {**KAGGLE_0704_0001, "versions": [{"version": "v1", "created_iso": "0500-01-01T00:00:00Z"}]},
+    )  # fmt: skip
+    assert [type(i) for i in items] == [BadLine] * 3, items
+    reasons = [i.reason for i in items if isinstance(i, BadLine)]
+    assert "future" in reasons[0] and "submitted_at" in reasons[0]
+    assert "before arXiv existed" in reasons[1]
+
+
+def test_a_date_far_from_the_ids_month_is_ingested() -> None:
+    obj = {**KAGGLE_0704_0001, "id": "hep-th/9509068",
+           "versions": [{"version": "v1", "created": "Wed, 13 Sep 2000 00:00:00 GMT"}]}  # fmt: skip
+    [item] = _papers(obj)
+    assert isinstance(item, PaperLine) and item.paper.submitted_at == "2000-09-13T00:00:00Z"
