@@ -170,6 +170,13 @@ class PithGraphQL(GraphQL[Context, None]):
         except TypeError:  # e.g. an integer beyond 64 bits inside a JSON scalar
             return json.dumps(data, ensure_ascii=False)
 
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL from the package's own files (strawberry's page loads them from a CDN).
+        from pith_graph.http.graphiql import graphiql_page
+
+        return graphiql_page()
+
     def decode_json(self, data: str | bytes) -> object:
         try:
             decoded = super().decode_json(data)

@@ -15,6 +15,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "pith_graph.http.schemas",
     "pith_graph.http.log",
     "pith_graph.http.explore",
+    "pith_graph.http.graphiql",
     "pith_graph.http.bundles",
     "pith_graph.http.compat",
 )
