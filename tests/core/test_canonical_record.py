@@ -53,6 +53,7 @@ def test_cross_cats_are_sorted_by_code_point() -> None:
             "abstract": "a",
             "categories": "math.CO math.PR cs.DM",
             "submitted_at": "2009-02-13T00:00:00Z",
+            "authors": "A. Author",
         }
     )
     assert canonical_record(meta).cross_cats_sorted == ("cs.DM", "math.PR")

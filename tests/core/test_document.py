@@ -277,6 +277,7 @@ def test_base_url_is_configurable() -> None:
             "abstract": "a",
             "categories": "math.CA math.QA",
             "submitted_at": "1993-07-09",
+            "authors": "A. Author",
         }
     )
     record = canonical_record(meta)
