@@ -21,6 +21,8 @@ from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
 from pith_graph.store.resolve import Projection
 
+MAX_PAPER_EVENTS = 1000
+
 if TYPE_CHECKING:
     from pith_graph.graphql.dashboards import RelatedConnection, YearCount
 
@@ -419,9 +421,16 @@ class Paper:
     async def links(self, info: Info[Context, None]) -> JSON:
         return (await self._document(info))["links"]
 
-    @strawberry.field(description="Events about this paper (the event log is not wired in yet).")
-    def events(self) -> list[JSON]:
-        return []
+    @strawberry.field(
+        description="Accepted signed events about this paper, oldest first, in their wire form "
+        "{event, event_id, signature_b64} (as the record's `events`); the first `first` "
+        f"(1..{MAX_PAPER_EVENTS}). The `events` query pages them with cursors."
+    )
+    async def events(self, info: Info[Context, None], first: int = 100) -> list[JSON]:
+        if not 0 < first <= MAX_PAPER_EVENTS:
+            raise BadInput(f"first must be 1..{MAX_PAPER_EVENTS}, got {first}")
+        status = await info.context.loaders.record_status_by_pith.load(self.pith_number)
+        return list(status.events[:first]) if status is not None else []
 
     @strawberry.field(description="Works this paper cites (unregistered ones: resolved false).")
     async def references(

@@ -375,3 +375,17 @@ def test_bundle_routes_take_any_alias(client: TestClient, papers: list[str], rou
     for alias, status, code in [("not valid", 400, "INVALID_ALIAS"), ("2603.99999", 404, "NOT_FOUND")]:
         response = client.get(route.format(alias))
         assert response.status_code == status and response.json()["error"]["code"] == code
+
+
+def test_paper_events_lists_the_papers_accepted_events(client: TestClient, papers: list[str]) -> None:
+    query = "query($a: String!) { resolve(alias: $a) { paper { events } } }"
+    assert gql(client, query, {"a": papers[0]})["resolve"]["paper"]["events"] == []
+    first, second = _citation(papers, "01" * 8), _citation(papers, "02" * 8)
+    for envelope in (first, second):
+        assert gql(client, SUBMIT, {"event": envelope})["signCitation"]["__typename"] == "EventAccepted"
+    events = gql(client, query, {"a": papers[0]})["resolve"]["paper"]["events"]
+    assert sorted(e["event_id"] for e in events) == sorted([first["event_id"], second["event_id"]])
+    assert all(set(e) == {"event", "event_id", "signature_b64"} for e in events)
+    assert gql(client, query, {"a": papers[1]})["resolve"]["paper"]["events"] == []
+    one = gql(client, "query($a: String!) { resolve(alias: $a) { paper { events(first: 1) } } }", {"a": papers[0]})
+    assert len(one["resolve"]["paper"]["events"]) == 1
