@@ -34,7 +34,7 @@ from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import CitationLine, Format, PaperLine, parse_lines
 from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile
-from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.neo4j_local import LocalNeo4j, free_port
 from pith_graph.store.citation_writer import add_citations
 from pith_graph.store.graph_content import graph_counts

@@ -2,7 +2,7 @@
 
 Until the registration service writes papers, ``insert_paper`` creates the ``(:Paper)`` and its
 ``(:Receipt)`` the way the graph model says, and appends the receipt's log leaf in the same
-transaction through :func:`pith_graph.store.log.append_receipt_leaf`, as registration does.
+transaction through :func:`pith_graph.store.paper_writer.write_papers`, as registration does.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pith_graph.core.metadata import parse_metadata
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import SigningKey, generate_signing_key
 from pith_graph.core.trust import default_trust_store
-from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.store.driver import open_async_driver, open_driver
 from pith_graph.store.paper_writer import write_papers
 

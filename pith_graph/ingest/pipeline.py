@@ -53,7 +53,7 @@ from pith_graph.ingest.formats import (
     parse_lines,
 )
 from pith_graph.ingest.reader import InputFile
-from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.store.citation_writer import add_citations
 from pith_graph.store.paper_writer import PaperWrite, WriteStatus, registered_versions, write_papers
 

@@ -12,24 +12,32 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+from pith_graph.core.aliases import ARXIV_DOI_PREFIX, derived_aliases
 from pith_graph.core.bundle import InvalidBundle, build_bundle, verify_bundle
+from pith_graph.core.canonical import Digest
+from pith_graph.core.document import ABSTRACT_EXCERPT_LENGTH
 from pith_graph.core.events import USER_KINDS
 from pith_graph.core.merge import merge_state
+from pith_graph.core.paper import AliasRow, PaperArrival, PaperProperties
+from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.receipts import Receipt, format_receipt_time
+from pith_graph.core.record import CanonicalRecord
 from pith_graph.core.signing import SigningKey
 from pith_graph.core.trust import KeyStatus, TrustStore
 from pith_graph.service.events import UnknownSubject
 from pith_graph.store import bundles as store
 from pith_graph.store import events as event_store
+from pith_graph.store.paper_writer import PaperConflict, WriteStatus, write_papers_async
 
 __all__ = ["ImportReport", "InvalidBundle", "bundle_state", "export_bundle", "import_bundle"]
 
 
 def _snapshot(paper: dict[str, Any]) -> dict[str, Any]:
+    """The export's graph snapshot: the paper section a record carries (what a mirror stores)."""
     return {
         "paper": {
             "title": paper.get("title") or "",
@@ -37,6 +45,8 @@ def _snapshot(paper: dict[str, Any]) -> dict[str, Any]:
             "primary_cat": paper.get("primary_cat") or "",
             "categories": list(paper.get("categories") or []),
             "submitted_at": paper.get("submitted_at") or "",
+            "headline": paper.get("headline") or "",
+            "abstract_excerpt": (paper.get("abstract") or "")[:ABSTRACT_EXCERPT_LENGTH],
         }
     }
 
@@ -88,46 +98,53 @@ class ImportReport:
         }
 
 
-def _paper_props(canonical: dict[str, Any], bundle: dict[str, Any], now: str) -> dict[str, Any]:
-    meta, source = canonical.get("metadata", {}), canonical.get("source", {})
+def _arrival(bundle: dict[str, Any], receipt: Receipt, now: str) -> dict[str, Any]:
+    """The paper writer's row for a verified bundle's paper (the same writer as registration)."""
+    try:
+        record = CanonicalRecord.from_json(bundle["canonical_record"])
+        pith = parse_pith_number(bundle["pith_number"])
+        digest = Digest.from_hex(bundle["canonical_sha256"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidBundle("canonical_record", str(exc)) from exc
     snapshot: Any = next(
         (e["event"]["payload"]["graph_snapshot"] for e in bundle["events"]
          if e["event"]["event_type"] == "graph_snapshot"),
         {},
     )  # fmt: skip
     paper = snapshot.get("paper", {}) if isinstance(snapshot, dict) else {}
-    cross = list(meta.get("cross_cats_sorted") or [])
-    authors = [a for a in str(paper.get("authors_text") or "").split(", ") if a]
-    # The graph model's Paper properties (schema/graph-model.md); an imported record has no
-    # abstract, and its authors are the snapshot's "A, B" (sorted names).
-    return {
-        "pith_number": bundle["pith_number"],
-        "pith_body": bundle["pith_number"].split(":")[2],
-        "canonical_sha256": bundle["canonical_sha256"],
-        "canonical_json": json.dumps(
-            canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        ),
-        "source_kind": source.get("kind"),
-        "source_id": source.get("id"),
-        "version": source.get("version"),
-        "license": meta.get("license"),
-        "primary_cat": meta.get("primary_cat"),
-        "cross_cats": cross,
-        "categories": [meta.get("primary_cat"), *cross],
-        "submitted_at": meta.get("submitted_at"),
-        "year": int(str(meta.get("submitted_at"))[:4]),
-        "title": str(paper.get("title") or ""),
-        "abstract": "",
-        "authors": authors,
-        "authors_text": ", ".join(sorted(authors)),
-        "doi": None,
-        "journal_ref": None,
-        "comments": None,
-        "is_latest": True,
-        "imported": True,
-        "created_at": now,
-        "updated_at": now,
-    }
+    created = next(
+        (e["event"]["created_at"] for e in bundle["events"]
+         if e["event"]["event_type"] == "record_created"),
+        None,
+    )  # fmt: skip
+    aliases = [
+        AliasRow(str(a["alias_kind"]), str(a["alias_value"]), str(a["created_at"]))
+        for a in bundle.get("source_aliases") or []
+        if isinstance(a, dict) and {"alias_kind", "alias_value", "created_at"} <= set(a)
+    ]
+    # The record's own aliases, whatever the bundle lists; a DOI in arXiv's namespace names its
+    # own paper only.
+    own = {(a.kind.value, a.value) for a in derived_aliases(record, pith)}
+    for a in aliases:
+        if a.kind == "doi" and a.value.startswith(ARXIV_DOI_PREFIX) and (a.kind, a.value) not in own:
+            raise InvalidBundle("source_aliases", f"{a.value!r} is arXiv's DOI of another paper")
+    aliases += [AliasRow(k, v, receipt_time(created)) for k, v in sorted(own)]
+    return PaperArrival(
+        paper=PaperProperties.from_paper_section(record, pith, digest, paper),
+        receipt=receipt,
+        aliases=tuple(aliases),
+        now=now,
+        created_at=receipt_time(created),
+    ).to_row()
+
+
+def receipt_time(text: Any) -> str | None:
+    """An event's ``YYYY-MM-DDTHH:MM:SSZ`` in the store's time form; None if it is not one."""
+    try:
+        moment = datetime.strptime(str(text), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return format_receipt_time(moment)
 
 
 async def import_bundle(
@@ -175,25 +192,20 @@ async def import_bundle(
             fresh.append(event)
     # 3. one write: the paper if missing, then the new events with their log leaves
     stamp = format_receipt_time(now)
-    canonical = bundle.document["canonical_record"]
     receipt = Receipt.from_json(bundle.document["receipt"])
-    props = _paper_props(canonical, bundle.document, stamp)
-    aliases = [
-        a
-        for a in bundle.document.get("source_aliases") or []
-        if isinstance(a, dict) and {"alias_kind", "alias_value", "created_at"} <= set(a)
-    ]
+    row = _arrival(bundle.document, receipt, stamp)
 
     async def write(tx: AsyncManagedTransaction) -> bool:
-        created = await store.create_imported_paper(
-            tx, bundle.pith_number, props, receipt, stamp, aliases
-        )
+        (written,) = await write_papers_async(tx, [row])
         if fresh:
             await event_store.insert_events(tx, fresh, stamp)
-        return created
+        return written.status is WriteStatus.CREATED
 
-    async with driver.session(database=database) as session:
-        report.paper_created = await session.execute_write(write)
+    try:
+        async with driver.session(database=database) as session:
+            report.paper_created = await session.execute_write(write)
+    except PaperConflict as exc:
+        raise InvalidBundle("canonical_record", str(exc)) from exc
     report.imported = [e.event_id for e in fresh]
     report.state_sha256 = bundle_state(bundle.document, trust_store)["state_sha256"]
     return report

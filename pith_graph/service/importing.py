@@ -2,7 +2,8 @@
 
 Verification (:func:`pith_graph.core.document.verify_record_document` against the trust store)
 must pass with no mismatch, a canonical record must be present and the receipt must verify with a
-trusted key. Anything else is refused with the reason, and nothing is written.
+trusted key. Anything else is refused with the reason, and nothing is written. The paper keeps
+the record's signed times (its ``created_at``, its aliases' ``created_at``), not the import time.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 
 from neo4j import Driver
 from pith_graph.core.aliases import derived_aliases
-from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.document import parse_record_document, verify_record_document
 from pith_graph.core.errors import InvalidRecord
+from pith_graph.core.paper import AliasRow, PaperArrival, PaperProperties
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.trust import TrustStore
 from pith_graph.service.errors import BadInput
@@ -28,6 +29,20 @@ __all__ = ["import_record", "import_row"]
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _stored_time(value: Any) -> str | None:
+    """A record's ISO 8601 time in the store's form (``format_receipt_time``); None when it is
+    not an aware time (the import time is used then)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None
+    return format_receipt_time(moment)
 
 
 def import_row(doc: Mapping[str, Any], trust: TrustStore, now: datetime) -> dict[str, Any]:
@@ -43,40 +58,23 @@ def import_row(doc: Mapping[str, Any], trust: TrustStore, now: datetime) -> dict
         raise BadInput("record refused: a canonical_record and a full receipt are required")
     if report.status_of("receipt") != "ok":
         raise BadInput(f"record refused: receipt not verifiable ({report.summary_line()})")
-    paper = parsed.paper or {}
     record, pith = parsed.record, parsed.pith
-    authors_text = str(paper.get("authors_text") or "")
-    stamp = format_receipt_time(now)
-    return {
-        "canonical_sha256": parsed.canonical_sha256.hex,
-        "now": stamp,
-        "paper": {
-            "pith_number": pith.full,
-            "pith_body": pith.body,
-            "canonical_sha256": parsed.canonical_sha256.hex,
-            "source_kind": record.source_kind,
-            "source_id": record.source_id,
-            "version": record.version,
-            "title": str(paper.get("title") or ""),
-            # A record carries only the first 600 characters of the abstract.
-            "abstract": str(paper.get("abstract_excerpt") or ""),
-            "license": record.license,
-            "primary_cat": record.primary_cat,
-            "cross_cats": list(record.cross_cats_sorted),
-            "categories": [record.primary_cat, *record.cross_cats_sorted],
-            "submitted_at": record.submitted_at,
-            "year": record.submitted_year,
-            "authors": authors_text.split(", ") if authors_text else [],
-            "authors_text": authors_text,
-            "headline": str(paper.get("headline") or ""),
-            "canonical_json": canonical_bytes(record.to_json()).decode("utf-8"),
-            "imported": True,
-        },
-        "receipt": parsed.receipt.to_json(),
-        "aliases": [
-            {"kind": a.kind.value, "value": a.value} for a in derived_aliases(record, pith)
-        ],
-    }
+    # The signed originals: when the source registry registered the paper and its aliases.
+    created = _stored_time(doc.get("created_at"))
+    alias_time = _stored_time(parsed.aliases_created_at)
+    arrival = PaperArrival(
+        paper=PaperProperties.from_paper_section(
+            record, pith, parsed.canonical_sha256, parsed.paper or {}
+        ),
+        receipt=parsed.receipt,
+        aliases=tuple(
+            AliasRow(a.kind.value, a.value, alias_time or created)
+            for a in derived_aliases(record, pith)
+        ),
+        now=format_receipt_time(now),
+        created_at=created,
+    )
+    return arrival.to_row()
 
 
 def import_record(

@@ -1,5 +1,8 @@
 """Register papers: parse → canonicalise/hash → sign (outside any transaction) → ONE write.
 
+:func:`prepare` and :func:`registration_rows` are the pure half, shared with bulk ingest
+(:mod:`pith_graph.ingest.pipeline`), which batches many papers per transaction.
+
 Idempotent: a version already registered with the same content returns its pith number and
 writes nothing. A version registered with *other* metadata is refused (``BAD_INPUT``): a pith
 number never changes. Both hold under concurrency: the paper writer merges on the database's
@@ -10,17 +13,24 @@ same pith number for the same content, the "other metadata" refusal for other co
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
+from pith_graph.core.aliases import derived_aliases
+from pith_graph.core.canonical import CanonicalBytes, Digest, canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidMetadata
-from pith_graph.core.metadata import parse_metadata
+from pith_graph.core.metadata import PaperMetadata, parse_metadata
+from pith_graph.core.paper import AliasRow, PaperArrival, PaperProperties
+from pith_graph.core.pith_number import pith_number_for
+from pith_graph.core.receipts import format_receipt_time, issue_receipt
+from pith_graph.core.record import CanonicalRecord, canonical_record
 from pith_graph.core.signing import SigningKey
-from pith_graph.ingest.registration import Prepared, prepare, registration_rows
 from pith_graph.service.broadcast import broadcaster, registration_message
 from pith_graph.service.errors import BadInput
 from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store.log import registration_leaf_row
 from pith_graph.store.paper_writer import (
     PaperConflict,
     PaperWrite,
@@ -29,7 +39,55 @@ from pith_graph.store.paper_writer import (
     write_papers,
 )
 
-__all__ = ["register_paper", "register_papers", "write_new_papers"]
+__all__ = [
+    "Prepared",
+    "prepare",
+    "register_paper",
+    "register_papers",
+    "registration_rows",
+    "write_new_papers",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A paper with its canonical record hashed (cheap), before signing (the costly part)."""
+
+    meta: PaperMetadata
+    record: CanonicalRecord
+    data: CanonicalBytes
+    digest: Digest
+
+
+def prepare(meta: PaperMetadata) -> Prepared:
+    """Canonicalise and hash one paper (no signing yet: the caller first drops known papers)."""
+    record = canonical_record(meta)
+    data = canonical_bytes(record.to_json())
+    return Prepared(meta, record, data, sha256_digest(data))
+
+
+def registration_rows(
+    papers: Sequence[Prepared], key: SigningKey, now: datetime
+) -> list[dict[str, Any]]:
+    """One paper-writer row per paper: its properties, signed receipt, aliases and
+    transparency-log leaf (hashed here, so the transaction only runs Cypher)."""
+    stamp = format_receipt_time(now)
+    rows = []
+    for prepared in papers:
+        meta, record, digest = prepared.meta, prepared.record, prepared.digest
+        pith = pith_number_for(digest, record.submitted_year)
+        receipt = issue_receipt(key, digest, now)
+        aliases = [AliasRow(a.kind.value, a.value) for a in derived_aliases(record, pith)]
+        aliases += [AliasRow("doi", doi) for doi in (meta.doi, *meta.other_dois) if doi]
+        arrival = PaperArrival(
+            paper=PaperProperties.from_metadata(meta, record, digest, pith),
+            receipt=receipt,
+            aliases=tuple(aliases),
+            now=stamp,
+            log_leaf=registration_leaf_row(pith.full, receipt),
+        )
+        rows.append(arrival.to_row())
+    return rows
 
 
 def _now() -> datetime:

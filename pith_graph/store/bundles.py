@@ -1,16 +1,13 @@
-"""What bundle export reads, and the paper a bundle import creates on a mirror."""
+"""What bundle export reads (a bundle import writes its paper with :mod:`pith_graph.store.paper_writer`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
-from pith_graph.core.receipts import Receipt
-from pith_graph.store.counts import refresh_counts_async
-from pith_graph.store.log import append_receipt_leaf
+from neo4j import AsyncDriver
 
-__all__ = ["create_imported_paper", "papers_for_export", "pith_numbers_by_body"]
+__all__ = ["papers_for_export", "pith_numbers_by_body"]
 
 _EXPORT = """
 UNWIND $pith_numbers AS pith
@@ -28,25 +25,6 @@ UNWIND $bodies AS body
 OPTIONAL MATCH (p:Paper {pith_body: body})
 RETURN body, p.pith_number AS pith_number
 """
-
-_IMPORT_PAPER = """
-MERGE (p:Paper {pith_number: $pith_number})
-ON CREATE SET p += $props, p.import_token = $token
-WITH p, p.import_token = $token AS created
-FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
-  CREATE (p)-[:HAS_RECEIPT]->(:Receipt) )
-WITH p, created
-OPTIONAL MATCH (p)-[:HAS_RECEIPT]->(r:Receipt) WHERE created
-FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET r += $receipt)
-WITH p, created
-UNWIND (CASE WHEN created THEN $aliases ELSE [null] END) AS a
-FOREACH (_ IN CASE WHEN a IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (al:Alias {kind: a.alias_kind, value: a.alias_value})
-  ON CREATE SET al.created_at = a.created_at
-  MERGE (al)-[:ALIAS_OF]->(p))
-RETURN DISTINCT created
-"""
-
 
 async def papers_for_export(
     driver: AsyncDriver, database: str, pith_numbers: Sequence[str]
@@ -74,27 +52,3 @@ async def pith_numbers_by_body(
         _BY_BODY, bodies=list(bodies), database_=database, routing_="r"
     )
     return [r["pith_number"] for r in records]
-
-
-async def create_imported_paper(
-    tx: AsyncManagedTransaction,
-    pith_number: str,
-    props: Mapping[str, Any],
-    receipt: Receipt,
-    token: str,
-    aliases: Sequence[Mapping[str, Any]] = (),
-) -> bool:
-    """Create the paper of an imported bundle unless present (with its receipt and log leaf)."""
-    result = await tx.run(
-        _IMPORT_PAPER,
-        pith_number=pith_number,
-        props=dict(props),
-        receipt=receipt.to_json(),
-        token=token,
-        aliases=[dict(a) for a in aliases],
-    )
-    record = await result.single(strict=True)
-    if record["created"]:
-        await append_receipt_leaf(tx, pith_number, receipt)
-        await refresh_counts_async(tx, pith_numbers=[pith_number])
-    return bool(record["created"])

@@ -35,7 +35,6 @@ __all__ = [
     "integrate_batch",
     "integrated_head",
     "read_tiles",
-    "append_receipt_leaf",
     "latest_receipt_entries",
     "leaf_rows",
     "log_entries_by_ref",
@@ -170,14 +169,6 @@ async def latest_receipt_entries(
         _LATEST_RECEIPT, pith_numbers=list(pith_numbers), database_=database, routing_="r"
     )
     return [_entry(r) for r in records]
-
-
-async def append_receipt_leaf(
-    tx: AsyncManagedTransaction, pith_number: str, receipt: Receipt
-) -> int:
-    """Append a registration receipt's leaf in the registration's own transaction."""
-    rows = leaf_rows([(f"receipt:{receipt.signature_b64}", receipt_leaf(pith_number, receipt))])
-    return await append_leaves(tx, rows, token=receipt.signature_b64)
 
 
 def registration_leaf_row(pith_number: str, receipt: Receipt) -> dict[str, Any]:

@@ -5,7 +5,7 @@ properties, the signed receipt, the aliases and optionally the precomputed log l
 writes them in the caller's transaction with the same statements, so version linking,
 ``is_latest``, aliases, receipts and log leaves do not depend on the path. The statements are
 literal ``UNWIND $rows`` queries; rows are hashed and signed before the transaction (see
-:mod:`pith_graph.ingest.registration`), so a retried transaction signs nothing again.
+:mod:`pith_graph.service.registration`), so a retried transaction signs nothing again.
 
 Invariants held by the database, not by a read before the write:
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString
+from typing import Any, LiteralString, cast
 
 from neo4j import AsyncDriver, Driver, Record
+from pith_graph.core.paper import LARGE_PROPERTIES, PAPER_PROPERTIES
 from pith_graph.store._run import read_async, read_sync
 
 __all__ = [
@@ -20,16 +21,17 @@ __all__ = [
     "papers_by_pith_sync",
 ]
 
-# The Paper properties the API lists (a map projection body: ``q`` + PAPER_FIELDS): everything but
-# the large text blobs ``abstract`` and ``canonical_json`` (and import bookkeeping). The full
-# properties (:func:`papers_by_pith`) are read only for papers whose abstract, canonical record or
-# record document a request selects; lists of 500 references would otherwise carry megabytes
-# nobody asked for.
-_LISTING: LiteralString = """
-  .pith_number, .pith_body, .canonical_sha256, .source_kind, .source_id, .version, .title,
-  .license, .primary_cat, .cross_cats, .categories, .submitted_at, .year, .authors,
-  .authors_text, .doi, .journal_ref, .comments, .is_latest, .created_at, .updated_at,
-  .citation_count, .reference_count"""
+# The Paper properties the API lists (a map projection body: ``q`` + PAPER_FIELDS): every stored
+# property (:data:`pith_graph.core.paper.PAPER_PROPERTIES`, the one definition) but the large
+# texts ``abstract`` and ``canonical_json``. The full properties (:func:`papers_by_pith`) are read
+# only for papers whose abstract, canonical record or record document a request selects; lists of
+# 500 references would otherwise carry megabytes nobody asked for. (Built from names the code
+# defines, never from input: a literal query.)
+_LISTING = cast(
+    LiteralString,
+    "\n  "
+    + ", ".join("." + name for name in PAPER_PROPERTIES if name not in LARGE_PROPERTIES),
+)
 PAPER_FIELDS: LiteralString = "{" + _LISTING + "\n}"
 
 # What names and places a paper (identity, title, date, category): enough for most listings of

@@ -22,7 +22,7 @@ from pith_graph.ingest.formats import (
     parse_lines,
 )
 from pith_graph.ingest.formats.arxiv_metadata import parse_version_date
-from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import prepare, registration_rows
 
 KAGGLE_0704_0001 = {
     "id": "0704.0001",

@@ -25,6 +25,8 @@ from pith_graph.core.signing import generate_signing_key
 from pith_graph.core.trust import default_trust_store
 from pith_graph.service import bundles
 from pith_graph.service import events as event_service
+from pith_graph.service.registration import register_paper
+from pith_graph.service.resolution import resolve_aliases_sync
 
 TRUST = default_trust_store([REGISTRY_KEY.public_key])
 _WIPE = "MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n"
@@ -143,3 +145,74 @@ def test_a_bundle_with_an_event_borrowing_the_registry_key_id_is_refused(
         "MATCH (n) WHERE n:Paper OR n:Event RETURN count(n) AS n", database_=settings.neo4j_database
     )
     assert records[0]["n"] == 0
+
+
+def _version(version: int) -> dict[str, Any]:
+    return {
+        "source": {"kind": "arxiv", "id": "2611.01234", "version": version},
+        "title": f"A paper in versions (v{version})",
+        "abstract": "Versions arrive by several paths.",
+        "submitted_at": "2026-11-02T10:00:00Z",
+        "primary_cat": "cs.DL",
+        "authors": ["Ada Lovelace"],
+    }
+
+
+def test_importing_an_older_versions_bundle_keeps_the_newer_latest(
+    clean_graph: Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    clock = lambda: datetime(2026, 11, 3, tzinfo=UTC)  # noqa: E731
+    v1 = register_paper(clean_graph, db, REGISTRY_KEY, _version(1), clock)
+
+    async def export(driver: AsyncDriver) -> dict[str, Any]:
+        return await bundles.export_bundle(driver, db, REGISTRY_KEY, v1)
+
+    bundle_v1 = arun(settings, export)
+    clean_graph.execute_query(_WIPE, database_=db)
+    v2 = register_paper(clean_graph, db, REGISTRY_KEY, _version(2), clock)
+
+    async def go(driver: AsyncDriver) -> Any:
+        return await bundles.import_bundle(driver, db, bundle_v1, TRUST, datetime.now(UTC))
+
+    assert arun(settings, go).paper_created
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (p:Paper) RETURN p.pith_number AS pith, p.is_latest AS latest ORDER BY p.version"
+    )
+    assert [(r["pith"], r["latest"]) for r in records] == [(v1, False), (v2, True)]
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (n:Paper)-[:SUPERSEDES]->(o:Paper) RETURN n.pith_number AS n, o.pith_number AS o"
+    )
+    assert [(r["n"], r["o"]) for r in records] == [(v2, v1)]
+    latest, first = resolve_aliases_sync(clean_graph, db, ["2611.01234", "2611.01234v1"])
+    assert latest.paper is not None and latest.paper["pith_number"] == v2
+    assert first.paper is not None and first.paper["is_latest"] is False
+    records, _, _ = clean_graph.execute_query("MATCH (l:LogEntry) RETURN count(l) AS n")
+    assert records[0]["n"] == 2
+    # Again: nothing more is written.
+    assert not arun(settings, go).paper_created
+    records, _, _ = clean_graph.execute_query("MATCH (l:LogEntry) RETURN count(l) AS n")
+    assert records[0]["n"] == 2
+
+
+def test_a_bundle_of_a_version_registered_with_other_metadata_is_refused(
+    clean_graph: Driver, settings: Settings
+) -> None:
+    db = settings.neo4j_database
+    clock = lambda: datetime(2026, 11, 3, tzinfo=UTC)  # noqa: E731
+    v1 = register_paper(clean_graph, db, REGISTRY_KEY, _version(1), clock)
+
+    async def export(driver: AsyncDriver) -> dict[str, Any]:
+        return await bundles.export_bundle(driver, db, REGISTRY_KEY, v1)
+
+    bundle_v1 = arun(settings, export)
+    clean_graph.execute_query(_WIPE, database_=db)
+    other = register_paper(clean_graph, db, REGISTRY_KEY, {**_version(1), "title": "Other"}, clock)
+
+    async def go(driver: AsyncDriver) -> Any:
+        return await bundles.import_bundle(driver, db, bundle_v1, TRUST, datetime.now(UTC))
+
+    with pytest.raises(bundles.InvalidBundle, match="other metadata"):
+        arun(settings, go)
+    records, _, _ = clean_graph.execute_query("MATCH (p:Paper) RETURN p.pith_number AS p")
+    assert [r["p"] for r in records] == [other]

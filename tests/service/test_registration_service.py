@@ -183,3 +183,17 @@ def test_a_paper_citing_itself_is_refused(clean_graph: Driver, settings: Setting
         assert exc.value.code == "BAD_INPUT"
     records, _, _ = clean_graph.execute_query("MATCH ()-[r:CITES]->() RETURN count(r) AS n")
     assert records[0]["n"] == 0
+
+
+def test_an_imported_record_keeps_its_signed_times(clean_graph: Driver, settings: Settings) -> None:
+    db = settings.neo4j_database
+    import_record(clean_graph, db, founding_record(), default_trust_store(), clock)
+    doc = founding_record()
+    records, _, _ = clean_graph.execute_query(
+        "MATCH (p:Paper {pith_number: $p}) RETURN p.created_at AS created, "
+        "COLLECT { MATCH (a:Alias)-[:ALIAS_OF]->(p) RETURN DISTINCT a.created_at } AS alias_times",
+        p=FOUNDING_PITH,
+    )
+    (record,) = records
+    assert record["created"].replace("Z", "+00:00") == doc["created_at"]
+    assert [t.replace("Z", "+00:00") for t in record["alias_times"]] == [doc["aliases"][0]["created_at"]]
