@@ -63,7 +63,8 @@ class BadInput(ServiceError):
 
 
 class TooCostly(ServiceError):
-    """A bounded search (a citation path) would read more than its limit; nothing was read."""
+    """A bounded search (a citation path) would read more than its limit: refused before the
+    step that would exceed it."""
 
     code = "QUERY_TOO_COMPLEX"
 

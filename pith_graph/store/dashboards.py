@@ -55,7 +55,7 @@ _FILTER: LiteralString = """
   AND ($f.year_from IS NULL OR p.year >= $f.year_from)
   AND ($f.year_to IS NULL OR p.year <= $f.year_to)
   AND ($f.license IS NULL OR p.license = $f.license)
-  AND p.citation_count >= $f.min_cited
+  AND ($f.min_cited = 0 OR p.citation_count >= $f.min_cited)
   AND ($f.has_findings IS NULL OR $f.has_findings = EXISTS {
         MATCH (finding:IntegrityFinding)-[:FINDING_OF]->(p) WHERE finding.active = true })"""
 
