@@ -23,6 +23,7 @@ from pith_graph.http.caching import ConditionalGet
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.http.ratelimit import RateLimitMiddleware
 from pith_graph.service.log import run_integrator
+from pith_graph.service.witness import request_cosignatures
 from pith_graph.store.driver import (
     UNAVAILABLE_BUDGET_SECONDS,
     open_async_driver,
@@ -130,6 +131,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                     app.state.registry.signing_key,
                     settings.log_origin,
                     settings.log_interval,
+                    after=lambda: request_cosignatures(app.state.driver, settings.neo4j_database),
                 )
             )
             try:

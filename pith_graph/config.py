@@ -26,6 +26,7 @@
 | ``PITH_HARVEST_DELAY`` | seconds between two OAI-PMH requests | ``3`` |
 | ``PITH_HARVEST_CONTACT`` | an e-mail address added to the harvester's User-Agent | unset |
 | ``PITH_LOG_ORIGIN`` | the transparency log's origin line (and checkpoint key name) | host[:port] of the base URL |
+| ``PITH_WITNESS_NAME`` | this registry's name as a witness (cosignature key name) | ``<log origin>/witness`` |
 | ``PITH_LOG_INTERVAL`` | seconds between two integrations of new log entries into tiles and a checkpoint | ``1`` |
 """
 
@@ -130,12 +131,12 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
 
 
-def _log_origin(env: Mapping[str, str]) -> str | None:
-    raw = env.get("PITH_LOG_ORIGIN", "").strip()
+def _log_origin(env: Mapping[str, str], name: str = "PITH_LOG_ORIGIN") -> str | None:
+    raw = env.get(name, "").strip()
     if not raw:
         return None
     if any(c.isspace() or c == "+" for c in raw) or len(raw) > 200:
-        raise ConfigError(f"PITH_LOG_ORIGIN={raw!r}: an origin has no spaces and no '+'")
+        raise ConfigError(f"{name}={raw!r}: a note key name has no spaces and no '+'")
     return raw
 
 
@@ -196,6 +197,7 @@ class Settings:
     harvest_contact: str | None = None
     log_origin_setting: str | None = None
     log_interval: float = 1.0
+    witness_name_setting: str | None = None
     # The HTTP edge: rate limits per client and cost (loopback clients are exempt unless
     # rate_limit_loopback), and an optional cache of GraphQL GET answers (0 = off).
     rate_limit: str = "1200/minute"
@@ -243,6 +245,7 @@ class Settings:
             harvest_contact=env.get("PITH_HARVEST_CONTACT", "").strip() or None,
             log_origin_setting=_log_origin(env),
             log_interval=_seconds(env, "PITH_LOG_INTERVAL", 1.0),
+            witness_name_setting=_log_origin(env, "PITH_WITNESS_NAME"),
             rate_limit=_rate_limit(env),
             rate_limit_loopback=_flag(env, "PITH_RATE_LIMIT_LOOPBACK", False),
             response_cache_seconds=_seconds_or_off(env, "PITH_RESPONSE_CACHE_SECONDS"),
@@ -259,6 +262,11 @@ class Settings:
             return self.log_origin_setting
         url = self.public_base_url
         return url.split("://", 1)[-1].rstrip("/") or "pith-graph"
+
+    @property
+    def witness_name(self) -> str:
+        """This registry's cosigner name: ``PITH_WITNESS_NAME``, else ``<log origin>/witness``."""
+        return self.witness_name_setting or f"{self.log_origin}/witness"
 
     @property
     def uses_local_neo4j(self) -> bool:

@@ -33,6 +33,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.events",  # events helper (issue 6)
     "pith_graph.cli.bundle",  # events helper (issue 6)
     "pith_graph.cli.log",  # events helper (issue 6)
+    "pith_graph.cli.witness",
 )
 
 

@@ -39,13 +39,24 @@ from pith_graph.core.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from pith_graph.core.note import format_checkpoint, sign_note
+from pith_graph.core.note import (
+    ALG_COSIGNATURE_V1,
+    Checkpoint,
+    InvalidNote,
+    NoteVerifier,
+    format_checkpoint,
+    open_note,
+    parse_checkpoint,
+    parse_note,
+    sign_note,
+)
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_digest_signature
 
 __all__ = [
     "LOG_ID",
     "checkpoint_note",
+    "verify_cosigned_checkpoint",
     "entry_bundle",
     "integration_edge",
     "integrate_entries",
@@ -245,3 +256,32 @@ def integrate_entries(
 def checkpoint_note(origin: str, size: int, root: bytes, key: SigningKey) -> str:
     """The checkpoint of ``(size, root)`` as a signed note, key name = origin."""
     return sign_note(format_checkpoint(origin, size, root), origin, key)
+
+
+def verify_cosigned_checkpoint(
+    note: str, log_key: PublicKey, witnesses: Sequence[NoteVerifier] = (), min_witnesses: int = 0
+) -> tuple[Checkpoint, list[str]]:
+    """Check a checkpoint note: signed by ``log_key`` (key name = its origin) and cosigned by at
+    least ``min_witnesses`` of ``witnesses`` (cosignature/v1). Return it and the witnesses' names.
+
+    Raises :class:`InvalidProof` on any failure.
+    """
+    try:
+        text, _ = parse_note(note)
+        origin = text.split("\n", 1)[0]
+        log_verifier = NoteVerifier.for_key(origin, log_key)
+        text, verified = open_note(note, [log_verifier, *witnesses])
+        checkpoint = parse_checkpoint(text)
+    except InvalidNote as exc:
+        raise InvalidProof(f"checkpoint: {exc}") from exc
+    if all(v != log_verifier for v, _ in verified):
+        raise InvalidProof("the checkpoint is not signed by the log's key")
+    cosigners = sorted(
+        {v.name for v, _ in verified if v.algorithm == ALG_COSIGNATURE_V1 and v in witnesses}
+    )
+    if len(cosigners) < min_witnesses:
+        raise InvalidProof(
+            f"{len(cosigners)} of the given witnesses cosigned the checkpoint "
+            f"({', '.join(cosigners) or 'none'}); {min_witnesses} required"
+        )
+    return checkpoint, cosigners

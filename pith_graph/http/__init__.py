@@ -14,6 +14,7 @@ ROUTE_MODULES: tuple[str, ...] = (
     "pith_graph.http.keys",
     "pith_graph.http.schemas",
     "pith_graph.http.log",
+    "pith_graph.http.witness",
     "pith_graph.http.explore",
     "pith_graph.http.graphiql",
     "pith_graph.http.bundles",

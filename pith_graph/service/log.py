@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,7 +36,9 @@ from pith_graph.core.merkle import (
     tiles_needed,
 )
 from pith_graph.core.signing import SigningKey
+from pith_graph.core.note import add_signatures
 from pith_graph.store import log as store
+from pith_graph.store import witness as witness_store
 
 __all__ = [
     "MAX_BATCH",
@@ -143,7 +145,7 @@ async def signed_tree_head(
         raise LogError("BAD_TREE_SIZE", f"tree size {size} is outside 0..{current}")
     root = await _with_tiles(driver, database, lambda node: stored_root(size, node))
     document = sign_tree_head(key, size, root, now)
-    (note,) = await store.checkpoint_notes(driver, database, [size])
+    note = await _checkpoint_of(driver, database, size)
     if note is not None:
         document["checkpoint"] = note
     return document
@@ -190,7 +192,7 @@ async def inclusion_document(
         return stored_inclusion_proof(index, size, node), stored_root(size, node)
 
     path, root = await _with_tiles(driver, database, compute)
-    return {
+    document = {
         "proof_type": "inclusion",
         "leaf": entry["leaf"],
         "leaf_hash": entry["leaf_hash"],
@@ -199,6 +201,10 @@ async def inclusion_document(
         "audit_path": [h.hex() for h in path],
         "signed_tree_head": sign_tree_head(key, size, root, now),
     }
+    note = await _checkpoint_of(driver, database, size)
+    if note is not None:  # the C2SP checkpoint of the same tree, with witness cosignatures
+        document["checkpoint"] = note
+    return document
 
 
 async def consistency_document(
@@ -228,12 +234,16 @@ async def consistency_document(
         )
 
     path, first_root, second_root = await _with_tiles(driver, database, compute)
-    return {
+    document = {
         "proof_type": "consistency",
         "consistency_path": [h.hex() for h in path],
         "first_tree_head": sign_tree_head(key, first, first_root, now),
         "second_tree_head": sign_tree_head(key, second, second_root, now),
     }
+    note = await _checkpoint_of(driver, database, second)
+    if note is not None:
+        document["checkpoint"] = note
+    return document
 
 
 async def consistency_hashes(driver: AsyncDriver, database: str, first: int, second: int) -> list[bytes]:
@@ -280,11 +290,15 @@ async def run_integrator(
     key_source: Callable[[], SigningKey],
     origin: str,
     interval: float,
+    after: Callable[[], Awaitable[Any]] | None = None,
 ) -> None:
-    """Integrate new entries every ``interval`` seconds until cancelled (the app's background task)."""
+    """Integrate new entries every ``interval`` seconds until cancelled (the app's background
+    task); ``after`` runs after each round (asking witnesses to cosign)."""
     while True:
         try:
             await integrate(driver, database, key_source(), origin)
+            if after is not None:
+                await after()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a transient store error: try again next round
@@ -294,9 +308,19 @@ async def run_integrator(
 
 
 async def served_checkpoint(driver: AsyncDriver, database: str) -> str | None:
-    """The latest checkpoint note as served at ``/log/checkpoint``."""
-    _, note = await current_checkpoint(driver, database)
-    return note
+    """The latest checkpoint note as served at ``/log/checkpoint``: the log's signature, then
+    the cosignatures witnesses returned for that size."""
+    size, note = await current_checkpoint(driver, database)
+    if note is None:
+        return None
+    return add_signatures(note, await witness_store.cosignature_lines(driver, database, size))
+
+
+async def _checkpoint_of(driver: AsyncDriver, database: str, size: int) -> str | None:
+    (note,) = await store.checkpoint_notes(driver, database, [size])
+    if note is None:
+        return None
+    return add_signatures(note, await witness_store.cosignature_lines(driver, database, size))
 
 
 def note_verifier_keys(origin: str, keys: list[Any]) -> list[str]:
