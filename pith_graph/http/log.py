@@ -90,7 +90,8 @@ def registry_vkeys(registry: RegistryState) -> list[str]:
     keys = [current] + [
         PublicKey(k["key_id"], bytes.fromhex(k["public_key_hex"]))
         for k in document.get("keys", [])
-        if k["public_key_hex"] != current.hex
+        # our own keys only: the list also names other registries' keys we accept receipts from
+        if k["public_key_hex"] != current.hex and k.get("status") in (None, "current", "retired")
     ]
     return log_service.note_verifier_keys(registry.settings.log_origin, keys)
 
