@@ -158,19 +158,29 @@ def _version(version: int) -> dict[str, Any]:
     }
 
 
+def _clock() -> datetime:
+    return datetime(2026, 11, 3, tzinfo=UTC)
+
+
+def _bundle_of_v1_elsewhere(driver: Driver, settings: Settings) -> tuple[str, dict[str, Any]]:
+    """v1's pith number and bundle, exported by a registry whose graph is then wiped."""
+    db = settings.neo4j_database
+    v1 = register_paper(driver, db, REGISTRY_KEY, _version(1), _clock)
+
+    async def export(async_driver: AsyncDriver) -> dict[str, Any]:
+        return await bundles.export_bundle(async_driver, db, REGISTRY_KEY, v1)
+
+    bundle = arun(settings, export)
+    driver.execute_query(_WIPE, database_=db)
+    return v1, bundle
+
+
 def test_importing_an_older_versions_bundle_keeps_the_newer_latest(
     clean_graph: Driver, settings: Settings
 ) -> None:
     db = settings.neo4j_database
-    clock = lambda: datetime(2026, 11, 3, tzinfo=UTC)  # noqa: E731
-    v1 = register_paper(clean_graph, db, REGISTRY_KEY, _version(1), clock)
-
-    async def export(driver: AsyncDriver) -> dict[str, Any]:
-        return await bundles.export_bundle(driver, db, REGISTRY_KEY, v1)
-
-    bundle_v1 = arun(settings, export)
-    clean_graph.execute_query(_WIPE, database_=db)
-    v2 = register_paper(clean_graph, db, REGISTRY_KEY, _version(2), clock)
+    v1, bundle_v1 = _bundle_of_v1_elsewhere(clean_graph, settings)
+    v2 = register_paper(clean_graph, db, REGISTRY_KEY, _version(2), _clock)
 
     async def go(driver: AsyncDriver) -> Any:
         return await bundles.import_bundle(driver, db, bundle_v1, TRUST, datetime.now(UTC))
@@ -199,15 +209,8 @@ def test_a_bundle_of_a_version_registered_with_other_metadata_is_refused(
     clean_graph: Driver, settings: Settings
 ) -> None:
     db = settings.neo4j_database
-    clock = lambda: datetime(2026, 11, 3, tzinfo=UTC)  # noqa: E731
-    v1 = register_paper(clean_graph, db, REGISTRY_KEY, _version(1), clock)
-
-    async def export(driver: AsyncDriver) -> dict[str, Any]:
-        return await bundles.export_bundle(driver, db, REGISTRY_KEY, v1)
-
-    bundle_v1 = arun(settings, export)
-    clean_graph.execute_query(_WIPE, database_=db)
-    other = register_paper(clean_graph, db, REGISTRY_KEY, {**_version(1), "title": "Other"}, clock)
+    v1, bundle_v1 = _bundle_of_v1_elsewhere(clean_graph, settings)
+    other = register_paper(clean_graph, db, REGISTRY_KEY, {**_version(1), "title": "Other"}, _clock)
 
     async def go(driver: AsyncDriver) -> Any:
         return await bundles.import_bundle(driver, db, bundle_v1, TRUST, datetime.now(UTC))
