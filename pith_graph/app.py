@@ -20,6 +20,7 @@ from pith_graph.graphql.context import PithGraphQL, RegistryState
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
 from pith_graph.http.caching import ConditionalGet
+from pith_graph.http.headers import SecurityHeaders
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.http.ratelimit import RateLimitMiddleware
 from pith_graph.service.log import run_integrator
@@ -78,7 +79,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
-    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    middleware = [
+        Middleware(SecurityHeaders),  # outermost: every answer, refusals included, carries them
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
     if settings.cors_origins:  # none by default: browsers on other origins cannot call the API
         middleware.append(
             Middleware(

@@ -31,7 +31,7 @@ from pith_graph.service.errors import AmbiguousAlias, ServiceError
 from pith_graph.store._run import as_store_error
 from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
-__all__ = ["CodedErrors", "PithSchema", "error_code"]
+__all__ = ["MAX_MESSAGE_CHARS", "CodedErrors", "PithSchema", "error_code", "shorten_message"]
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,26 @@ _REQUEST_ERRORS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     (re.compile(r"contains more than \d+ tokens"), "QUERY_TOO_COMPLEX", "PITH_MAX_QUERY_TOKENS"),
     (re.compile(r"introspection has been disabled"), "INTROSPECTION_DISABLED", None),
     (re.compile(r"^Syntax Error"), "GRAPHQL_PARSE_FAILED", None),
+    # graphql-core gives up on a document that nests or repeats too much to validate (a
+    # thousand copies of one field overflow its recursion): refused as too complex.
+    (re.compile(r"Validation aborted"), "QUERY_TOO_COMPLEX", None),
 )
+
+
+# Messages quote the input they refuse; a 100,000-character alias is not echoed back whole.
+MAX_MESSAGE_CHARS = 400
+
+
+def shorten_message(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}… ({len(message) - limit:,} more characters not shown)"
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
     return GraphQLError(
-        message=message,
+        message=shorten_message(message),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
@@ -117,6 +131,11 @@ class CodedErrors(MaskErrors):
         for pattern, _, setting in _REQUEST_ERRORS:
             if setting is not None and pattern.search(message):
                 message = f"query refused before execution: {message} (limit set by {setting})"
+        if code == "QUERY_TOO_COMPLEX" and "Validation aborted" in message:
+            message = (
+                "query refused before execution: the document is too large or repetitive to "
+                "validate (e.g. one field repeated hundreds of times); send a smaller document"
+            )
         return _with(error, message, {"code": code})
 
 

@@ -11,6 +11,7 @@ __all__ = ["ROUTE_MODULES", "extra_routes"]
 # Modules whose routes the app serves, in matching order: compat's /pith/{suffix:path} catches
 # everything under /pith/, so the modules with more specific /pith/… routes come before it.
 ROUTE_MODULES: tuple[str, ...] = (
+    "pith_graph.http.landing",
     "pith_graph.http.keys",
     "pith_graph.http.schemas",
     "pith_graph.http.log",

@@ -39,7 +39,7 @@ _JSON_TYPES = ("application/json", "application/ld+json")
 
 
 def _error(code: str, message: str, status: int, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+    return Refusal(code, message, status, **extra).json()
 
 
 async def _record(request: Request, alias: str) -> dict[str, Any]:
@@ -118,6 +118,9 @@ async def events_json(request: Request) -> Response:
 
 
 async def resolve_endpoint(request: Request) -> Response:
+    repeated = sorted({k for k in request.query_params if len(request.query_params.getlist(k)) > 1})
+    if repeated:
+        return _error("BAD_INPUT", f"repeated query parameter {repeated[0][:40]!r}: give it once", 400)
     given = [(k, request.query_params[k]) for k in ("arxiv", "doi", "alias") if k in request.query_params]
     if len(given) != 1 or not given[0][1].strip():
         return _error("BAD_INPUT", "give exactly one of ?arxiv=, ?doi= or ?alias=", 400)

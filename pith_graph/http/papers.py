@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from pith_graph.graphql.errors import shorten_message
 from pith_graph.service.errors import AmbiguousAlias, ServiceError
 from pith_graph.service.resolution import resolve_paper
 from pith_graph.store.errors import StoreUnavailable
@@ -32,6 +33,7 @@ class Refusal(Exception):
     """A route's coded refusal; :meth:`json` is the response."""
 
     def __init__(self, code: str, message: str, status: int, **extra: Any) -> None:
+        message = shorten_message(message)
         super().__init__(message)
         self.code, self.message, self.status, self.extra = code, message, status, extra
 

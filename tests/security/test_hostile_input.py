@@ -68,6 +68,29 @@ HOSTILE = [
     "😀" * 1000,
     "",
     " ",
+    # Lucene keywords and operators (title search), alone and mid-string
+    "AND",
+    "OR",
+    "NOT",
+    "NOT black",
+    "black AND",
+    "a OR b NOT c TO d",
+    "title:[a TO z]",
+    "&& || ! ~2 ^3 *?",
+    # dates that cannot be, and date-shaped text
+    "0500-01-01",
+    "0999-12-31T23:59:59Z",
+    "2999-01-01T00:00:00Z",
+    "1985-01-01",
+    "0001-01-01T00:30:00+01:00",
+    "9999-12-31T23:59:59-23:59",
+    # alias shapes every paper field and route takes
+    "XTYU6EUZ",
+    "pith:XTYU6EUZ",
+    "hep-th/9711200",
+    "10.48550/arXiv.2603.13419",
+    "doi:10.48550/arXiv.2603.13419",
+    "not valid",
 ]
 
 _SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
@@ -286,6 +309,9 @@ def test_hostile_http_paths_and_parameters(client: TestClient, text: str) -> Non
         f"/api/pith-number/resolve?alias={escaped}",
         f"/api/pith-number/resolve?doi={escaped}",
         f"/pith/{escaped}/bundle.json",
+        f"/pith/{escaped}/state.json",
+        f"/.well-known/pith/{escaped}/bundle.json",
+        f"/api/pith-number/resolve?arxiv={escaped[:3000]}&arxiv={escaped[:3000]}",
     ):
         response = client.get(path, headers={"accept": "application/json"})
         assert response.status_code in (200, 400, 404, 409, 414), (path, response.status_code, response.text[:300])

@@ -188,3 +188,14 @@ def test_several_operations_need_an_operation_name(settings: Settings) -> None:
         assert counting.queries == []
         named = client.post("/graphql", json={"query": two, "operationName": "A"}).json()
         assert named["data"]["serviceVersion"]
+
+
+def test_a_thousand_duplicate_fields_are_refused_with_a_code(settings: Settings) -> None:
+    unlimited_tokens = dataclasses.replace(settings, max_query_tokens=100_000)
+    with counted_client(unlimited_tokens) as (client, counting):
+        counting.queries.clear()
+        query = "{ " + "serviceVersion " * 1000 + "}"
+        error = _refusal(gql(client, query).json())
+        assert error["extensions"] == {"code": "QUERY_TOO_COMPLEX"}, error
+        assert "Validation aborted" not in error["message"]
+        assert counting.queries == []

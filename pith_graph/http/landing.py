@@ -1,0 +1,63 @@
+"""``/``: a landing page pointing to the explorer, GraphiQL and the API's documentation; and
+``/schema.graphql``, the SDL of the API this server runs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from pith_graph import __version__
+
+__all__ = ["landing_page", "routes"]
+
+@lru_cache(maxsize=1)
+def _sdl() -> str:
+    from pith_graph.graphql.schema import build_schema
+
+    return build_schema().as_str() + "\n"
+
+
+def landing_page() -> str:
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>pith-graph registry</title>
+</head>
+<body>
+<main>
+<h1>pith-graph</h1>
+<p>An open registry of pith numbers: content-addressed, Ed25519-signed identifiers for
+scientific papers, served as a GraphQL API over a Neo4j graph (version {__version__}).</p>
+<ul>
+  <li><a href="/explore">Explorer</a>: find a paper by pith number, arXiv id, DOI or title words, and walk its citations.</li>
+  <li><a href="/graphql">GraphQL API</a> (<code>POST /graphql</code>; GraphiQL in a browser).</li>
+  <li><a href="/schema.graphql">API documentation</a>: the schema (SDL) with every field described;
+    GraphiQL's "Docs" pane browses it, and the README's "GraphQL API and JSON endpoints" section walks through it.</li>
+  <li>JSON records: <code>/pith/&lt;pith number or alias&gt;.json</code>, bundles: <code>/pith/&lt;alias&gt;/bundle.json</code>,
+    signing keys: <a href="/.well-known/pith/keys.json"><code>/.well-known/pith/keys.json</code></a>.</li>
+  <li>Health: <a href="/healthz"><code>/healthz</code></a>, readiness: <a href="/readyz"><code>/readyz</code></a>.</li>
+</ul>
+</main>
+</body>
+</html>
+"""
+
+
+async def landing(request: Request) -> Response:
+    return HTMLResponse(landing_page())
+
+
+async def schema_sdl(request: Request) -> Response:
+    return PlainTextResponse(_sdl(), media_type="application/graphql")
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", landing, methods=["GET"]),
+        Route("/schema.graphql", schema_sdl, methods=["GET"]),
+    ]
