@@ -13,7 +13,7 @@ def test_the_landing_page_links_the_explorer_graphiql_and_the_api_docs(http: Tes
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     links = set(re.findall(r'href="([^"]+)"', response.text))
     assert {"/explore", "/graphql", "/schema.graphql"} <= links
-    for link in links:
+    for link in links - {"/readyz"}:  # readiness depends on the database's migrations
         assert http.get(link, headers={"accept": "text/html"}).status_code == 200, link
 
 
