@@ -148,6 +148,60 @@ def _init_worker(key_id: str, seed: bytes, now: datetime) -> None:
     _worker_now = now
 
 
+@dataclass(frozen=True, slots=True)
+class _Formatted:
+    """One signed paper as the main process needs it: keys, and its CSV fragments."""
+
+    line: int
+    warnings: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
+    receipt_columns: tuple[str, ...]
+    source_id: str
+    version: int
+    sha: str
+    pith: str
+    submitted_at: str | None
+    primary_cat: str | None
+    now: str
+    paper_text: str  # the Paper line up to (without) is_latest and the counts, no newline
+    receipt_text: str  # the receipt's property fields
+    aliases: tuple[tuple[str, str], ...]
+    log_text: str  # the log entry's fields after its id and index
+    empty_lists: tuple[str, ...]
+
+
+def _format(line: int, warnings: tuple[str, ...], row: dict[str, Any]) -> _Formatted:
+    paper, receipt, leaf = row["paper"], row["receipt"], row["log_leaf"]
+    columns = _paper_columns(paper)
+    seen: set[tuple[str, str]] = set()
+    aliases = []
+    for alias in row["aliases"]:
+        key = (alias["kind"], alias["value"])
+        if key not in seen:
+            seen.add(key)
+            aliases.append(key)
+    return _Formatted(
+        line=line,
+        warnings=warnings,
+        columns=tuple(columns),
+        receipt_columns=tuple(receipt),
+        source_id=paper["source_id"],
+        version=paper["version"],
+        sha=row["canonical_sha256"],
+        pith=paper["pith_number"],
+        submitted_at=paper.get("submitted_at"),
+        primary_cat=paper.get("primary_cat"),
+        now=row["now"],
+        paper_text=_line([paper[n] for n, _ in columns] + [row["now"], row["now"]])[:-1],
+        receipt_text=_line(list(receipt.values()))[:-1],
+        aliases=tuple(aliases),
+        log_text=_line([leaf["leaf_hash"], leaf["leaf_type"], leaf["ref"], leaf["pith_number"],
+                        leaf["leaf_json"]])[:-1],
+        empty_lists=tuple(n for n, _ in columns
+                          if isinstance(paper[n], (list, tuple)) and not paper[n]),
+    )
+
+
 def _paper_chunk(args: tuple[Format, list[tuple[int, str]]]) -> list[tuple[Any, ...]]:
     """Parse, hash, sign and format one chunk of lines (in a worker process)."""
     fmt, lines = args
@@ -155,9 +209,8 @@ def _paper_chunk(args: tuple[Format, list[tuple[int, str]]]) -> list[tuple[Any, 
     out: list[tuple[Any, ...]] = []
     for item in parse_lines(fmt, lines):
         if isinstance(item, PaperLine):
-            p = prepare(item.paper)
-            (row,) = registration_rows([p], _worker_key, _worker_now)
-            out.append(("paper", item.line, item.warnings, row))
+            (row,) = registration_rows([prepare(item.paper)], _worker_key, _worker_now)
+            out.append(("paper", item.line, _format(item.line, item.warnings, row)))
         elif isinstance(item, BadLine):
             out.append(("bad", item.line, item.reason))
         elif isinstance(item, SkippedLine):
@@ -245,7 +298,7 @@ def _phase_papers(
 ) -> Path:
     """Phase 1; returns the temporary file holding the Paper rows (length-prefixed, log order)."""
     stats = report.stats
-    columns: list[tuple[str, str]] | None = None
+    columns: tuple[tuple[str, str], ...] | None = None
     aliases_seen: set[tuple[str, str]] = set()
     pending = out.dir / "papers.pending"
     started, last = time.monotonic(), 0.0
@@ -256,7 +309,7 @@ def _phase_papers(
         alias_nodes = out.writer("aliases")
         alias_of = out.writer("alias_of")
         log = out.writer("log_entries")
-        receipt_columns: list[str] | None = None
+        receipt_columns: tuple[str, ...] | None = None
         for path, fmt in files:
             if not fmt.has_papers:
                 continue
@@ -274,15 +327,14 @@ def _phase_papers(
                         stats.skipped[result[2]] += 1
                         reporter.problem(path, line, "skipped", result[2])
                         continue
-                    warnings, row = result[2], result[3]
-                    for warning in warnings:
+                    f: _Formatted = result[2]
+                    for warning in f.warnings:
                         stats.warnings += 1
                         reporter.problem(path, line, "warning", warning)
-                    paper = row["paper"]
-                    version = (paper["source_id"], paper["version"])
+                    version = (f.source_id, f.version)
                     known = graph.by_version.get(version)
                     if known is not None:
-                        if known[0] == row["canonical_sha256"]:
+                        if known[0] == f.sha:
                             stats.papers_unchanged += 1
                         else:
                             stats.papers_conflicting += 1
@@ -294,8 +346,7 @@ def _phase_papers(
                             )
                         continue
                     if columns is None:
-                        columns = _paper_columns(paper)
-                        stamp = row["now"]
+                        columns, receipt_columns, stamp = f.columns, f.receipt_columns, f.now
                         out.header(
                             "papers",
                             [f"{n}{t}" if n != "pith_number" else "pith_number:ID(Paper)"
@@ -303,46 +354,36 @@ def _phase_papers(
                             + ["created_at", "updated_at", "is_latest:boolean",
                                "citation_count:long", "reference_count:long"],
                         )
-                        receipt_columns = list(row["receipt"])
                         out.header("receipts", [":ID(Receipt)", *receipt_columns])
                         out.header("has_receipt", [":START_ID(Paper)", ":END_ID(Receipt)"])
                         out.header("aliases", [":ID(Alias)", "kind", "value", "created_at"])
                         out.header("alias_of", [":START_ID(Alias)", ":END_ID(Paper)"])
                         out.header("log_entries", [":ID(LogEntry)", "index:long", "leaf_hash",
                                                    "leaf_type", "ref", "pith_number", "leaf_json"])
-                    if list(paper) != [n for n, _ in columns]:
+                    if f.columns != columns or f.receipt_columns != receipt_columns:
                         raise BulkImportError(f"{path}:{line}: the paper row changed shape")
                     index = len(graph.papers)
-                    pith = paper["pith_number"]
-                    graph.by_version[version] = (row["canonical_sha256"], pith)
-                    graph.papers.append(_Paper(pith, version[0], version[1],
-                                               paper.get("submitted_at"), paper.get("primary_cat")))
-                    graph.versions.setdefault(version[0], []).append((version[1], index))
-                    for name, _ in columns:
-                        value = paper[name]
-                        if isinstance(value, (list, tuple)) and not value:
-                            graph.empty_lists.setdefault(name, []).append(pith)
-                    text = _line([paper[n] for n, _ in columns] + [row["now"], row["now"]])
-                    held.write(f"{index} {len(text)}\n{text}")
-                    receipt = row["receipt"]
-                    receipts.write(_line([pith, *(receipt[c] for c in receipt_columns or ())]))
-                    has_receipt.write(_line([pith, pith]))
-                    own: set[tuple[str, str]] = set()
-                    for alias in row["aliases"]:
-                        akey = (alias["kind"], alias["value"])
-                        if akey in own:
-                            continue
-                        own.add(akey)
-                        aid = f"{akey[0]}:{akey[1]}"
+                    pith = f.pith
+                    quoted = _quote(pith)
+                    graph.by_version[version] = (f.sha, pith)
+                    graph.papers.append(_Paper(pith, f.source_id, f.version, f.submitted_at,
+                                               f.primary_cat))
+                    graph.versions.setdefault(f.source_id, []).append((f.version, index))
+                    for name in f.empty_lists:
+                        graph.empty_lists.setdefault(name, []).append(pith)
+                    held.write(f"{index} {len(f.paper_text)}\n{f.paper_text}")
+                    receipts.write(f"{quoted},{f.receipt_text}\n")
+                    has_receipt.write(f"{quoted},{quoted}\n")
+                    for akey in f.aliases:
+                        aid = _quote(f"{akey[0]}:{akey[1]}")
                         if akey not in aliases_seen:
                             aliases_seen.add(akey)
-                            alias_nodes.write(_line([aid, akey[0], akey[1], row["now"]]))
-                        alias_of.write(_line([aid, pith]))
+                            alias_nodes.write(_line([f"{akey[0]}:{akey[1]}", akey[0], akey[1],
+                                                     f.now]))
+                        alias_of.write(f"{aid},{quoted}\n")
                         if akey[0] == "doi":
                             graph.doi.setdefault(akey[1], []).append(index)
-                    leaf = row["log_leaf"]
-                    log.write(_line([index, index, leaf["leaf_hash"], leaf["leaf_type"],
-                                     leaf["ref"], leaf["pith_number"], leaf["leaf_json"]]))
+                    log.write(f"{index},{index},{f.log_text}\n")
                     stats.papers_new += 1
                 now_t = time.monotonic()
                 if now_t - last >= 2.0:
@@ -481,7 +522,7 @@ def _phase_nodes(pending: Path, out: _Files, graph: _Graph) -> None:
             index_text, length = head.split()
             index = int(index_text)
             text = held.read(int(length))
-            write(text[:-1] + "," + ",".join([
+            write(text + "," + ",".join([
                 "true" if index in latest else "false",
                 str(graph.cited[index]),
                 str(graph.citing[index]),
