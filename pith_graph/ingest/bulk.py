@@ -7,7 +7,7 @@ parallel processes), then writes the CSV files of ``neo4j-admin database import 
 node and relationship of the graph model, and Neo4j's offline importer builds the store. Phases:
 
 1. ``papers``: every line of the papers files is parsed, canonicalised, hashed, signed and
-   formatted in worker processes (:func:`pith_graph.ingest.registration.registration_rows`, the
+   formatted in worker processes (:func:`pith_graph.service.registration.registration_rows`, the
    rows the paper writer stores); the main process keeps the transactional path's rules in input
    order: the first line of a version wins, the same content again is *unchanged*, other content
    a *conflict* (reported); new papers get their log index in that order. Receipts, log entries,
@@ -56,7 +56,7 @@ from pith_graph.ingest.formats import (
 )
 from pith_graph.ingest.pipeline import IngestStats, order_files
 from pith_graph.ingest.reader import InputFile
-from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import prepare, registration_rows
 
 __all__ = [
     "BulkImportError",
@@ -130,14 +130,34 @@ def _type(value: Any) -> str:
     return ""
 
 
-# The paper row's properties, in the header's order: the ingest's row (whatever the model holds)
-# is checked against it, so a property added to the writer fails loudly here, not silently.
-def _paper_columns(sample: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(name, _type(value)) for name, value in sample.items()]
+def _paper_columns() -> tuple[tuple[str, str], ...]:
+    """The Paper properties a registration stores (:class:`~pith_graph.core.paper.PaperProperties`,
+    the one property set), with the importer's type of each."""
+    import typing
+    from dataclasses import fields
+
+    from pith_graph.core.paper import PaperProperties
+
+    hints = typing.get_type_hints(PaperProperties)
+    columns = []
+    for f in fields(PaperProperties):
+        hint = hints[f.name]
+        origin = typing.get_origin(hint)
+        if hint is bool:
+            kind = ":boolean"
+        elif hint is int:
+            kind = ":long"
+        elif origin in (tuple, list):
+            kind = ":string[]"
+        else:
+            kind = ""
+        columns.append((f.name, kind))
+    return tuple(columns)
 
 
 # -- phase 1 in worker processes ---------------------------------------------------------------
 
+_COLUMNS = _paper_columns()
 _worker_key: SigningKey | None = None
 _worker_now: datetime | None = None
 
@@ -172,7 +192,10 @@ class _Formatted:
 
 def _format(line: int, warnings: tuple[str, ...], row: dict[str, Any]) -> _Formatted:
     paper, receipt, leaf = row["paper"], row["receipt"], row["log_leaf"]
-    columns = _paper_columns(paper)
+    columns = _COLUMNS
+    unknown = set(paper) - {n for n, _ in columns}
+    if unknown:
+        raise BulkImportError(f"line {line}: paper properties {sorted(unknown)} are not in the model")
     seen: set[tuple[str, str]] = set()
     aliases = []
     for alias in row["aliases"]:
@@ -192,13 +215,13 @@ def _format(line: int, warnings: tuple[str, ...], row: dict[str, Any]) -> _Forma
         submitted_at=paper.get("submitted_at"),
         primary_cat=paper.get("primary_cat"),
         now=row["now"],
-        paper_text=_line([paper[n] for n, _ in columns] + [row["now"], row["now"]])[:-1],
+        paper_text=_line([paper.get(n) for n, _ in columns] + [row["now"], row["now"]])[:-1],
         receipt_text=_line(list(receipt.values()))[:-1],
         aliases=tuple(aliases),
         log_text=_line([leaf["leaf_hash"], leaf["leaf_type"], leaf["ref"], leaf["pith_number"],
                         leaf["leaf_json"]])[:-1],
-        empty_lists=tuple(n for n, _ in columns
-                          if isinstance(paper[n], (list, tuple)) and not paper[n]),
+        empty_lists=tuple(n for n, t in columns
+                          if t == ":string[]" and n in paper and not paper[n]),
     )
 
 
