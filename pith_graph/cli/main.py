@@ -34,6 +34,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.bundle",  # events helper (issue 6)
     "pith_graph.cli.log",  # events helper (issue 6)
     "pith_graph.cli.witness",
+    "pith_graph.cli.mirror",
 )
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "stored_root",
     "tile_node_reader",
     "tiles_needed",
+    "check_tiles",
     "consistency_proof",
     "inclusion_proof",
     "leaf_hash",
@@ -396,3 +397,25 @@ def stored_consistency_proof(first: int, second: int, node: NodeReader) -> list[
         path.append(stored_range_hash(lo, hi, node))
     path.reverse()
     return path
+
+
+def check_tiles(size: int, tiles: Mapping[tuple[int, int], bytes], root: bytes) -> None:
+    """Authenticate ``tiles`` against the tree of ``size`` leaves with ``root``.
+
+    Every full tile given must hash (as a perfect subtree) to its hash in the tile above, and the
+    root computed from the edge tiles must be ``root``; so every hash of every tile given is
+    proven part of the tree. ``tiles`` must hold every tile of level 1 and above and the partial
+    level-0 tile; level-0 full tiles are checked when given. Raises :class:`InvalidProof`.
+    """
+    for (level, index), data in tiles.items():
+        if level < 0 or len(data) != TILE_WIDTH * _HASH:
+            continue
+        parent = tiles.get((level + 1, index // TILE_WIDTH))
+        position = index % TILE_WIDTH
+        if parent is None or len(parent) < (position + 1) * _HASH:
+            raise InvalidProof(f"tile {level}/{index} has no parent hash to check it against")
+        digest = _perfect_root([data[i : i + _HASH] for i in range(0, len(data), _HASH)])
+        if parent[position * _HASH : (position + 1) * _HASH] != digest:
+            raise InvalidProof(f"tile {level}/{index} does not hash to its parent's entry")
+    if stored_root(size, tile_node_reader(tiles)) != root:
+        raise InvalidProof(f"the tiles do not give the root of the tree of size {size}")

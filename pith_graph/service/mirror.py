@@ -1,0 +1,249 @@
+"""Follow another registry: verify its log, then import what its entries name through bundle import.
+
+One sync (:func:`follow_once`):
+
+1. the origin's note keys (``/log/vkeys``): trusted on first use, or only if they include the key
+   given with ``--origin-key``; later, the published list is accepted when it still holds a key
+   already trusted (a rotation lists the retired key beside the new one);
+2. its checkpoint (``/log/checkpoint``) must verify with a trusted key and be consistent with the
+   last checkpoint seen (RFC 6962 proof built from the origin's tiles); a smaller or inconsistent
+   tree stops the sync before anything is imported and raises :class:`ForkDetected` with both
+   checkpoints and the failed proof;
+3. the tiles are authenticated against the checkpoint's root, then each new entry bundle against
+   them; the pith numbers the entries name are fetched as signed bundles
+   (``/pith/<body>/bundle.json``) and imported by :func:`pith_graph.service.bundles.import_bundle`
+   (every signature verified against the origin's published keys, receipts kept as the origin
+   signed them, nothing re-signed);
+4. progress is saved after every entry bundle, so a killed sync resumes where it stopped; imports
+   are idempotent, so redoing a bundle's imports changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+
+from neo4j import AsyncDriver
+from pith_graph.core.events import format_event_time
+from pith_graph.core.log import parse_entry_bundle
+from pith_graph.core.merkle import (
+    ENTRIES_LEVEL,
+    TILE_WIDTH,
+    InvalidProof,
+    check_tiles,
+    format_tile_path,
+    leaf_hash,
+    stored_consistency_proof,
+    tile_node_reader,
+    tiles_needed,
+    verify_consistency,
+)
+from pith_graph.core.note import ALG_ED25519, InvalidNote, NoteVerifier, open_note, parse_checkpoint, parse_note, parse_vkey
+from pith_graph.core.errors import PithError
+from pith_graph.core.signing import PublicKey
+from pith_graph.core.trust import KeyStatus, TrustStore
+from pith_graph.service import bundles
+from pith_graph.service.errors import ServiceError
+from pith_graph.store import mirror as store
+
+__all__ = ["ForkDetected", "MirrorError", "SyncReport", "follow_once"]
+
+_HASH = 32
+
+
+class MirrorError(Exception):
+    """A sync that cannot go on (origin unreachable, untrusted key); ``code`` is stable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class ForkDetected(MirrorError):
+    """The origin shows a history that does not extend the one seen before."""
+
+    def __init__(self, message: str, evidence: dict[str, Any]) -> None:
+        super().__init__("FORK_DETECTED", message)
+        self.evidence = evidence
+
+
+@dataclass
+class SyncReport:
+    url: str
+    origin: str = ""
+    size: int = 0
+    entries: int = 0
+    bundles_imported: int = 0
+    papers_created: int = 0
+    events_imported: int = 0
+    refused: list[str] = field(default_factory=list)
+
+
+def _get(url: str) -> requests.Response:
+    return requests.get(url, timeout=30)
+
+
+async def _fetch(url: str) -> bytes:
+    try:
+        response = await asyncio.to_thread(_get, url)
+    except requests.RequestException as exc:
+        raise MirrorError("ORIGIN_UNREACHABLE", f"GET {url}: {exc}") from exc
+    if response.status_code != 200:
+        raise MirrorError("ORIGIN_REFUSED", f"GET {url}: {response.status_code} {response.text[:200]}")
+    return response.content
+
+
+def _trusted_keys(
+    published: list[NoteVerifier], known: list[NoteVerifier], origin_key: PublicKey | None
+) -> list[NoteVerifier]:
+    if known:
+        if not any(p in known for p in published):
+            raise MirrorError("UNTRUSTED_KEYS", "the origin's published keys no longer include a trusted one")
+        return list(dict.fromkeys([*known, *published]))
+    if origin_key is not None:
+        if all(p.public_key != origin_key.raw for p in published):
+            raise MirrorError("UNTRUSTED_KEYS", "the origin does not publish the key given with --origin-key")
+        return [p for p in published if p.public_key == origin_key.raw] + [
+            p for p in published if p.public_key != origin_key.raw
+        ]
+    return published  # trust on first use
+
+
+async def _tiles(base: str, keys: set[tuple[int, int]], size: int) -> dict[tuple[int, int], bytes]:
+    out = {}
+    for level, index in sorted(keys):
+        width = min(TILE_WIDTH, (size >> (8 * level)) - index * TILE_WIDTH)
+        if width <= 0:
+            continue
+        out[(level, index)] = await _fetch(f"{base}/log/{format_tile_path(level, index, width)}")
+    return out
+
+
+async def follow_once(
+    driver: AsyncDriver,
+    database: str,
+    url: str,
+    trust_store: TrustStore,
+    *,
+    origin_key: PublicKey | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
+    """One sync of the registry at ``url`` (see the module docstring)."""
+    base = url.rstrip("/")
+    report = SyncReport(base)
+    state = await store.mirror_origin(driver, database, base)
+    published = [
+        v
+        for v in (parse_vkey(line) for line in (await _fetch(f"{base}/log/vkeys")).decode().split())
+        if v.algorithm == ALG_ED25519
+    ]
+    known = [parse_vkey(v) for v in (state or {}).get("vkeys") or []]
+    trusted = _trusted_keys(published, known, origin_key)
+    note = (await _fetch(f"{base}/log/checkpoint")).decode("utf-8", "replace")
+    try:
+        text, _ = open_note(note, trusted)
+        checkpoint = parse_checkpoint(text)
+    except InvalidNote as exc:
+        raise MirrorError("UNTRUSTED_CHECKPOINT", f"the origin's checkpoint: {exc}") from exc
+    report.origin, report.size = checkpoint.origin, checkpoint.size
+
+    # 1. the new checkpoint extends the last one seen, or nothing is imported
+    next_index = 0
+    if state is not None and state.get("checkpoint"):
+        old = parse_checkpoint(parse_note(state["checkpoint"])[0])
+        next_index = int(state.get("next_index") or 0)
+        evidence = {"previous_checkpoint": state["checkpoint"], "checkpoint": note}
+        if old.origin != checkpoint.origin or checkpoint.size < old.size:
+            raise ForkDetected(f"the origin now shows size {checkpoint.size} of {checkpoint.origin}, after {old.size} of {old.origin}", evidence)
+        if old.size:
+            def compute(node: Any) -> list[bytes]:
+                return stored_consistency_proof(old.size, checkpoint.size, node) if old.size < checkpoint.size else []
+
+            proof_tiles = await _tiles(base, tiles_needed(compute), checkpoint.size)
+            proof = compute(tile_node_reader(proof_tiles))
+            try:
+                verify_consistency(old.size, checkpoint.size, proof, old.root_hash, checkpoint.root_hash)
+            except InvalidProof as exc:
+                evidence["consistency_proof"] = [h.hex() for h in proof]
+                evidence["failure"] = str(exc)
+                raise ForkDetected(f"the origin's history was rewritten: {exc}", evidence) from exc
+    # 2. authenticate the tiles above the entries against the root
+    size = checkpoint.size
+    upper: set[tuple[int, int]] = set()
+    level = 1
+    while size >> (8 * level):
+        upper |= {(level, i) for i in range(((size >> (8 * level)) + TILE_WIDTH - 1) // TILE_WIDTH)}
+        level += 1
+    if size % TILE_WIDTH:
+        upper.add((0, size // TILE_WIDTH))
+    tiles = await _tiles(base, upper, size)
+    try:
+        check_tiles(size, tiles, checkpoint.root_hash)
+    except InvalidProof as exc:
+        raise MirrorError("BAD_TILES", f"the origin's tiles do not match its checkpoint: {exc}") from exc
+    saved = {
+        "url": base, "origin": checkpoint.origin, "vkeys": [v.vkey for v in trusted],
+        "size": int((state or {}).get("size") or 0), "checkpoint": (state or {}).get("checkpoint"),
+    }  # fmt: skip
+    # 3. entries, bundle by bundle; progress saved after each
+    trust = await _origin_trust(base, trust_store)
+    first = next_index // TILE_WIDTH
+    for index in range(first, (size + TILE_WIDTH - 1) // TILE_WIDTH):
+        width = min(TILE_WIDTH, size - index * TILE_WIDTH)
+        data = await _fetch(f"{base}/log/{format_tile_path(ENTRIES_LEVEL, index, width)}")
+        entries = parse_entry_bundle(data)
+        if len(entries) != width:
+            raise MirrorError("BAD_TILES", f"entry bundle {index} holds {len(entries)} entries, not {width}")
+        level0 = b"".join(leaf_hash(e) for e in entries)
+        try:
+            check_tiles(size, {**tiles, (0, index): level0}, checkpoint.root_hash)
+        except InvalidProof as exc:
+            raise MirrorError("BAD_TILES", f"entry bundle {index} is not the log's: {exc}") from exc
+        skip = max(0, next_index - index * TILE_WIDTH)
+        subjects = list(dict.fromkeys(json.loads(e)["pith_number"] for e in entries[skip:]))
+        for pith in subjects:
+            await _import(driver, database, base, pith, trust, report)
+        report.entries += width - skip
+        next_index = index * TILE_WIDTH + width
+        await store.save_mirror_origin(
+            driver, database, **saved, next_index=next_index, now=format_event_time(datetime.now(UTC))
+        )
+        if progress is not None:
+            progress(next_index, size)
+    await store.save_mirror_origin(
+        driver, database, **{**saved, "size": size, "checkpoint": note},
+        next_index=max(next_index, size), now=format_event_time(datetime.now(UTC)),
+    )  # fmt: skip
+    return report
+
+
+async def _origin_trust(base: str, trust_store: TrustStore) -> TrustStore:
+    """Our trust store plus the origin's own current and retired keys (as external keys)."""
+    document = json.loads(await _fetch(f"{base}/.well-known/pith/keys.json"))
+    for entry in document.get("keys") or [document]:
+        if entry.get("status", "current") in ("current", "retired"):
+            key = PublicKey(str(entry["key_id"]), bytes.fromhex(entry["public_key_hex"]))
+            if key.key_id not in trust_store:
+                trust_store = trust_store.with_key(key, KeyStatus.EXTERNAL)
+    return trust_store
+
+
+async def _import(
+    driver: AsyncDriver, database: str, base: str, pith: str, trust: TrustStore, report: SyncReport
+) -> None:
+    body = pith.rsplit(":", 1)[-1]
+    document = json.loads(await _fetch(f"{base}/pith/{body}/bundle.json"))
+    try:
+        result = await bundles.import_bundle(driver, database, document, trust, datetime.now(UTC))
+    except (PithError, ServiceError) as exc:  # a bundle that does not verify: refused, go on
+        report.refused.append(f"{pith}: {exc}")
+        return
+    report.bundles_imported += 1
+    report.papers_created += int(bool(result.paper_created))
+    report.events_imported += len(result.imported)

@@ -1,0 +1,136 @@
+"""A mirror follows an origin registry (each on its own Neo4j): same papers, receipts and events,
+resumes after a crash, stops on a rewritten history without importing from it."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from conformance.test_tlog_go import http_get
+from events_support import arun, payload_for, signed
+from live_server import live_server
+
+from neo4j import AsyncDriver, Driver
+from pith_graph import keystore
+from pith_graph.config import Settings
+from pith_graph.core.events import EventKind
+from pith_graph.core.metadata import parse_metadata
+from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service import events as event_service
+from pith_graph.service import mirror
+from pith_graph.store.driver import open_driver
+from pith_graph.store.paper_writer import write_papers
+
+ORIGIN = "origin.test/mirrored"
+STATE = """
+MATCH (p:Paper)-[:HAS_RECEIPT]->(r:Receipt)
+WITH p, collect(r.signature_b64) AS receipts
+OPTIONAL MATCH (e:Event {subject: p.pith_number})
+WITH p, receipts, collect(e.event_id) AS events
+RETURN p.pith_number AS pith, p.canonical_sha256 AS sha, receipts, events ORDER BY pith
+"""
+
+
+def raw_paper(i: int) -> dict[str, Any]:
+    return {
+        "source": {"kind": "arxiv", "id": f"2605.{10000 + i:05d}", "version": 1},
+        "title": f"Mirrored paper {i}",
+        "abstract": "An abstract.",
+        "license": "http://creativecommons.org/licenses/by/4.0/",
+        "primary_cat": "cs.LG",
+        "cross_cats": [],
+        "submitted_at": "2026-05-01T10:00:00Z",
+        "authors": ["A. Author"],
+    }
+
+
+def register(settings: Settings, start: int, count: int) -> list[str]:
+    key = keystore.load_signing_key(settings.data_dir)
+    rows = registration_rows([prepare(parse_metadata(raw_paper(i))) for i in range(start, start + count)], key, datetime.now(UTC))
+    with open_driver(settings) as driver:
+        write_papers(driver, settings.neo4j_database, rows)
+    return [r["paper"]["pith_number"] for r in rows]
+
+
+def graph_state(driver: Driver) -> list[dict[str, Any]]:
+    return [dict(r) for r in driver.execute_query(STATE).records]
+
+
+@pytest.fixture
+def origin(clean_graph: Driver, settings: Settings, second_clean: Driver) -> Iterator[tuple[str, Settings]]:
+    with live_server(dataclasses.replace(settings, log_origin_setting=ORIGIN, log_interval=0.2)) as served:
+        yield served
+
+
+def wait_integrated(url: str, size: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if int(http_get(f"{url}/log/checkpoint").split("\n")[1]) >= size:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("not integrated")
+
+
+def follow(second_settings: Settings, url: str, **kw: Any) -> mirror.SyncReport:
+    trust = keystore.trust_store_for(second_settings.data_dir)
+
+    async def go(driver: AsyncDriver) -> mirror.SyncReport:
+        return await mirror.follow_once(driver, second_settings.neo4j_database, url, trust, **kw)
+
+    return arun(second_settings, go)
+
+
+def test_the_mirror_ends_with_the_origins_state_and_resumes(
+    origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver, second_clean: Driver
+) -> None:
+    url, _ = origin
+    papers = register(settings, 0, 300)
+    event = signed(EventKind.CITATION_SIGNATURE, papers[0], payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]))
+    trust = keystore.trust_store_for(settings.data_dir)
+    arun(settings, lambda d: event_service.submit_event(d, settings.neo4j_database, event.to_json(), now=datetime.now(UTC), trust=trust))
+    wait_integrated(url, 301)
+
+    def crash(done: int, total: int) -> None:
+        raise KeyboardInterrupt("killed after the first entry bundle")
+
+    with pytest.raises(KeyboardInterrupt):
+        follow(second_settings, url, progress=crash)
+    assert 0 < len(graph_state(second_clean)) < 300
+    report = follow(second_settings, url)  # resumes
+    assert report.size == 301 and not report.refused
+    assert graph_state(second_clean) == graph_state(clean_graph)
+    # Growth, including a new key on the origin: still in step.
+    more = register(settings, 300, 5)
+    wait_integrated(url, 306)
+    again = follow(second_settings, url)
+    assert again.entries == 5 and graph_state(second_clean) == graph_state(clean_graph)
+    assert follow(second_settings, url).entries == 0  # idempotent
+    assert more[0] in {row["pith"] for row in graph_state(second_clean)}
+
+
+def test_a_rewritten_history_stops_the_mirror(
+    origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver, second_clean: Driver
+) -> None:
+    url, _ = origin
+    register(settings, 0, 20)
+    wait_integrated(url, 20)
+    follow(second_settings, url)
+    before = graph_state(second_clean)
+    clean_graph.execute_query(
+        "MATCH (n) WHERE n:LogEntry OR n:LogTile OR n:LogCheckpoint OR n:LogIntegration OR n:LogHead "
+        "OR n:Paper OR n:Receipt OR n:Alias DETACH DELETE n"
+    )
+    register(settings, 100, 30)  # another history under the same key
+    wait_integrated(url, 30)
+    with pytest.raises(mirror.ForkDetected) as info:
+        follow(second_settings, url)
+    assert "previous_checkpoint" in info.value.evidence and "consistency_proof" in info.value.evidence
+    assert "\n20\n" in info.value.evidence["previous_checkpoint"] and "\n30\n" in info.value.evidence["checkpoint"]
+    assert graph_state(second_clean) == before  # nothing imported from the fork
