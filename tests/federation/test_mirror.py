@@ -19,7 +19,7 @@ from pith_graph import keystore
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
 from pith_graph.core.metadata import parse_metadata
-from pith_graph.ingest.registration import prepare, registration_rows
+from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.service import events as event_service
 from pith_graph.service import mirror
 from pith_graph.store.driver import open_driver
