@@ -59,10 +59,21 @@ def load_demo_if_empty(settings: Settings, *, force: bool = False) -> int:
         return 0
     print(f"pith-graph demo: loading the demo sample from {DEMO_DIR}", file=sys.stderr)
     files = [(DEMO_DIR / name, sniff_format(DEMO_DIR / name)) for name in DEMO_FILES]
-    options = argparse.Namespace(strict=False, batch_size=5000, edge_batch_size=20000)
+    options = argparse.Namespace(
+        strict=False, batch_size=5000, edge_batch_size=20000, integrity=False
+    )
     code = run_ingest(settings, files, ConsoleReporter(), options)
     _import_founding_record(settings)
+    _run_integrity(settings)
     return code
+
+
+def _run_integrity(settings: Settings) -> None:
+    """The detectors over everything just loaded (the founding record included)."""
+    from pith_graph.cli.integrity import ConsoleRunProgress, run_detectors, summary_lines
+
+    report = run_detectors(settings, ConsoleRunProgress())
+    print("pith-graph demo: " + "\n".join(summary_lines(report)), file=sys.stderr)
 
 
 def _has_command(parser: argparse.ArgumentParser, *path: str) -> bool:

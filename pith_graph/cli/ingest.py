@@ -62,6 +62,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--processes", type=int, default=2, help="--bulk: processes that hash and sign"
     )
+    parser.add_argument(
+        "--no-integrity",
+        dest="integrity",
+        action="store_false",
+        help="do not run the integrity detectors on what was written (pith-graph integrity run)",
+    )
     parser.set_defaults(func=_ingest)
 
 
@@ -211,11 +217,24 @@ def run_ingest(
                 print(f"pith-graph ingest: --strict: stopped at {exc}", file=sys.stderr)
                 return EXIT_STRICT
             counts = store.graph_counts(driver, ready.neo4j_database)
+            integrity = _integrity(ready, args)
     except (ServiceUnavailable, StoreUnavailable) as exc:
         print(f"pith-graph ingest: Neo4j unavailable: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     reporter.summary(stats, counts)  # type: ignore[attr-defined]
+    if integrity:
+        print("\n".join(integrity), flush=True)
     return EXIT_MALFORMED if stats.malformed else EXIT_OK
+
+
+def _integrity(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """Run the integrity detectors on what the ingest changed (unless ``--no-integrity``)."""
+    if not getattr(args, "integrity", False):
+        return []
+    from pith_graph.cli.integrity import ConsoleRunProgress, run_detectors, summary_lines
+
+    interval = getattr(args, "progress_interval", 5.0)
+    return summary_lines(run_detectors(settings, ConsoleRunProgress(interval=interval)))
 
 
 def _signing_key(data_dir: Path):  # type: ignore[no-untyped-def]

@@ -35,6 +35,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.log",  # events helper (issue 6)
     "pith_graph.cli.witness",
     "pith_graph.cli.mirror",
+    "pith_graph.cli.integrity",
 )
 
 

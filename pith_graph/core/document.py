@@ -272,12 +272,15 @@ def build_record_document(
     inbound_citations: Mapping[str, Any] | None = None,
     attestation_state: str = "computed",
     graph: RecordGraph | None = None,
+    integrity: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Assemble the full ``pith_number_record`` v1 document, keys in the reference order.
 
     The graph sections (``graph_snapshot.claims/references/formal_canon/author_claims``,
     ``inbound_citations``, ``formal_canon``) are derived from ``graph`` and ``paper_claims``;
-    without ``graph`` they say "nothing known" (zeros).
+    without ``graph`` they say "nothing known" (zeros). ``integrity``
+    (:func:`pith_graph.core.integrity.section.integrity_section`) replaces the default, empty
+    ``graph_snapshot.integrity`` section.
     """
     graph = graph if graph is not None else RecordGraph()
     snapshot = (
@@ -285,6 +288,8 @@ def build_record_document(
         if graph_snapshot is not None
         else _default_graph_snapshot(meta, record, receipt.builder_version, graph, paper_claims)
     )
+    if integrity is not None:
+        snapshot["integrity"] = dict(integrity)
     status = (
         dict(verification_status)
         if verification_status is not None

@@ -88,6 +88,8 @@ class PaperMetadata:
     # Further DOIs of the same version (a source listing the published version and errata):
     # aliases of the paper, like ``doi``.
     other_dois: tuple[str, ...] = ()
+    # When this version itself was submitted (v1: submitted_at); not part of the canonical record.
+    version_created_at: str | None = None
 
     @property
     def submitted_year(self) -> int:
@@ -176,6 +178,13 @@ def parse_metadata(raw: Mapping[str, Any], *, now: datetime | None = None) -> Pa
         journal_ref=_optional_text(raw, "journal_ref"),
         comments=_optional_text(raw, "comments"),
         headline=_optional_text(raw, "headline") or "",
+        version_created_at=(
+            _parse_submitted_at(
+                raw["version_created_at"], kind, now if now is not None else datetime.now(UTC)
+            )
+            if raw.get("version_created_at")
+            else None
+        ),
     )
 
 

@@ -60,6 +60,8 @@ class PaperProperties:
     doi: str | None = None
     journal_ref: str | None = None
     comments: str | None = None
+    # When this version itself was submitted (citation_time_order compares it); None: unknown.
+    version_created_at: str | None = None
 
     @classmethod
     def of(
@@ -118,6 +120,8 @@ class PaperProperties:
             props,
             cross_cats=tuple(meta.cross_cats),
             categories=(meta.primary_cat, *meta.cross_cats),
+            version_created_at=meta.version_created_at
+            or (meta.submitted_at if meta.version == 1 else None),
         )
 
     @classmethod

@@ -50,6 +50,7 @@ QUERY_ROOTS: tuple[str, ...] = (
     "pith_graph.graphql.queries:RegistryQueries",
     "pith_graph.graphql.events:EventQueries",
     "pith_graph.graphql.dashboards:DashboardQueries",
+    "pith_graph.graphql.integrity:IntegrityQueries",
 )
 MUTATION_ROOTS: tuple[str, ...] = (
     "pith_graph.graphql.mutations:RegistryMutations",

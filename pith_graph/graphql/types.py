@@ -14,6 +14,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
 from pith_graph.service.errors import BadInput
 from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
@@ -416,6 +417,13 @@ class Paper:
     @strawberry.field(description="The record's graph_snapshot (sections with their SHA-256).")
     async def graph_snapshot(self, info: Info[Context, None]) -> JSON:
         return (await self._document(info))["graph_snapshot"]
+
+    @strawberry.field(
+        description="Integrity findings and detector runs (the record's graph_snapshot.integrity)."
+    )
+    async def integrity(self, info: Info[Context, None]) -> PaperIntegrity:
+        section = (await self._document(info))["graph_snapshot"]["integrity"]
+        return paper_integrity(self.pith_number, section)
 
     @strawberry.field(description="The record's links (html, json, graph_json, events_json, …).")
     async def links(self, info: Info[Context, None]) -> JSON:

@@ -19,6 +19,9 @@ ROUTE_MODULES: tuple[str, ...] = (
     "pith_graph.http.explore",
     "pith_graph.http.graphiql",
     "pith_graph.http.bundles",
+    "pith_graph.http.integrity",
+    "pith_graph.http.paper_pages",
+    "pith_graph.http.actions",
     "pith_graph.http.compat",
 )
 

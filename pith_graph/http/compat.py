@@ -31,7 +31,7 @@ from pith_graph.service.records import record_document
 from pith_graph.store.errors import StoreUnavailable
 from pith_graph.store.papers import paper_details
 
-__all__ = ["routes"]
+__all__ = ["answer_for_alias", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,11 @@ async def _answer(request: Request, alias: str, shape: Any) -> Response:
     except StoreUnavailable as exc:
         return Refusal.of(exc).json()
     return shape(request, record)  # type: ignore[no-any-return]
+
+
+# The one way the JSON routes answer for an alias: resolve, build the record, shape it (or the
+# coded error). Other route modules (integrity.json, claims.json, /paper/…) shape it their way.
+answer_for_alias = _answer
 
 
 def _json(media_type: str = "application/json") -> Any:

@@ -53,9 +53,10 @@ from pith_graph.ingest.formats import (
     parse_lines,
 )
 from pith_graph.ingest.reader import InputFile
-from pith_graph.service.registration import prepare, registration_rows
+from pith_graph.service.registration import Prepared, prepare, registration_rows
 from pith_graph.store.citation_writer import add_citations
 from pith_graph.store.paper_writer import PaperWrite, WriteStatus, registered_versions, write_papers
+from pith_graph.store.integrity import record_source_claims
 
 __all__ = ["IngestStats", "Ingestor", "Reporter", "order_files"]
 
@@ -205,11 +206,16 @@ class Ingestor:
             return
         # 1. canonicalise and hash; the first line for an (id, version) in the batch wins.
         prepared = {}
+        # Other sources' records of registered versions: kept for the metadata_conflict detector.
+        claims: list[dict[str, str]] = []
         for item in lines:
             p = prepare(item.paper)
             key = (p.meta.source_id, p.meta.version)
             if key in prepared:
-                self._duplicate(path, item.line, prepared[key][1].digest.hex, p.digest.hex, key)
+                first = prepared[key][1].digest.hex
+                self._duplicate(path, item.line, first, p.digest.hex, key)
+                if first != p.digest.hex:
+                    claims.append(_claim(first, p, path, item.line))
                 continue
             prepared[key] = (item, p)
         # 2. which are registered already: by this run, or before it
@@ -227,6 +233,7 @@ class Ingestor:
                 self.stats.papers_unchanged += 1
             else:
                 self.stats.papers_conflicting += 1
+                claims.append(_claim(registered[0], p, path, item.line))
                 self.reporter.problem(
                     path,
                     item.line,
@@ -251,9 +258,12 @@ class Ingestor:
                     self.stats.papers_conflicting += 1
                     self.stats.skipped["version registered with other metadata"] += 1
 
-        self._submit(
-            lambda: write_papers(self.driver, self.database, rows, refuse_conflicts=False), done
-        )
+        def write() -> object:
+            written = write_papers(self.driver, self.database, rows, refuse_conflicts=False)
+            record_source_claims(self.driver, self.database, claims)
+            return written
+
+        self._submit(write, done)
 
     def _duplicate(
         self, path: Path, line: int, first: str, this: str, key: tuple[str, int]
@@ -289,3 +299,12 @@ class Ingestor:
                     self.stats.citations_unresolved += 1
 
         self._submit(lambda: add_citations(self.driver, self.database, rows), done)
+
+
+def _claim(registered_sha256: str, other: Prepared, path: Path, line: int) -> dict[str, str]:
+    return {
+        "paper_sha256": registered_sha256,
+        "canonical_sha256": other.digest.hex,
+        "canonical_json": other.data.decode("utf-8"),
+        "source": f"{path.name}:{line}",
+    }

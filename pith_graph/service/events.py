@@ -17,6 +17,7 @@ leaves together. Refusals raise :class:`EventRefused` with a stable ``code``::
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,8 +44,10 @@ from pith_graph.core.verification import (
     event_summary,
     verification_status,
 )
+from pith_graph.core.integrity.section import integrity_section
 from pith_graph.service.broadcast import Broadcaster, broadcaster
 from pith_graph.store import events as store
+from pith_graph.store import integrity as integrity_store
 from pith_graph.store.events import EventConflict, UnknownPaper
 
 __all__ = [
@@ -350,6 +353,8 @@ class RecordStatus:
     events: list[dict[str, Any]] = field(default_factory=list)
     # The graph around the record (references, citations, claims, formal links), derived.
     graph: RecordGraph = field(default_factory=RecordGraph)
+    # graph_snapshot.integrity, derived from the pith.integrity.v1 events and the detector runs
+    integrity: dict[str, Any] | None = None
 
 
 async def record_status(
@@ -362,7 +367,10 @@ async def record_status(
     miss.
     """
     out: list[RecordStatus | None] = []
-    rows = await store.facts_and_events(driver, database, pith_numbers, sample=SAMPLE_SIZE)
+    rows, runs = await asyncio.gather(
+        store.facts_and_events(driver, database, pith_numbers, sample=SAMPLE_SIZE),
+        integrity_store.detector_runs(driver, database),
+    )
     for row, raw in rows:
         if row is None:
             out.append(None)
@@ -377,6 +385,9 @@ async def record_status(
                 event_summary=event_summary(events),
                 events=raw,
                 graph=_graph(row, events, facts),
+                integrity=integrity_section(
+                    events, runs, f"/pith/{row['source_id']}/integrity.json"
+                ),
             )
         )
     return out

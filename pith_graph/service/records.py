@@ -73,6 +73,7 @@ def record_document(
             "attestation_state": status.attestation_state,
             "events": status.events,
             "event_summary": status.event_summary,
+            "integrity": status.integrity,
         }
         if status is not None
         else {}

@@ -25,12 +25,12 @@ UNWIND $rows AS row
 OPTIONAL MATCH (c:Paper {source_id: row.citing, is_latest: true})
 OPTIONAL MATCH (t:Paper {source_id: row.target, is_latest: true})
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw,"""
+  MERGE (c)-[r:CITES]->(t) SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
     + CITES_TO_PAPER_KEYS
     + """)
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
   MERGE (w:Work {kind: 'arxiv', value: row.target})
-  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw,"""
+  MERGE (c)-[r:CITES]->(w) SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
     + CITES_TO_WORK_KEYS
     + """)
 RETURN row.i AS i, c IS NOT NULL AS citing_found, t IS NOT NULL AS resolved
@@ -45,12 +45,12 @@ OPTIONAL MATCH (:Alias {kind: 'doi', value: row.target})-[:ALIAS_OF]->(t:Paper {
 WITH row, head(collect(c)) AS c, t ORDER BY t.pith_number
 WITH row, c, head(collect(t)) AS t
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (c)-[r:CITES]->(t) SET r.position = row.position, r.raw = row.raw,"""
+  MERGE (c)-[r:CITES]->(t) SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
     + CITES_TO_PAPER_KEYS
     + """)
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
   MERGE (w:Work {kind: 'doi', value: row.target})
-  MERGE (c)-[r:CITES]->(w) SET r.position = row.position, r.raw = row.raw,"""
+  MERGE (c)-[r:CITES]->(w) SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
     + CITES_TO_WORK_KEYS
     + """)
 RETURN row.i AS i, c IS NOT NULL AS citing_found, t IS NOT NULL AS resolved

@@ -97,6 +97,7 @@ _FACTS = """
 UNWIND $subjects AS subject
 OPTIONAL MATCH (p:Paper {pith_number: subject})
 RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
+       p.source_id AS source_id,
        p.canonical_json AS canonical_json, p.authors AS authors,
        p.categories AS categories,
        EXISTS { MATCH (p)-[:HAS_RECEIPT]->(:Receipt) } AS has_receipt,
@@ -308,6 +309,7 @@ def _facts(r: Record) -> dict[str, Any] | None:
         return None
     return {
         "canonical_sha256": r["canonical_sha256"],
+        "source_id": r["source_id"],
         "canonical_json": r["canonical_json"],
         "authors": list(r["authors"] or []),
         "categories": list(r["categories"] or []),

@@ -32,7 +32,17 @@ RETURN elementId(a) AS a, type(r) AS type, properties(r) AS props, elementId(b) 
 # resumed run writes them at other times, and in other batches, than a clean run, so the content
 # hash leaves them out. ``lock_token`` is the log head's last writer (see store/log.py).
 VOLATILE_PROPERTIES = frozenset(
-    {"created_at", "updated_at", "signed_at", "last_reissued_at", "first_computed_at", "lock_token"}
+    {
+        "created_at",
+        "updated_at",
+        "signed_at",
+        "last_reissued_at",
+        "first_computed_at",
+        "lock_token",
+        # the integrity layer's "changed since its last run" marker and its runs' times
+        "integrity_dirty",
+        "ran_at",
+    }
 )
 
 

@@ -69,7 +69,7 @@ WITH row, before IS NULL AS absent
 MERGE (p:Paper {source_kind: row.paper.source_kind, source_id: row.paper.source_id,
                 version: row.paper.version})
 ON CREATE SET p += row.paper, p.created_at = row.created_at, p.updated_at = row.created_at,
-              p.is_latest = false
+              p.is_latest = false, p.integrity_dirty = randomUUID()
 RETURN row.i AS i, absent AND p.canonical_sha256 = row.canonical_sha256 AS created,
        p.canonical_sha256 = row.canonical_sha256 AS same, p.pith_number AS pith
 """
@@ -111,7 +111,7 @@ WITH w, t ORDER BY t.pith_number
 WITH w, head(collect(t)) AS t
 MATCH (c:Paper)-[old:CITES]->(w)
 MERGE (c)-[r:CITES]->(t)
-SET r.position = old.position, r.raw = old.raw,"""
+SET c.integrity_dirty = randomUUID(), r.position = old.position, r.raw = old.raw,"""
     + CITES_TO_PAPER_KEYS
     + """
 DELETE old

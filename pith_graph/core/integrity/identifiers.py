@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from pith_graph.core._arxiv import NEW_STYLE, OLD_STYLE
+from pith_graph.core._arxiv import NEW_STYLE, OLD_STYLE, arxiv_id_month
 
 __all__ = [
     "arxiv_id_month",
@@ -28,20 +28,6 @@ _DOI_SYNTAX = re.compile(r"10(?:\.\d+)+/(?P<suffix>.+)")
 _CROSSREF = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
 _TRAILING = (".", ",", ";", ":")
 _DOI_MAX = 256
-
-
-def arxiv_id_month(arxiv_id: str) -> tuple[int, int] | None:
-    """(year, month) an arXiv id encodes, or None when it is not an arXiv id."""
-    match = NEW_STYLE.fullmatch(arxiv_id)
-    yymm = match["yymm"] if match else None
-    if yymm is None:
-        old = OLD_STYLE.fullmatch(arxiv_id)
-        if old is None:
-            return None
-        yymm = old["num"][:4]
-    yy, mm = int(yymm[:2]), int(yymm[2:])
-    year = 1900 + yy if match is None and yy >= 91 else 2000 + yy
-    return year, mm
 
 
 def arxiv_id_problem(value: str) -> str | None:

@@ -1,8 +1,8 @@
 """The integrity state of one paper, derived from its ``pith.integrity.v1`` events (pure).
 
-A finding (one evidence hash) is *active* when its latest event, in the events' one order
-``(created_at, event_id)``, is an emission; a rescission after it ends it, a later emission
-revives it. Everything shown -- ``graph_snapshot.integrity``, ``/integrity.json``, the bundle's
+A finding (one evidence hash) is *active* while one of its emissions is not named by a
+rescission (``rescinds``); a rescission ends the emission it names, a later emission revives
+the finding. Everything shown -- ``graph_snapshot.integrity``, ``/integrity.json``, the bundle's
 merged state, ``verification_status`` -- is computed from the active findings by this module, so
 every mirror holding the same events shows the same integrity.
 
@@ -26,16 +26,25 @@ _SEVERITIES = tuple(s.value for s in Severity)
 
 
 def active_findings(events: Iterable[SignedEvent]) -> list[SignedEvent]:
-    """The emission events whose finding stands, in (created_at, event_id) order."""
+    """The emission events whose finding stands, in (created_at, event_id) order.
+
+    An emission stands unless a rescission names it (``rescinds`` = its event id); this needs
+    no order between events (two of them may share a second), so every mirror agrees. Of several
+    standing emissions of one evidence hash (a revival after a rescission) the latest is listed.
+    """
+    integrity = [e for e in events if e.kind is EventKind.INTEGRITY]
+    rescinded = {
+        e.payload["rescinds"]
+        for e in integrity
+        if e.payload["verdict_class"] == VerdictClass.RESCINDED.value
+    }
     latest: dict[str, SignedEvent] = {}
-    for event in sorted(
-        (e for e in events if e.kind is EventKind.INTEGRITY), key=lambda e: e.sort_key
-    ):
-        latest[event.payload["evidence_hash"]] = event
-    return sorted(
-        (e for e in latest.values() if e.payload["verdict_class"] != VerdictClass.RESCINDED.value),
-        key=lambda e: e.sort_key,
-    )
+    for event in sorted(integrity, key=lambda e: e.sort_key):
+        if event.payload["verdict_class"] == VerdictClass.RESCINDED.value:
+            continue
+        if event.event_id not in rescinded:
+            latest[event.payload["evidence_hash"]] = event
+    return sorted(latest.values(), key=lambda e: e.sort_key)
 
 
 def finding_view(event: SignedEvent) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 arXiv ids encode the month they were issued (``hep-th/9509068``: 1995-09; ``2603.13419``:
 2026-03). A v1 submission time more than one calendar month away from that month (month index
-difference > 1, either way) is recorded: usually a metadata error of the source (a revision date
+difference > 1, either way; :func:`pith_graph.core.metadata.submission_date_mismatch`) is recorded: usually a metadata error of the source (a revision date
 in place of the original). Informational, incontrovertible.
 """
 
@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pith_graph.core.integrity.finding import Finding, Severity, VerdictClass
-from pith_graph.core.integrity.identifiers import arxiv_id_month
+from pith_graph.core._arxiv import arxiv_id_month
+from pith_graph.core.metadata import submission_date_mismatch
 
 __all__ = ["NAME", "VERSION", "PaperDate", "date_mismatch_months", "detect"]
 
@@ -40,9 +41,10 @@ def date_mismatch_months(arxiv_id: str, submitted_at: str) -> int | None:
 def detect(papers: Iterable[PaperDate]) -> list[Finding]:
     out = []
     for p in papers:
-        distance = date_mismatch_months(p.arxiv_id, p.submitted_at)
-        if distance is None or abs(distance) <= MAX_MONTHS:
+        # The rule is the metadata parser's (it warns on the same papers at ingest).
+        if not submission_date_mismatch(p.arxiv_id, p.submitted_at):
             continue
+        distance = date_mismatch_months(p.arxiv_id, p.submitted_at)
         year, month = arxiv_id_month(p.arxiv_id)  # type: ignore[misc]
         out.append(
             Finding(

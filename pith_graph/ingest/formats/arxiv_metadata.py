@@ -94,8 +94,20 @@ def parse_arxiv_metadata_object(obj: Any) -> tuple[Any, tuple[str, ...]]:
         "doi": doi,
         "journal_ref": obj.get("journal-ref"),
         "comments": obj.get("comments"),
+        "version_created_at": _version_time(versions[-1]),
     }
     return parse_metadata(raw), tuple(warnings)
+
+
+def _version_time(entry: dict[str, Any]) -> str | None:
+    """The creation time of one ``versions`` entry (None when unreadable: it is optional)."""
+    for key in ("created_iso", "created"):
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            moment = parse_version_date(value)
+            if moment is not None:
+                return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
 
 
 def _dois(value: Any, warnings: list[str]) -> list[str] | None:

@@ -21,6 +21,39 @@ function chip(spec, status) {
   );
 }
 
+// Integrity findings (pith.integrity.v1 events), worst first; each links to the signed events.
+const SEVERITY_ORDER = { critical: 0, advisory: 1, informational: 2 };
+
+function integritySection(paper) {
+  const integrity = paper.integrity;
+  if (!integrity) return [];
+  const href = `/pith/${paper.pithBody}/integrity.json`;
+  const findings = [...integrity.findings].sort(
+    (a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3)
+      || a.detector.localeCompare(b.detector));
+  const s = integrity.summary;
+  const verdict = findings.length === 0 ? "no findings"
+    : `${s.critical} critical \u00b7 ${s.advisory} advisory \u00b7 ${s.informational} informational`;
+  return el(
+    "section",
+    { class: `integrity ${integrity.clean ? "clean" : "flagged"}`, "data-clean": String(integrity.clean),
+      "aria-label": "integrity findings" },
+    el("h3", {}, "Integrity ", el("span", { class: "verdict" }, verdict)),
+    findings.length
+      ? el("ul", { class: "findings" }, findings.map((f) => el(
+          "li",
+          { class: `finding severity-${f.severity}`, "data-detector": f.detector, "data-severity": f.severity },
+          el("span", { class: "severity" }, f.severity), " ",
+          el("code", { class: "detector" }, f.detector), " ",
+          el("span", { class: "note" }, f.note), " ",
+          el("a", { href: `${href}#${f.evidenceHash}`, class: "evidence", title: `evidence ${f.evidenceHash}` },
+            "evidence"),
+        )))
+      : [],
+    el("p", {}, el("a", { href, class: "integrity-link" }, "integrity.json (signed findings)")),
+  );
+}
+
 function row(label, ...value) {
   return [el("dt", {}, label), el("dd", {}, ...value)];
 }
@@ -47,6 +80,7 @@ export function renderCard(container, paper) {
     el("div", { class: "chips", "aria-label": "verification status" },
       el("span", { class: `state state-${paper.attestationState}` }, paper.attestationState),
       CHIPS.map((spec) => chip(spec, status))),
+    integritySection(paper),
     el(
       "dl",
       { class: "facts" },
@@ -81,7 +115,8 @@ export function renderCard(container, paper) {
         el("a", { href: `/pith/${paper.pithBody}.json` }, "record JSON"), " \u00b7 ",
         el("a", { href: `/pith/${paper.pithBody}/latex` }, "LaTeX"), " \u00b7 ",
         el("a", { href: `/api/pith-number/${paper.pithBody}/graph.json` }, "graph.json"), " \u00b7 ",
-        el("a", { href: `/pith/${paper.pithBody}/bundle.json` }, "bundle")),
+        el("a", { href: `/pith/${paper.pithBody}/bundle.json` }, "bundle"), " \u00b7 ",
+        el("a", { href: `/pith/${paper.pithBody}/integrity.json` }, "integrity")),
     ),
   );
 }

@@ -7,6 +7,8 @@ const CARD_FIELDS = `
   aliases { kind value }
   receipt { keyId signatureStatus signedAt publicKeyFingerprint }
   verificationStatus attestationState
+  integrity { clean summary { critical advisory informational }
+    findings { detector findingType severity verdictClass note evidenceHash } }
   citations(first: 0) { totalCount }
   references(first: 0) { totalCount }
 `;
