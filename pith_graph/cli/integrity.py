@@ -158,7 +158,13 @@ def run_detectors(
         finally:
             await driver.close()
 
-    return asyncio.run(main())
+    report = asyncio.run(main())
+    if report.changed:
+        # A write on this host: the API processes' cached GraphQL answers are stale now.
+        from pith_graph.http.caching import WriteGeneration
+
+        WriteGeneration(settings.data_dir).bump()
+    return report
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -310,6 +310,7 @@ async def _submit(
     except StoreUnavailable as exc:
         log.warning("store unavailable: %s", exc)
         return _error("UNAVAILABLE", "the graph database is unavailable; try again later")
+    registry.generation.bump()  # an acknowledged write, as after the GraphQL mutation
     return JSONResponse(
         {"accepted": True, "log_index": index, "event_id": accepted.event_id, "event": accepted.to_json()},
         status_code=201,
