@@ -25,7 +25,8 @@ from starlette.routing import BaseRoute, Route
 
 from pith_graph.core.events import EVENT_VERSION, TARGETS, EventKind, SignerType
 from pith_graph.core.tokens import Scope
-from pith_graph.graphql.context import RegistryState
+from pith_graph import keystore
+from pith_graph.graphql.context import RegistryState, to_thread
 from pith_graph.service import events as event_service
 from pith_graph.service import tokens
 from pith_graph.service.errors import AmbiguousAlias, ServiceError
@@ -300,8 +301,14 @@ async def _submit(
                 "MALFORMED_EVENT",
                 f"this action is for {record['pith_number']}; the event is about {subject}",
             )
+        trust = await to_thread(keystore.trust_store_for, registry.settings.data_dir)
         accepted, index = await event_service.submit_event(
-            registry.driver, database, envelope, now=datetime.now(UTC), expected_kind=kind
+            registry.driver,
+            database,
+            envelope,
+            now=datetime.now(UTC),
+            trust=trust,
+            expected_kind=kind,
         )
     except event_service.EventRefused as exc:
         return _error(exc.code, str(exc))

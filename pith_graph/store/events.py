@@ -122,7 +122,7 @@ CALL (p) {
                   primary_cat: c.primary_cat}) AS citation_sample
 }
 RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
-       p.canonical_json AS canonical_json, p.authors AS authors,
+       p.source_id AS source_id, p.canonical_json AS canonical_json, p.authors AS authors,
        p.categories AS categories,
        EXISTS { MATCH (p)-[:HAS_RECEIPT]->(:Receipt) } AS has_receipt,
        COUNT { MATCH (p)-[:CITES]->() } AS references,

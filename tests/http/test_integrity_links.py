@@ -12,13 +12,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from _api_client import GraphQLClient
+from events_support import payload_for, signed
 from starlette.testclient import TestClient
 
 from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.cli.demo import load_demo_if_empty
 from pith_graph.config import Settings
-from pith_graph.core.events import parse_event
+from pith_graph.core.events import EventKind, parse_event
 from pith_graph.core.integrity.payload import check_integrity_payload
 from pith_graph.core.signing import PublicKey
 from pith_graph.service.keys import registry_signing_key
@@ -157,6 +158,19 @@ def test_action_get_describes_and_post_checks_like_the_mutation(http: TestClient
     refused = http.post(f"/pith/{body}/action/timestamp_anchor", content=b"{}")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "MALFORMED_EVENT"
     assert http.get(f"/pith/{body}/action/record_created").status_code == 404
+    event = signed(
+        EventKind.STORAGE_ATTESTATION, record["pith_number"],
+        payload_for(EventKind.STORAGE_ATTESTATION), nonce="5a" * 8,
+    )  # fmt: skip
+    accepted = http.post(f"/pith/{body}/action/storage_attestation", json=event.to_json())
+    assert accepted.status_code == 201, accepted.text
+    assert accepted.json()["event_id"] == event.event_id
+    again = http.post(f"/pith/{body}/action/storage_attestation", json=event.to_json())
+    assert again.status_code == 409 and again.json()["error"]["code"] == "REPLAYED_EVENT"
+    wrong_kind = http.post(f"/pith/{body}/action/timestamp_anchor", json=event.to_json())
+    assert wrong_kind.json()["error"]["code"] == "FORBIDDEN_KIND"
+    after = http.get(f"/pith/{body}.json").json()
+    assert after["verification_status"]["storage_verified"]
 
 
 _URL = re.compile(r"^(https?://[^\s\"']+|/[A-Za-z.][^\s\"']*)$")
