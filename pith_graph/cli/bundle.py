@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -29,8 +30,15 @@ def register(subparsers: Any) -> None:
     export.add_argument("pith", help="full pith number pith:YYYY:BODY")
     export.add_argument("-o", "--output", default="-", help="file to write (default stdout)")
     export.set_defaults(func=_export)
-    imp = commands.add_parser("import", help="verify every signature of a bundle, then store it")
-    imp.add_argument("file", help="bundle JSON file, or - for stdin")
+    imp = commands.add_parser(
+        "import",
+        help="verify every signature of a bundle, then store it (or every bundle of an export)",
+    )
+    imp.add_argument(
+        "file",
+        help="bundle JSON file, - for stdin, or a directory written by `pith-graph export --all` "
+        "(its bundles/*.json, each verified and stored)",
+    )
     imp.add_argument(
         "--trust-bundle-key",
         action="store_true",
@@ -85,6 +93,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    if args.file != "-" and Path(args.file).is_dir():
+        return _import_directory(Path(args.file), args.trust_bundle_key)
     try:
         document = _read_json(args.file)
         trust = keystore.trust_store_for(keystore.data_dir_from_env())
@@ -103,6 +113,37 @@ def _import(args: argparse.Namespace) -> int:
         return _error(f"bundle refused, nothing stored: {exc}", 1)
     _write(report.to_json(), "-")
     return 0
+
+
+def _import_directory(directory: Path, trust_bundle_key: bool) -> int:
+    """Import every bundle of an export directory; a refused one is reported, the rest go on."""
+    files = sorted((directory / "bundles").glob("*.json"))
+    if not files:
+        return _error(f"{directory} has no bundles/*.json: not a `pith-graph export --all` directory", 2)
+    trust = keystore.trust_store_for(keystore.data_dir_from_env())
+
+    async def go(driver: AsyncDriver, settings: Settings) -> tuple[int, int, list[str]]:
+        created = stored = 0
+        refused: list[str] = []
+        for path in files:
+            try:
+                document = json.loads(path.read_text(encoding="utf-8"))
+                report = await bundles.import_bundle(
+                    driver, settings.neo4j_database, document, trust, datetime.now(UTC),
+                    trust_bundle_key=trust_bundle_key,
+                )  # fmt: skip
+            except (InvalidBundle, ValueError) as exc:
+                refused.append(f"{path.name}: {exc}")
+                continue
+            created += int(report.paper_created)
+            stored += 1
+        return created, stored, refused
+
+    created, stored, refused = run_with_driver(go)
+    for line in refused:
+        print(f"refused {line}", file=sys.stderr)
+    print(f"imported {stored} of {len(files)} bundles from {directory} ({created} new papers)")
+    return 1 if refused else 0
 
 
 def _state(args: argparse.Namespace) -> int:
