@@ -36,6 +36,7 @@ _COMMAND_MODULES = (
     "pith_graph.cli.witness",
     "pith_graph.cli.mirror",
     "pith_graph.cli.integrity",
+    "pith_graph.cli.export",
 )
 
 
