@@ -11,7 +11,7 @@ from pith_graph.config import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("db", help="database: migrate, start the local Neo4j, status")
+    parser = subparsers.add_parser("db", help="database: migrate, start the local Neo4j, status, backup, restore, check")
     commands = parser.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
     migrate = commands.add_parser("migrate", help="apply pending migrations (a no-op when none)")
     migrate.set_defaults(func=_migrate)
@@ -21,6 +21,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     start.set_defaults(func=_start)
     status = commands.add_parser("status", help="print the applied migration version")
     status.set_defaults(func=_status)
+    from pith_graph.cli import backup
+
+    backup.register(commands)
 
 
 def _migrate(args: argparse.Namespace) -> int:
