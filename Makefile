@@ -23,9 +23,16 @@ serve: launcher
 
 # The store and GraphQL tests run a second time through the routing scheme (neo4j://), the code
 # path of a cluster or Aura.
-test: launcher browser
+test: launcher browser lint
 	$(BIN)/pytest
 	PITH_TEST_ROUTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/store tests/graphql
+
+# ruff (pyflakes, import order, bugbear, pyupgrade, …) and mypy (strict for the pure core):
+# zero findings, or `make test` stops here.
+.PHONY: lint
+lint: $(INSTALLED)
+	$(BIN)/ruff check pith_graph tests bench scripts
+	$(BIN)/mypy
 
 schema: $(INSTALLED)
 	$(BIN)/pith-graph schema export

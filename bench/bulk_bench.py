@@ -21,12 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "scale"))
 
-import env  # noqa: E402
-import synth  # noqa: E402
+import env
+import synth
 
-from pith_graph.core.signing import generate_signing_key  # noqa: E402
-from pith_graph.ingest.bulk import BulkReporter, bulk_import  # noqa: E402
-from pith_graph.ingest.reader import sniff_format  # noqa: E402
+from pith_graph.core.signing import generate_signing_key
+from pith_graph.ingest.bulk import BulkReporter, bulk_import
+from pith_graph.ingest.reader import sniff_format
 
 
 class _Print(BulkReporter):

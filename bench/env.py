@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import Format

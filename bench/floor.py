@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from neo4j import AsyncDriver
 from starlette.applications import Starlette
 
-from neo4j import AsyncDriver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.store.driver import open_async_driver

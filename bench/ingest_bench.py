@@ -28,19 +28,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from neo4j import Driver
+
 from pith_graph.cli._progress import ConsoleReporter
 from pith_graph.config import Settings
 from pith_graph.core.signing import generate_signing_key
 from pith_graph.ingest.formats import CitationLine, Format, PaperLine, parse_lines
 from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile
-from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.neo4j_local import LocalNeo4j, free_port
+from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.store.citation_writer import add_citations
-from pith_graph.store.graph_content import graph_counts
-from pith_graph.store.paper_writer import write_papers
 from pith_graph.store.driver import open_driver
+from pith_graph.store.graph_content import graph_counts
 from pith_graph.store.migrations import apply_migrations
+from pith_graph.store.paper_writer import write_papers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import env

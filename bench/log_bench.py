@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncDriver
+
 from pith_graph.config import Settings
 from pith_graph.core.log import sign_tree_head
 from pith_graph.core.merkle import inclusion_proof, root_hash

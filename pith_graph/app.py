@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+from neo4j import AsyncDriver
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -14,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from neo4j import AsyncDriver
 from pith_graph.config import Settings
 from pith_graph.graphql.context import PithGraphQL, RegistryState
 from pith_graph.graphql.schema import build_schema

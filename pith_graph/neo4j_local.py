@@ -45,8 +45,8 @@ __all__ = [
     "ensure_launcher_built",
     "free_port",
     "local_neo4j",
-    "running_launcher",
     "run_admin_tool",
+    "running_launcher",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

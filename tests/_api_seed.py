@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
+
 from pith_graph.core.signing import SigningKey, signing_key_from_seed
 from pith_graph.core.trust import default_trust_store
 from pith_graph.ingest.formats import Format

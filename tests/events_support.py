@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from neo4j import AsyncDriver
+
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind, SignedEvent, build_event
 from pith_graph.core.metadata import parse_metadata

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from neo4j import GraphDatabase
+
 from pith_graph.neo4j_local import (
     LocalNeo4j,
     LocalNeo4jError,

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from neo4j import AsyncDriver
+
 from pith_graph.cli._neo4j import connected_settings
 from pith_graph.config import Settings
 from pith_graph.store.driver import open_async_driver

@@ -183,7 +183,7 @@ def restore(settings: Settings, file: Path, *, force: bool = False) -> dict:
         raise CliError(f"no backup file {file}", "it does not exist", "check the path")
     _refuse_if_running(neo4j_dir, "restore")
     try:
-        archive = tarfile.open(file, "r")
+        archive = tarfile.open(file, "r")  # noqa: SIM115 (closed by the with block below)
     except tarfile.TarError as exc:
         raise CliError(f"{file} is not a pith-graph backup", str(exc), "check the file") from exc
     with archive, tempfile.TemporaryDirectory(prefix=".pith-restore-") as scratch:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import AsyncDriver
+
 from pith_graph import keystore
 from pith_graph.cli._async_db import run_with_driver
 from pith_graph.config import Settings

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver
+
 from pith_graph.cli._async_db import run_with_driver
 from pith_graph.config import Settings
 from pith_graph.service import events as service

@@ -208,7 +208,7 @@ def run_harvest(
     from pith_graph.cli._neo4j import connected_settings
     from pith_graph.cli.ingest import _signing_key
     from pith_graph.ingest.harvest.client import OaiEndpointError, PoliteSickle, user_agent
-    from pith_graph.ingest.harvest.harvester import Harvester, HarvestBusy, HarvestRequest
+    from pith_graph.ingest.harvest.harvester import HarvestBusy, Harvester, HarvestRequest
     from pith_graph.store import graph_content as store
     from pith_graph.store.driver import open_driver
     from pith_graph.store.errors import StoreUnavailable
@@ -289,7 +289,7 @@ class HarvestSchedule:
                     ConsoleHarvestReporter(),
                     delay=self.settings.harvest_delay,
                 )
-            except Exception as exc:  # noqa: BLE001 -- the server keeps serving; next run retries
+            except Exception as exc:
                 print(f"pith-graph serve: scheduled harvest failed: {exc!r}", file=sys.stderr)
                 code = -1
             self.runs.append(code)

@@ -172,11 +172,9 @@ def _run(args: argparse.Namespace) -> int:
 
     from pith_graph import keystore
     from pith_graph.cli._neo4j import connected_settings
-    from pith_graph.service.integrity import UnknownDetector
-    from pith_graph.store.errors import StoreUnavailable
-
     from pith_graph.core.integrity import DETECTORS
-    from pith_graph.service.integrity import load_retraction_list
+    from pith_graph.service.integrity import UnknownDetector, load_retraction_list
+    from pith_graph.store.errors import StoreUnavailable
 
     unknown = sorted(set(args.detector or ()) - set(DETECTORS))
     if unknown:

@@ -16,9 +16,9 @@ import json
 import sys
 from typing import Any
 
+from neo4j import AsyncDriver
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-from neo4j import AsyncDriver
 from pith_graph import keystore
 from pith_graph.cli._async_db import run_with_driver
 from pith_graph.config import Settings
@@ -65,7 +65,9 @@ def _follow(args: argparse.Namespace) -> int:
                 try:
                     report = await service.follow_once(
                         driver, settings.neo4j_database, args.url, trust, origin_key=origin_key,
-                        progress=lambda done, total: bar.update(task, completed=done, total=total),
+                        progress=lambda done, total, task=task: bar.update(
+                            task, completed=done, total=total
+                        ),
                     )  # fmt: skip
                 except service.ForkDetected as exc:
                     print(json.dumps({"code": exc.code, "message": str(exc), **exc.evidence}, indent=2))

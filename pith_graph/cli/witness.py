@@ -20,6 +20,7 @@ import sys
 from typing import Any
 
 from neo4j import AsyncDriver
+
 from pith_graph.cli._async_db import run_with_driver
 from pith_graph.config import Settings
 from pith_graph.core.note import ALG_COSIGNATURE_V1, ALG_ED25519, InvalidNote, parse_vkey

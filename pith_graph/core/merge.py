@@ -75,7 +75,7 @@ def effective_events(events: Iterable[SignedEvent]) -> Effective:
         slots.setdefault((event.signer.public_key.hex(), event.nonce), []).append(event)
     excluded: set[str] = set()
     equivocations = []
-    for (public_hex, nonce), group in sorted(slots.items()):
+    for (_public_hex, nonce), group in sorted(slots.items()):
         if len(group) > 1:
             ids = tuple(sorted(e.event_id for e in group))
             excluded.update(ids)

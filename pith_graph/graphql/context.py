@@ -14,13 +14,13 @@ from typing import Any, TypeVar
 import anyio.to_thread
 import orjson
 from cross_web import HTTPException
+from neo4j import AsyncDriver, Driver
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from neo4j import AsyncDriver, Driver
 from pith_graph.config import Settings
 from pith_graph.core.signing import SigningKey
 from pith_graph.graphql.loaders import Loaders, make_loaders

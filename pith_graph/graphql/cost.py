@@ -27,7 +27,6 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLIncludeDirective,
-    GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,

@@ -197,7 +197,7 @@ class DashboardQueries:
     async def papers(
         self,
         info: Info[Context, None],
-        filter: PaperFilter | None = None,  # noqa: A002 - the argument's name is the contract
+        filter: PaperFilter | None = None,
         order: PaperOrder = PaperOrder.MOST_CITED,
         first: int = 20,
         after: str | None = None,
@@ -230,7 +230,7 @@ class DashboardQueries:
         self,
         info: Info[Context, None],
         group_by: GroupKey,
-        filter: PaperFilter | None = None,  # noqa: A002 - the argument's name is the contract
+        filter: PaperFilter | None = None,
         of: AggregateOf = AggregateOf.PAPERS,
     ) -> Aggregate:
         ctx = info.context

@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import strawberry
+from neo4j import AsyncDriver
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from neo4j import AsyncDriver
 from pith_graph import keystore
 from pith_graph.core.events import EventKind, SignedEvent, parse_event
 from pith_graph.core.signing import SigningKey

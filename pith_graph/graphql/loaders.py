@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from neo4j import AsyncDriver
 from strawberry.dataloader import DataLoader
 
-from neo4j import AsyncDriver
 from pith_graph.service.dashboards import EVIDENCE
 from pith_graph.service.events import RecordStatus, record_status  # events helper (issue 6)
 from pith_graph.store import citations, dashboards, papers

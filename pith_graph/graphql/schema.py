@@ -29,8 +29,8 @@ from strawberry.tools import merge_types
 
 from pith_graph import __version__
 from pith_graph.config import Settings
-from pith_graph.graphql.cost import operation_cost
 from pith_graph.graphql.context import Context
+from pith_graph.graphql.cost import operation_cost
 from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 
@@ -118,7 +118,7 @@ class OperationCost(SchemaExtension):
         context = self.execution_context
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         # The name the request gave: strawberry's ``operation_name`` falls back to the first's.
-        name = context._provided_operation_name  # noqa: SLF001
+        name = context._provided_operation_name
         if name is None and len(operations) > 1:
             return GraphQLError(
                 f"the document holds {len(operations)} operations: say which to run with "

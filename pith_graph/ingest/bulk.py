@@ -628,12 +628,12 @@ def bulk_import(
     check_empty: Callable[[Path], int] | None = None,
 ) -> BulkReport:
     """The whole bulk import into the local launcher's data directory ``neo4j_dir``."""
+    from pith_graph.config import Settings
     from pith_graph.neo4j_local import LocalNeo4j, free_port, run_admin_tool
     from pith_graph.store.bulk_load import set_empty_lists
     from pith_graph.store.driver import open_driver
     from pith_graph.store.graph_content import graph_counts
     from pith_graph.store.migrations import apply_schema_for_bulk_load
-    from pith_graph.config import Settings
 
     store = neo4j_dir / "store"
     if store.exists():

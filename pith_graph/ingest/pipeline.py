@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Protocol
 
 from neo4j import Driver
+
 from pith_graph.core.signing import SigningKey
 from pith_graph.ingest.errors import MalformedLine
 from pith_graph.ingest.formats import (
@@ -55,8 +56,8 @@ from pith_graph.ingest.formats import (
 from pith_graph.ingest.reader import InputFile
 from pith_graph.service.registration import Prepared, prepare, registration_rows
 from pith_graph.store.citation_writer import add_citations
-from pith_graph.store.paper_writer import PaperWrite, WriteStatus, registered_versions, write_papers
 from pith_graph.store.integrity import record_source_claims
+from pith_graph.store.paper_writer import PaperWrite, WriteStatus, registered_versions, write_papers
 
 __all__ = ["IngestStats", "Ingestor", "Reporter", "order_files"]
 
@@ -220,7 +221,7 @@ class Ingestor:
             prepared[key] = (item, p)
         # 2. which are registered already: by this run, or before it
         keys = [k for k in prepared if k not in self._written]
-        known = dict(zip(keys, registered_versions(self.driver, self.database, keys)))
+        known = dict(zip(keys, registered_versions(self.driver, self.database, keys), strict=True))
         new = []
         for key, (item, p) in prepared.items():
             registered = known.get(key)

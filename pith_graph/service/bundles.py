@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+
 from pith_graph.core.aliases import ARXIV_DOI_PREFIX, derived_aliases
 from pith_graph.core.bundle import InvalidBundle, build_bundle, verify_bundle
 from pith_graph.core.canonical import Digest

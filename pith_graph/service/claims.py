@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
+
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.store.claims import write_claims

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncDriver
+
 from pith_graph.service.errors import BadInput, TooCostly
 from pith_graph.service.resolution import require_found, resolve_aliases
 from pith_graph.store import dashboards as store

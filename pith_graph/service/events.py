@@ -25,7 +25,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
+from pith_graph.core.document import SAMPLE_SIZE, RecordGraph
 from pith_graph.core.errors import (
     InvalidEvent,
     InvalidEventSignature,
@@ -33,10 +35,10 @@ from pith_graph.core.errors import (
     RegistryImpersonation,
 )
 from pith_graph.core.events import USER_KINDS, EventKind, SignedEvent, check_signer, parse_event
+from pith_graph.core.integrity.section import integrity_section
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.signing import fingerprint_of
 from pith_graph.core.trust import TrustStore
-from pith_graph.core.document import SAMPLE_SIZE, RecordGraph
 from pith_graph.core.verification import (
     GraphFacts,
     attestation_state,
@@ -44,7 +46,6 @@ from pith_graph.core.verification import (
     event_summary,
     verification_status,
 )
-from pith_graph.core.integrity.section import integrity_section
 from pith_graph.service.broadcast import Broadcaster, broadcaster
 from pith_graph.store import events as store
 from pith_graph.store import integrity as integrity_store

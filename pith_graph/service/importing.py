@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
+
 from pith_graph.core.aliases import derived_aliases
 from pith_graph.core.document import parse_record_document, verify_record_document
 from pith_graph.core.errors import InvalidRecord

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from neo4j import AsyncDriver
+
 from pith_graph.core.events import SignedEvent
 from pith_graph.core.integrity import DETECTORS, Finding
 from pith_graph.core.integrity import citation_time_order as cto

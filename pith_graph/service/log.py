@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver
+
 from pith_graph.core.events import format_event_time
 from pith_graph.core.log import (
     checkpoint_note,
@@ -35,8 +36,8 @@ from pith_graph.core.merkle import (
     tile_node_reader,
     tiles_needed,
 )
-from pith_graph.core.signing import SigningKey
 from pith_graph.core.note import add_signatures
+from pith_graph.core.signing import SigningKey
 from pith_graph.store import log as store
 from pith_graph.store import witness as witness_store
 

@@ -28,8 +28,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
-
 from neo4j import AsyncDriver
+
+from pith_graph.core.errors import PithError
 from pith_graph.core.events import format_event_time
 from pith_graph.core.log import parse_entry_bundle
 from pith_graph.core.merkle import (
@@ -44,8 +45,15 @@ from pith_graph.core.merkle import (
     tiles_needed,
     verify_consistency,
 )
-from pith_graph.core.note import ALG_ED25519, InvalidNote, NoteVerifier, open_note, parse_checkpoint, parse_note, parse_vkey
-from pith_graph.core.errors import PithError
+from pith_graph.core.note import (
+    ALG_ED25519,
+    InvalidNote,
+    NoteVerifier,
+    open_note,
+    parse_checkpoint,
+    parse_note,
+    parse_vkey,
+)
 from pith_graph.core.signing import PublicKey
 from pith_graph.core.trust import KeyStatus, TrustStore
 from pith_graph.service import bundles

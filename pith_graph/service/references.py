@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from neo4j import Driver
+
 from pith_graph.core.aliases import QueryKind
 from pith_graph.service.errors import BadInput
 from pith_graph.service.resolution import ResolveStatus, require_found, resolve_aliases_sync

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import Driver
+
 from pith_graph.core.aliases import derived_aliases
 from pith_graph.core.canonical import CanonicalBytes, Digest, canonical_bytes, sha256_digest
 from pith_graph.core.errors import InvalidMetadata

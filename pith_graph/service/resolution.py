@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.core.aliases import AliasQuery, QueryKind, parse_alias
 from pith_graph.core.errors import InvalidAlias
 from pith_graph.service.errors import AmbiguousAlias, BadInput, InvalidAliasInput, NotFound
@@ -30,8 +31,8 @@ __all__ = [
     "lookup_key",
     "require_found",
     "resolve_aliases",
-    "resolve_paper",
     "resolve_aliases_sync",
+    "resolve_paper",
 ]
 
 MAX_ALIASES = 1000

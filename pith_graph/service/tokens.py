@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.core import tokens as core
 from pith_graph.service.errors import BadInput, Forbidden, NotFound, Unauthenticated
 from pith_graph.store import tokens as store

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
 from neo4j import AsyncDriver
+
 from pith_graph.core.events import format_event_time
 from pith_graph.core.note import (
     ALG_COSIGNATURE_V1,

@@ -11,6 +11,7 @@ from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar, cast
 
+from neo4j import AsyncDriver, AsyncManagedTransaction, Driver, ManagedTransaction, Record
 from neo4j.exceptions import (
     ClientError,
     ConnectionPoolError,
@@ -19,7 +20,6 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, Driver, ManagedTransaction, Record
 from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
 __all__ = [

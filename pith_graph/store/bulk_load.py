@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import LiteralString
 
 from neo4j import Driver
+
 from pith_graph.store._run import read_sync, unavailable_as_store_error
 
 __all__ = ["registry_node_count", "set_empty_lists"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
+
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
 from pith_graph.store.counts import refresh_counts
 

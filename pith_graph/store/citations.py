@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Record
+
 from pith_graph.store._run import read_async
 from pith_graph.store.papers import PAPER_FIELDS, PAPER_FIELDS_WITH_ALIASES
 

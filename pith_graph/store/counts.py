@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction, ManagedTransaction
+
 from pith_graph.store._run import Statement
 
 __all__ = ["refresh_counts", "refresh_counts_async", "refresh_counts_statement"]

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver
+
 from pith_graph.store._run import read_async
 from pith_graph.store.papers import PAPER_FIELDS
 

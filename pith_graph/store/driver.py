@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query, unit_of_work
+
 from pith_graph.config import Settings
 
 __all__ = ["UNAVAILABLE_BUDGET_SECONDS", "open_async_driver", "open_driver", "with_query_timeout"]

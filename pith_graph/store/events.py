@@ -11,9 +11,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from neo4j import AsyncDriver, AsyncManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, Record
 from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.log import event_leaf
 from pith_graph.store.errors import StoreError

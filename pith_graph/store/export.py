@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 from neo4j import AsyncDriver
+
 from pith_graph.store._run import read_async
 
 __all__ = ["pith_numbers_after"]

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any, LiteralString
 
 from neo4j import Driver
+
 from pith_graph.store._run import unavailable_as_store_error
 
 __all__ = [

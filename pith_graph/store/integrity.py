@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+
 from pith_graph.core.events import SignedEvent
 from pith_graph.store._run import read_async, unavailable_as_store_error
 from pith_graph.store.errors import StoreError

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.log import leaf_hash_hex, receipt_leaf
 from pith_graph.core.receipts import Receipt
@@ -34,12 +35,12 @@ __all__ = [
     "checkpoint_notes",
     "integrate_batch",
     "integrated_head",
-    "read_tiles",
     "latest_receipt_entries",
     "leaf_rows",
     "log_entries_by_ref",
     "log_leaf_hashes",
     "log_size",
+    "read_tiles",
     "receipt_leaves_statement",
     "registration_leaf_row",
 ]

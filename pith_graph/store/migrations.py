@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import LiteralString, cast
 
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.store.errors import MigrationError
 
 __all__ = [

@@ -31,6 +31,7 @@ from enum import Enum
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
+
 from pith_graph.store._run import WritePlan, read_sync, run_plan, run_plan_async
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS
 from pith_graph.store.counts import refresh_counts_statement

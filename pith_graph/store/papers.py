@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString, cast
 
 from neo4j import AsyncDriver, Driver, Record
+
 from pith_graph.core.paper import LARGE_PROPERTIES, PAPER_PROPERTIES
 from pith_graph.store._run import read_async, read_sync
 

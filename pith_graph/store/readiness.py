@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import LiteralString
 
 from neo4j import Driver, ManagedTransaction
+
 from pith_graph.store._run import unavailable_as_store_error
 
 __all__ = ["probe_write"]

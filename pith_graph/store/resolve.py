@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, LiteralString
 
 from neo4j import AsyncDriver, Driver, Record
+
 from pith_graph.store._run import read_async, read_sync
 from pith_graph.store.papers import PAPER_BRIEF, PAPER_FIELDS
 

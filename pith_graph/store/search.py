@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver
+
 from pith_graph.store._run import read_async
 
 __all__ = ["MAX_SEARCH_TEXT", "SearchPage", "lucene_escape", "search_titles"]

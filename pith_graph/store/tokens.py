@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.store._run import read_async, read_sync, unavailable_as_store_error
 
 __all__ = ["create_token", "list_tokens", "revoke_token", "token_by_id"]

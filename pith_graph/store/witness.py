@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
+
 from pith_graph.store._run import read_async
 
 __all__ = [

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from neo4j import GraphDatabase
 from starlette.testclient import TestClient
 
-from neo4j import GraphDatabase
 from pith_graph.app import create_app
 from pith_graph.cli.errors import EXIT_BLOCKED
 from pith_graph.config import Settings

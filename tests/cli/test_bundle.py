@@ -18,8 +18,8 @@ from events_support import (
     seed_records,
     signed,
 )
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.store.graph_content import graph_counts

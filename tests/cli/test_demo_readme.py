@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.cli.main import main
 from pith_graph.config import Settings

@@ -8,9 +8,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from events_support import REGISTRY_KEY, TRUST, arun, insert_paper, payload_for, seed_records, signed
-
+from events_support import (
+    REGISTRY_KEY,
+    TRUST,
+    arun,
+    insert_paper,
+    payload_for,
+    seed_records,
+    signed,
+)
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.cli.export import _tiles
 from pith_graph.cli.main import main
 from pith_graph.config import Settings

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from ingest.harvest.oai_server import OaiServer, served
-
 from neo4j import Driver
 
 from pith_graph.cli.harvest import EXIT_USAGE, HarvestSchedule, parse_oai_date

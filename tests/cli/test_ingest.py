@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.store.graph_content import graph_content_hash, graph_counts

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from neo4j import GraphDatabase
+
 from pith_graph.neo4j_local import free_port
 
 

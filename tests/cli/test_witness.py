@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.core.note import ALG_COSIGNATURE_V1, NoteVerifier, parse_vkey, vkey

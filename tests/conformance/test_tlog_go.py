@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from events_support import arun, insert_paper, seed_records
 from live_server import live_server
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.store import log as store
 

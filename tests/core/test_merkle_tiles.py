@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pith_graph.core.log import entry_bundle, integrate_entries, integration_edge, parse_entry_bundle
+from pith_graph.core.log import (
+    entry_bundle,
+    integrate_entries,
+    integration_edge,
+    parse_entry_bundle,
+)
 from pith_graph.core.merkle import (
     ENTRIES_LEVEL,
     InvalidProof,

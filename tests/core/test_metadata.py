@@ -185,7 +185,7 @@ def test_parse_metadata_dates_parse_or_are_refused(moment: datetime) -> None:
     except InvalidMetadata as exc:
         assert exc.field == "submitted_at"
     else:
-        assert len(meta.submitted_at) == 20 and "1991-08-01" <= meta.submitted_at[:10]
+        assert len(meta.submitted_at) == 20 and meta.submitted_at[:10] >= "1991-08-01"
 
 
 def test_month_mismatch_is_a_warning_not_a_refusal() -> None:

@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterator
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port
 from pith_graph.store.driver import open_driver

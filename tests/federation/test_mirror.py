@@ -13,15 +13,15 @@ import pytest
 from conformance.test_tlog_go import http_get
 from events_support import arun, payload_for, signed
 from live_server import live_server
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph import keystore
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
 from pith_graph.core.metadata import parse_metadata
-from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.service import events as event_service
 from pith_graph.service import mirror
+from pith_graph.service.registration import prepare, registration_rows
 from pith_graph.store.driver import open_driver
 from pith_graph.store.paper_writer import write_papers
 

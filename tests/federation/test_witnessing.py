@@ -13,8 +13,8 @@ import pytest
 from conformance.test_tlog_go import append_events, http_get, run_checker, tlogcheck  # noqa: F401
 from events_support import arun
 from live_server import live_server
-
 from neo4j import Driver
+
 from pith_graph import keystore
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
@@ -55,7 +55,7 @@ def cosigned(origin_url: str, size: int, settings: Settings, vkey: str) -> str:
     while time.monotonic() < deadline:
         try:
             note = http_get(f"{origin_url}/log/checkpoint")
-            checkpoint, names = verify_cosigned_checkpoint(note, key, [parse_vkey(vkey)], 1)
+            checkpoint, _names = verify_cosigned_checkpoint(note, key, [parse_vkey(vkey)], 1)
             if checkpoint.size >= size:
                 return note
         except (InvalidProof, OSError):

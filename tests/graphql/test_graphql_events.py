@@ -15,9 +15,9 @@ from events_support import (
     seed_records,
     signed,
 )
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.bundle import verify_bundle

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from _api_client import GraphQLClient
 from _api_seed import FOUNDING_PITH, founding_record
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 

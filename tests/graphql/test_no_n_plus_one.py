@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from _api_client import GraphQLClient
 from _api_seed import SeededGraph
+from neo4j import AsyncDriver, AsyncGraphDatabase
 from starlette.testclient import TestClient
 
-from neo4j import AsyncDriver, AsyncGraphDatabase
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from _api_client import GraphQLClient
+from _api_seed import CENTRE, FOUNDING_PITH, SeededGraph, founding_record
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from _api_seed import CENTRE, FOUNDING_PITH, SeededGraph, founding_record
 
 PAPER = """
 query($alias: String!) {

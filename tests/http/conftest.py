@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from _api_seed import SeededGraph, seed_api_graph
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.neo4j_local import free_port
 
 _REGISTER = """mutation($id: String!, $title: String!) {

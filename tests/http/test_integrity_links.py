@@ -8,14 +8,13 @@ import os
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from _api_client import GraphQLClient
 from events_support import payload_for, signed
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.cli.demo import load_demo_if_empty
 from pith_graph.config import Settings

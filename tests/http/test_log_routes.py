@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 from events_support import insert_paper, seed_records
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.log import parse_entry_bundle

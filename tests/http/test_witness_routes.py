@@ -8,9 +8,10 @@ import hashlib
 from collections.abc import Iterator
 
 import pytest
+from events_support import arun
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.merkle import EMPTY_ROOT, consistency_proof, leaf_hash, root_hash
@@ -27,7 +28,6 @@ from pith_graph.core.signing import generate_signing_key
 from pith_graph.core.witness import format_add_checkpoint
 from pith_graph.service.witness import origin_hash
 from pith_graph.store import witness as store
-from events_support import arun
 
 LOG = "other-log.test/log"
 LOG_KEY = generate_signing_key("log", seed=b"\x21" * 32)

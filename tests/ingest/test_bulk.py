@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.signing import signing_key_from_seed
 from pith_graph.ingest.bulk import StoreNotEmpty, bulk_import

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
-from hypothesis import given
 from _api_seed import CLOCK, TEST_KEY
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pith_graph.ingest.formats import (

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.signing import signing_key_from_seed
 from pith_graph.ingest.formats import Format

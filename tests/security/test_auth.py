@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.config import Settings
 from pith_graph.core.tokens import TOKEN_PREFIX, parse_token, token_sha256
 from pith_graph.service import tokens

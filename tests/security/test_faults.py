@@ -20,9 +20,9 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
+from neo4j import Driver, GraphDatabase
 from starlette.testclient import TestClient
 
-from neo4j import Driver, GraphDatabase
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.store._run import as_store_error

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph import keystore
 from pith_graph.config import Settings
 from pith_graph.core.events import build_event

@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from neo4j import Driver
 from starlette.testclient import TestClient
 
-from neo4j import Driver
 from pith_graph import keystore
 from pith_graph.app import create_app
 from pith_graph.cli.main import main

@@ -7,8 +7,8 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from neo4j import Driver
+
 from pith_graph.cli.main import main
 from pith_graph.config import Settings
 from pith_graph.core import tokens as core

@@ -14,8 +14,8 @@ from events_support import (
     seed_records,
     signed,
 )
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.bundle import build_bundle
 from pith_graph.core.canonical import canonical_bytes
@@ -209,7 +209,7 @@ def test_a_bundle_of_a_version_registered_with_other_metadata_is_refused(
     clean_graph: Driver, settings: Settings
 ) -> None:
     db = settings.neo4j_database
-    v1, bundle_v1 = _bundle_of_v1_elsewhere(clean_graph, settings)
+    _v1, bundle_v1 = _bundle_of_v1_elsewhere(clean_graph, settings)
     other = register_paper(clean_graph, db, REGISTRY_KEY, {**_version(1), "title": "Other"}, _clock)
 
     async def go(driver: AsyncDriver) -> Any:

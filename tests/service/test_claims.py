@@ -6,8 +6,8 @@ from typing import Any
 
 from _api_seed import CLOCK, TEST_KEY
 from _races import race
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.service.claims import add_claims
 from pith_graph.service.registration import register_paper

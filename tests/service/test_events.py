@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from events_support import (
-    REGISTRY_KEY,
     TRUST,
     agent_key,
     arun,
@@ -18,8 +17,8 @@ from events_support import (
     seed_records,
     signed,
 )
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
 from pith_graph.service import events as service

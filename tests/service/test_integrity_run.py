@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from events_support import arun
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind, parse_event
 from pith_graph.core.integrity.section import active_findings

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from events_support import REGISTRY_KEY, arun
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.log import leaf_hash_hex, parse_entry_bundle
 from pith_graph.core.merkle import ENTRIES_LEVEL, root_hash, verify_consistency, verify_inclusion

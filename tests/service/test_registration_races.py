@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from _api_seed import CLOCK, TEST_KEY
 from _races import race
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.service.errors import BadInput
 from pith_graph.service.registration import register_paper

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from _api_seed import CLOCK, FOUNDING_PITH, TEST_KEY, founding_record
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.trust import default_trust_store
 from pith_graph.service.claims import add_claims

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from _api_seed import CENTRE, FOUNDING_PITH, SeededGraph, seed_api_graph
-
 from neo4j import AsyncGraphDatabase, Driver
+
 from pith_graph.config import Settings
 from pith_graph.store import citations, neighborhood, papers, resolve, search
 from pith_graph.store.citations import PageKey

@@ -12,12 +12,12 @@ import asyncio
 from typing import Any
 
 import pytest
-
 from neo4j import AsyncGraphDatabase, Driver
+
 from pith_graph.config import Settings
 from pith_graph.store import citations
-from pith_graph.store.citations import PageKey, neighbour_pages
 from pith_graph.store.citation_writer import add_citations
+from pith_graph.store.citations import PageKey, neighbour_pages
 
 N = 3000
 CITED = "pith:1999:AAAAAAAAAAAAAAAAAAAAAAAAAA"

@@ -10,8 +10,8 @@ import asyncio
 from typing import Any
 
 from _api_seed import TEST_KEY, SeededGraph, seed_api_graph
-
 from neo4j import AsyncGraphDatabase, Driver
+
 from pith_graph.config import Settings
 from pith_graph.service.references import add_references
 from pith_graph.service.registration import register_paper

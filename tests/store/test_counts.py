@@ -8,8 +8,8 @@ from typing import Any
 
 from _api_seed import CLOCK, TEST_KEY, founding_record, seed_api_graph
 from events_support import REGISTRY_KEY, arun, insert_paper, seed_records
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.trust import default_trust_store
 from pith_graph.service import bundles

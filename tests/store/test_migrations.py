@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.store.errors import MigrationError
 from pith_graph.store.migrations import applied_version, apply_migrations, load_migrations

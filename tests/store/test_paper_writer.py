@@ -13,16 +13,18 @@ authors, sorted cross-lists, no publisher DOI): a record or a bundle holds no mo
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from events_support import REGISTRY_KEY, arun
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-
 from neo4j import AsyncDriver, Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.metadata import parse_metadata
 from pith_graph.core.paper import PAPER_PROPERTIES
@@ -162,7 +164,7 @@ def test_any_order_any_path_gives_one_latest_and_the_same_graph(
     expected_links = set()
     for arxiv_id in IDS:
         versions = sorted(v for i, v in order if i == arxiv_id)
-        expected_links |= {(arxiv_id, b, a) for a, b in zip(versions, versions[1:])}
+        expected_links |= {(arxiv_id, b, a) for a, b in itertools.pairwise(versions)}
     assert {(r["id"], r["n"], r["o"]) for r in links} == expected_links
     keys, _, _ = bolt.execute_query("MATCH (p:Paper) RETURN DISTINCT keys(p) AS keys")
     for r in keys:  # every path writes the one property set

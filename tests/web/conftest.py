@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from neo4j import Driver
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from neo4j import Driver
 from pith_graph.config import Settings
 from pith_graph.neo4j_local import free_port
 

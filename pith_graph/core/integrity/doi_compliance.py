@@ -35,7 +35,11 @@ def detect(uses: Iterable[DoiUse]) -> list[Finding]:
         problem = doi_compliance_problem(use.doi)
         if problem is None:
             continue
-        evidence = {"pith_number": use.pith, "detected_doi": use.doi, "role": use.role}
+        evidence: dict[str, str | int | None] = {
+            "pith_number": use.pith,
+            "detected_doi": use.doi,
+            "role": use.role,
+        }
         if use.role == "reference":
             evidence["ref_index"] = use.ref_index
         out.append(

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pith_graph.core.integrity.finding import Finding, Severity, VerdictClass
 from pith_graph.core._arxiv import arxiv_id_month
+from pith_graph.core.integrity.finding import Finding, Severity, VerdictClass
 from pith_graph.core.metadata import submission_date_mismatch
 
 __all__ = ["NAME", "VERSION", "PaperDate", "date_mismatch_months", "detect"]
@@ -45,7 +45,10 @@ def detect(papers: Iterable[PaperDate]) -> list[Finding]:
         if not submission_date_mismatch(p.arxiv_id, p.submitted_at):
             continue
         distance = date_mismatch_months(p.arxiv_id, p.submitted_at)
-        year, month = arxiv_id_month(p.arxiv_id)  # type: ignore[misc]
+        id_month = arxiv_id_month(p.arxiv_id)
+        if distance is None or id_month is None:  # the predicate above saw both
+            continue
+        year, month = id_month
         out.append(
             Finding(
                 subject=p.pith,

@@ -28,9 +28,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from neo4j import Driver
 from sickle import oaiexceptions
 
-from neo4j import Driver
 from pith_graph.core.receipts import format_receipt_time
 from pith_graph.core.signing import SigningKey
 from pith_graph.ingest.errors import IngestError
@@ -183,7 +183,7 @@ class Harvester:
         except BaseException:
             try:
                 state_store.release_lease(self.driver, self.database, hid, self.owner)
-            except Exception:  # noqa: BLE001 -- the first error is the one to report
+            except Exception:
                 pass
             raise
         finally:

@@ -8,8 +8,7 @@ import pytest
 
 from pith_graph.core.errors import InvalidEvent
 from pith_graph.core.events import EventKind, build_event, parse_event
-from pith_graph.core.integrity import Severity, VerdictClass
-from pith_graph.core.integrity import Finding
+from pith_graph.core.integrity import Finding, Severity, VerdictClass
 from pith_graph.core.integrity.events import sign_emission, sign_rescission
 from pith_graph.core.integrity.section import active_findings, integrity_section
 from pith_graph.core.merge import merge_state

@@ -100,10 +100,10 @@ class OaiServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 -- http.server's name
+            def do_GET(self) -> None:
                 server._handle(self)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -126,7 +126,7 @@ class OaiServer:
     # -- handling ---------------------------------------------------------------------------
 
     def _send(self, handler: BaseHTTPRequestHandler, status: int, body: bytes,
-              headers: Mapping[str, str] = {}) -> None:  # noqa: B006 -- read only
+              headers: Mapping[str, str] = {}) -> None:
         handler.send_response(status)
         handler.send_header("Content-Type", "text/xml; charset=utf-8")
         for name, value in headers.items():

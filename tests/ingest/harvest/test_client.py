@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from pith_graph.ingest.harvest.client import OaiEndpointError, PoliteSickle, _retry_after, user_agent
+from pith_graph.ingest.harvest.client import (
+    OaiEndpointError,
+    PoliteSickle,
+    _retry_after,
+    user_agent,
+)
 
 from .oai_server import OaiServer, served
 

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from neo4j import Driver
+
 from pith_graph.config import Settings
 from pith_graph.core.signing import signing_key_from_seed
 from pith_graph.ingest.formats import Format
 from pith_graph.ingest.harvest.client import PoliteSickle, user_agent
-from pith_graph.ingest.harvest.harvester import Harvester, HarvestBusy, HarvestRequest, HarvestStats
+from pith_graph.ingest.harvest.harvester import HarvestBusy, Harvester, HarvestRequest, HarvestStats
 from pith_graph.ingest.pipeline import Ingestor, IngestStats
 from pith_graph.ingest.reader import InputFile
 from pith_graph.store import harvest_state
@@ -203,7 +203,7 @@ def test_the_recorded_arxiv_responses_harvest_in_the_arxiv_format(
         "physics:hep-th": (recorded / "arxiv-physics-hep-th.xml").read_bytes(),
     }
     with OaiServer(static=static) as server:
-        stats, reporter = _harvest(clean_graph, db, server.url, metadata_prefix="arXiv")
+        stats, _reporter = _harvest(clean_graph, db, server.url, metadata_prefix="arXiv")
         revised, _ = _harvest(clean_graph, db, server.url, metadata_prefix="arXiv",
                               set_spec="physics:hep-th")
     assert stats.records == 12 and stats.papers.papers_new == 12

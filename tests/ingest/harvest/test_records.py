@@ -15,6 +15,7 @@ from lxml import etree
 from pith_graph.ingest.formats import BadLine, PaperLine, SkippedLine
 from pith_graph.ingest.formats.arxiv_metadata import parse_arxiv_metadata_object
 from pith_graph.ingest.harvest.records import UNVERSIONED_REVISION, page_records, parse_record
+
 from .oai_server import OAI_HEAD, arxiv_raw_metadata, deleted, served
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "harvest"
