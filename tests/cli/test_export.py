@@ -34,7 +34,11 @@ from pith_graph.store.graph_content import VOLATILE_PROPERTIES
 # clock), and the importer's own marks (imported, import_token); authors are compared as a set
 # (an imported paper lists them in its canonical record's order).
 CARRIED = ("Paper", "Alias", "Receipt", "Event")
-NOT_CARRIED = VOLATILE_PROPERTIES | {"abstract", "accepted_at", "imported", "import_token"}
+# A bundle carries the canonical record, not the source's per-version submission time that the
+# integrity layer reads (version_created_at): the rebuilt registry has it only after re-ingest.
+NOT_CARRIED = VOLATILE_PROPERTIES | {
+    "abstract", "accepted_at", "imported", "import_token", "version_created_at",
+}
 
 
 @pytest.fixture
