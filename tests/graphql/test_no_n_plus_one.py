@@ -23,7 +23,11 @@ class CountingDriver:
         self.queries = 0
 
     async def execute_query(self, *args: Any, **kwargs: Any) -> Any:
-        self.queries += 1
+        # The app's background log integrator (and its witness round) shares the driver on its
+        # own schedule: its queries, all about :Log… nodes, are not the request's.
+        text = str(getattr(args[0], "text", args[0])) if args else ""
+        if ":Log" not in text:
+            self.queries += 1
         return await self.driver.execute_query(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -112,11 +116,12 @@ query($a: [String!]!) {
 """
 
 
-def test_whole_records_cost_three_queries_however_many(
+def test_whole_records_cost_four_queries_however_many(
     seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
 ) -> None:
     # The lookup reads every property (the selection builds records), then receipts, aliases
-    # and claims in one query and the events and graph facts in another: three in all.
+    # and claims in one query, the events and graph facts in another, and the registry's
+    # integrity runs (one read for all papers): four in all, however many papers.
     records, _, _ = seeded.driver.execute_query(
         "MATCH (p:Paper) RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 20"
     )
@@ -126,4 +131,4 @@ def test_whole_records_cost_three_queries_however_many(
         data = gql(RECORD, {"a": piths})
         assert all(r["paper"]["record"]["pith_number"] == r["paper"]["pithNumber"] for r in data["resolveMany"])
         assert all(r["paper"]["abstract"] for r in data["resolveMany"])
-        assert counting.queries == 3, (len(piths), counting.queries)
+        assert counting.queries == 4, (len(piths), counting.queries)
