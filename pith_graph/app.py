@@ -38,6 +38,7 @@ __all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger(__name__)
 # The driver gives up within its budget; this only caps a probe that hangs for other reasons.
+_INTEGRATOR_STOP_SECONDS = 10.0
 _READINESS_TIMEOUT = UNAVAILABLE_BUDGET_SECONDS + 1.0
 
 
@@ -128,7 +129,8 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                     log.info("applied migrations %s", applied)
             # New log entries are folded into tiles and a signed checkpoint every
             # PITH_LOG_INTERVAL seconds (and an existing log is tiled from its first entry).
-            integrator = asyncio.create_task(
+            stop_integrator = asyncio.Event()
+            integrator = None if settings.log_interval <= 0 else asyncio.create_task(
                 run_integrator(
                     app.state.driver,
                     settings.neo4j_database,
@@ -136,14 +138,22 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                     settings.log_origin,
                     settings.log_interval,
                     after=lambda: request_cosignatures(app.state.driver, settings.neo4j_database),
+                    stop=stop_integrator,
                 )
             )
             try:
                 yield
             finally:
-                integrator.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await integrator
+                if integrator is not None:
+                    # Let a round in progress finish (cancelling it mid-transaction would leave
+                    # its session unclosed); cancel only if it does not end in time.
+                    stop_integrator.set()
+                    try:
+                        await asyncio.wait_for(asyncio.shield(integrator), _INTEGRATOR_STOP_SECONDS)
+                    except TimeoutError:
+                        integrator.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await integrator
         finally:
             sync_driver.close()
             if own_driver:

@@ -68,6 +68,10 @@ def settings(neo4j_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Settin
         # The in-process test client is no loopback address: feature tests would share one
         # budget. The limits themselves are tested over real HTTP in tests/http/test_edge.py.
         rate_limit="off",
+        # No background log integrator: its own queries would show in the tests that count
+        # queries or writes. Proofs and tree heads integrate on demand; tests/http/test_log_routes
+        # and the served instances of tests/federation run it.
+        log_interval=0.0,
     )
 
 

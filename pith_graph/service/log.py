@@ -11,6 +11,7 @@ CPU-bound steps (hashing a batch, folding tiles) run in a worker thread, off the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -292,10 +293,12 @@ async def run_integrator(
     origin: str,
     interval: float,
     after: Callable[[], Awaitable[Any]] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Integrate new entries every ``interval`` seconds until cancelled (the app's background
     task); ``after`` runs after each round (asking witnesses to cosign)."""
-    while True:
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
         try:
             await integrate(driver, database, key_source(), origin)
             if after is not None:
@@ -304,7 +307,8 @@ async def run_integrator(
             raise
         except Exception as exc:  # a transient store error: try again next round
             log.warning("log integration failed: %s", exc)
-        await asyncio.sleep(interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)
 
 
 
