@@ -25,6 +25,7 @@ from pith_graph.core.receipts import Receipt
 from pith_graph.core.record import CanonicalRecord
 
 __all__ = [
+    "BOOKKEEPING_PROPERTIES",
     "LARGE_PROPERTIES",
     "PAPER_PROPERTIES",
     "WRITER_PROPERTIES",
@@ -103,6 +104,9 @@ class PaperProperties:
             doi=doi,
             journal_ref=journal_ref,
             comments=comments,
+            # A first version was created when it was submitted; later versions' times only a
+            # source knows (from_metadata), so every path agrees on what it can know.
+            version_created_at=record.submitted_at if record.version == 1 else None,
         )
 
     @classmethod
@@ -120,8 +124,7 @@ class PaperProperties:
             props,
             cross_cats=tuple(meta.cross_cats),
             categories=(meta.primary_cat, *meta.cross_cats),
-            version_created_at=meta.version_created_at
-            or (meta.submitted_at if meta.version == 1 else None),
+            version_created_at=meta.version_created_at or props.version_created_at,
         )
 
     @classmethod
@@ -161,6 +164,9 @@ WRITER_PROPERTIES = (
     "reference_count",
 )
 PAPER_PROPERTIES = tuple(f.name for f in fields(PaperProperties)) + WRITER_PROPERTIES
+# Bookkeeping other layers keep on a paper node; never part of a paper's content, never read as one.
+# ``integrity_dirty``: the integrity layer's "changed since its last run" token, set by every writer.
+BOOKKEEPING_PROPERTIES = ("integrity_dirty",)
 # Read only when a request asks for them (a list of 500 papers would carry megabytes otherwise).
 LARGE_PROPERTIES = frozenset({"abstract", "canonical_json"})
 

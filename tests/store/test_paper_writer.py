@@ -27,7 +27,7 @@ from neo4j import AsyncDriver, Driver
 
 from pith_graph.config import Settings
 from pith_graph.core.metadata import parse_metadata
-from pith_graph.core.paper import PAPER_PROPERTIES
+from pith_graph.core.paper import BOOKKEEPING_PROPERTIES, PAPER_PROPERTIES
 from pith_graph.core.trust import default_trust_store
 from pith_graph.ingest.formats import PaperLine
 from pith_graph.ingest.pipeline import Ingestor
@@ -167,8 +167,9 @@ def test_any_order_any_path_gives_one_latest_and_the_same_graph(
         expected_links |= {(arxiv_id, b, a) for a, b in itertools.pairwise(versions)}
     assert {(r["id"], r["n"], r["o"]) for r in links} == expected_links
     keys, _, _ = bolt.execute_query("MATCH (p:Paper) RETURN DISTINCT keys(p) AS keys")
+    allowed = set(PAPER_PROPERTIES) | set(BOOKKEEPING_PROPERTIES)
     for r in keys:  # every path writes the one property set
-        assert set(r["keys"]) <= set(PAPER_PROPERTIES), set(r["keys"]) - set(PAPER_PROPERTIES)
+        assert set(r["keys"]) <= allowed, set(r["keys"]) - allowed
     _, mixed = graph_content_hash(bolt, db)
 
     bolt.execute_query(_WIPE, database_=db)
