@@ -33,6 +33,7 @@ from pith_graph.graphql.context import Context
 from pith_graph.graphql.cost import operation_cost
 from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
+from pith_graph.graphql.execution import PithExecution
 
 __all__ = ["build_schema"]
 
@@ -207,4 +208,6 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
             *costs,
         ],
     )
+    # Lists of plain objects (a resolveMany answer, a page's edges) are completed by a plan.
+    options.setdefault("execution_context_class", PithExecution)
     return PithSchema(query=query, mutation=mutation, subscription=subscription, **options)

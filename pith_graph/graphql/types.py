@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
+from collections.abc import Callable
+from dataclasses import fields
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -12,6 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
+from pith_graph.core.paper import PaperProperties
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
 from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
@@ -324,33 +327,22 @@ class Paper:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Paper:
-        return cls(
-            pith_number=row["pith_number"],
-            short_pith_number=f"pith:{row['pith_body'][:8]}",
-            pith_body=row["pith_body"],
-            canonical_sha256=row["canonical_sha256"],
-            source=Source(
-                kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
-            ),
-            title=row.get("title", ""),
-            license=row.get("license", ""),
-            primary_cat=row.get("primary_cat", ""),
-            cross_cats=list(row.get("cross_cats") or []),
-            categories=list(row.get("categories") or []),
-            submitted_at=row["submitted_at"],
-            year=row["year"],
-            authors=list(row.get("authors") or []),
-            authors_text=row.get("authors_text", ""),
-            doi=row.get("doi"),
-            journal_ref=row.get("journal_ref"),
-            comments=row.get("comments"),
-            is_latest=bool(row.get("is_latest")),
-            created_at=row.get("created_at"),
-            updated_at=row.get("updated_at"),
-            citation_count=int(row.get("citation_count") or 0),
-            reference_count=int(row.get("reference_count") or 0),
-            row=row,
-        )
+        """A Paper over its store row. Fields are read from the row when first asked for
+        (:meth:`__getattr__`): a 1,000-paper answer that selects two fields builds two values a
+        paper, not two dozen (the dataclass constructor took about 12 µs a paper)."""
+        paper = object.__new__(cls)
+        paper.__dict__["row"] = row
+        return paper
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for what the instance does not hold yet: a field, read from the row once.
+        try:
+            read = _PAPER_FIELD_READERS[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        value = read(self.__dict__["row"])
+        self.__dict__[name] = value
+        return value
 
     async def _full_row(self, info: Info[Context, None]) -> dict[str, Any]:
         """All properties, abstract and canonical JSON included (one batched read if listed)."""
@@ -493,6 +485,53 @@ class Paper:
         return await _connection(
             info, self.pith_number, "in", first, after, order, categories, year
         )
+
+
+def _text(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(name, "")
+
+
+def _optional(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: row.get(name)
+
+
+def _strings(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: list(row.get(name) or [])
+
+
+def _count(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda row: int(row.get(name) or 0)
+
+
+def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
+    """How each plain field of ``Paper`` reads the store row: the stored properties
+    (:class:`pith_graph.core.paper.PaperProperties`, the one definition) by their types, then
+    the fields the API derives (short pith number, source)."""
+    by_type: dict[Any, Callable[[str], Callable[[dict[str, Any]], Any]]] = {
+        "str": _text,
+        "str | None": _optional,
+        "tuple[str, ...]": _strings,
+        "int": lambda name: (lambda row: row[name]),
+    }
+    readers = {f.name: by_type[f.type](f.name) for f in fields(PaperProperties)}
+    readers.update(
+        pith_number=lambda row: row["pith_number"],
+        submitted_at=lambda row: row["submitted_at"],
+        short_pith_number=lambda row: f"pith:{row['pith_body'][:8]}",
+        source=lambda row: Source(
+            kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
+        ),
+        is_latest=lambda row: bool(row.get("is_latest")),
+        created_at=_optional("created_at"),
+        updated_at=_optional("updated_at"),
+        citation_count=_count("citation_count"),
+        reference_count=_count("reference_count"),
+    )
+    plain = {f.python_name for f in Paper.__strawberry_definition__.fields if f.base_resolver is None}
+    return {name: read for name, read in readers.items() if name in plain}
+
+
+_PAPER_FIELD_READERS = _readers()
 
 
 @strawberry.enum

@@ -1,0 +1,131 @@
+"""Where one request's time goes, in-process: our ASGI app on the benchmark's database, no HTTP.
+
+    .venv/bin/python bench/profile_inproc.py [--uri bolt://…] [--workloads resolve,record]
+        [--requests 200] [--cprofile] [--top 30]
+
+For each workload, answers its benchmark bodies one at a time through the ASGI app and prints the
+mean time per request, the time inside the driver's ``execute_query`` calls (the database and
+Bolt; concurrent calls add up), this process's CPU time per request (HTTP aside, everything
+Python does: GraphQL, resolvers, JSON, the driver's decoding) and the queries per request. ``--cprofile`` adds the
+functions with the most time (cumulative and own). Without ``--uri`` it starts the benchmark's
+Neo4j (``bench/.data/real``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import io
+import json
+import pstats
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import env
+import floor
+import workloads
+from neo4j import GraphDatabase
+
+from pith_graph.app import create_app
+from pith_graph.config import Settings
+from pith_graph.store.driver import open_async_driver
+
+
+class _TimingDriver:
+    """An AsyncDriver that adds up the time its ``execute_query`` calls take."""
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self.seconds = 0.0
+        self.queries = 0
+
+    async def execute_query(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await self._driver.execute_query(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.queries += 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._driver, name)
+
+
+@contextlib.contextmanager
+def _database(uri: str | None) -> Iterator[tuple[Settings, Any]]:
+    if uri:
+        settings = Settings(neo4j_uri=uri, data_dir=env.DATA_ROOT / "profile")
+        driver = GraphDatabase.driver(uri, auth=None)
+        try:
+            yield settings, driver
+        finally:
+            driver.close()
+        return
+    with env.database("real") as db:
+        env.ensure_real_data(db)
+        yield Settings(neo4j_uri=db.uri, data_dir=env.DATA_ROOT / "profile"), db.driver
+
+
+async def _run(settings: Settings, bodies: list[dict[str, Any]], requests: int,
+               profile: cProfile.Profile | None) -> dict[str, float]:
+    driver = _TimingDriver(open_async_driver(settings))
+    app = create_app(settings, driver=driver)  # type: ignore[arg-type]
+    encoded = [json.dumps(b).encode() for b in bodies]
+    try:
+        async with app.router.lifespan_context(app):
+            for body in encoded[:5]:  # warm-up: caches, pools
+                answer = json.loads(await floor._post(app, body))
+                if answer.get("errors"):
+                    raise SystemExit(f"errors: {answer['errors'][:1]}")
+            driver.seconds, driver.queries = 0.0, 0
+            if profile is not None:
+                profile.enable()
+            started, cpu = time.perf_counter(), time.process_time()
+            for i in range(requests):
+                await floor._post(app, encoded[i % len(encoded)])
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            if profile is not None:
+                profile.disable()
+    finally:
+        await driver.close()
+    return {
+        "ms": 1000 * wall / requests,
+        "cpu_ms": 1000 * cpu / requests,
+        "db_ms": 1000 * driver.seconds / requests,
+        "queries": driver.queries / requests,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--uri", default=None)
+    parser.add_argument("--workloads", default=",".join(workloads.WORKLOADS))
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args(argv)
+    with _database(args.uri) as (settings, sync_driver):
+        loads = workloads.build(sync_driver)
+        for name in args.workloads.split(","):
+            n = args.requests if name != "resolve_many" else max(5, args.requests // 20)
+            profile = cProfile.Profile() if args.cprofile else None
+            m = asyncio.run(_run(settings, loads[name].ours, n, profile))
+            print(f"{name:<14} {m['ms']:8.2f} ms/request  driver {m['db_ms']:8.2f} ms  "
+                  f"Python CPU {m['cpu_ms']:8.2f} ms  queries {m['queries']:.1f}", flush=True)
+            if profile is not None:
+                for order in ("cumulative", "tottime"):
+                    out = io.StringIO()
+                    pstats.Stats(profile, stream=out).sort_stats(order).print_stats(args.top)
+                    print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
