@@ -145,7 +145,7 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
             if convert is not None:
                 try:
                     return [convert(item) for item in result]
-                except Exception:  # noqa: BLE001 - graphql-core completes it again and reports
+                except Exception:  # graphql-core completes it again, and reports what failed
                     pass
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
