@@ -24,6 +24,7 @@ from pith_graph.http.headers import SecurityHeaders
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.http.ratelimit import RateLimitMiddleware
 from pith_graph.service.log import run_integrator
+from pith_graph.service.warmup import WriteWarmth
 from pith_graph.service.witness import request_cosignatures
 from pith_graph.store.driver import (
     UNAVAILABLE_BUDGET_SECONDS,
@@ -31,6 +32,7 @@ from pith_graph.store.driver import (
     open_driver,
     with_query_timeout,
 )
+from pith_graph.store.errors import StoreUnavailable
 from pith_graph.store.migrations import apply_migrations_async, pending_migrations_async
 from pith_graph.store.readiness import probe_write
 
@@ -49,7 +51,9 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     """A write would succeed now: a write transaction that changes nothing commits on the
-    driver the API's writes use, and every migration is applied; 503 otherwise, saying which."""
+    driver the API's writes use, every migration is applied, and the write path has been
+    rehearsed on this server since it started (:mod:`pith_graph.service.warmup`); 503 otherwise,
+    saying which."""
     driver: AsyncDriver = request.app.state.driver
     database: str = request.app.state.settings.neo4j_database
     try:
@@ -57,8 +61,10 @@ async def readyz(request: Request) -> JSONResponse:
             # In a thread: the write driver is synchronous, like the write path it stands for.
             await asyncio.to_thread(probe_write, request.app.state.write_driver, database)
             pending = await pending_migrations_async(driver, database)
+            warm = await request.app.state.write_warmth.is_warm()
     except Exception as exc:  # any failure to reach Neo4j means "not ready", never a 500
         log.warning("readiness check failed: %s", exc)
+        request.app.state.write_warmth.forget()
         return JSONResponse(
             {"status": "unavailable", "reason": "a write to Neo4j would not succeed now"},
             status_code=503,
@@ -66,6 +72,11 @@ async def readyz(request: Request) -> JSONResponse:
     if pending:
         return JSONResponse(
             {"status": "migrating", "pending_migrations": [m.version for m in pending]},
+            status_code=503,
+        )
+    if not warm:  # a (re)started server plans every query afresh: writes would take seconds
+        return JSONResponse(
+            {"status": "warming", "reason": "the write path is being rehearsed on a new server"},
             status_code=503,
         )
     return JSONResponse({"status": "ready"})
@@ -120,6 +131,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         sync_driver = open_driver(settings, query_timeout=timeout)
         app.state.write_driver = sync_driver
         app.state.registry = RegistryState(settings, app.state.driver, sync_driver)
+        app.state.write_warmth = WriteWarmth(sync_driver, settings.neo4j_database)
         try:
             app.state.registry.signing_key()  # refuse to start with an unsafe or broken key
             if settings.migrate_on_start:
@@ -127,6 +139,12 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                 applied = await apply_migrations_async(raw_driver, settings.neo4j_database)
                 if applied:
                     log.info("applied migrations %s", applied)
+            # Serve only once a write would be fast: rehearsed on this server (a no-op when this
+            # process has already rehearsed on it). Unreachable now: /readyz retries it later.
+            try:
+                await asyncio.to_thread(app.state.write_warmth.warm_now)
+            except StoreUnavailable as exc:
+                log.warning("write path not rehearsed at start: %s", exc)
             # New log entries are folded into tiles and a signed checkpoint every
             # PITH_LOG_INTERVAL seconds (and an existing log is tiled from its first entry).
             stop_integrator = asyncio.Event()

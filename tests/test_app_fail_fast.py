@@ -112,6 +112,7 @@ def test_down_fails_fast_and_writes_succeed_once_ready(
     # connection attempt and the request's own work.
     assert max(down) < UNAVAILABLE_BUDGET_SECONDS + 3.0, down
     assert readyz_down < UNAVAILABLE_BUDGET_SECONDS + 3.0
-    # Once ready, writes wait for no retry or reconnect; what they do pay is Neo4j planning their
-    # queries again in a fresh JVM (its plan cache died with it): seconds on a loaded machine.
-    assert max(t for t, _ in after) < 90.0, after
+    # Once ready, writes wait for no retry or reconnect, nor for Neo4j planning their queries in
+    # a fresh JVM: /readyz said 200 only after the write path was rehearsed on it. (What remains is
+    # the JVM's own warming: about 1-2 s for the first write, 6 at once, on a loaded machine.)
+    assert max(t for t, _ in after) < 30.0, after

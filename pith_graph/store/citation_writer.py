@@ -18,7 +18,7 @@ from neo4j import Driver, ManagedTransaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
 from pith_graph.store.counts import refresh_counts
 
-__all__ = ["CitationOutcome", "add_citations"]
+__all__ = ["CitationOutcome", "add_citations", "add_citations_in"]
 
 _CITE_ARXIV: LiteralString = (
     """
@@ -78,18 +78,24 @@ def _cite_batch(
     return out
 
 
-def add_citations(
-    driver: Driver, database: str, citations: Sequence[dict[str, Any]]
+def add_citations_in(
+    tx: ManagedTransaction, citations: Sequence[dict[str, Any]]
 ) -> list[CitationOutcome]:
-    """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}`` in ONE
-    transaction; returns one outcome per row, in row order. A row whose citing paper is not
+    """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}`` in the
+    caller's transaction; one outcome per row, in row order. A row whose citing paper is not
     registered writes nothing (its outcome says so)."""
     arxiv_rows, doi_rows = [], []
     for i, row in enumerate(citations):
         (arxiv_rows if row["kind"] == "arxiv" else doi_rows).append({**row, "i": i})
-    with driver.session(database=database) as session:
-        results = session.execute_write(_cite_batch, arxiv_rows, doi_rows)
     outcomes = [CitationOutcome(False, False)] * len(citations)
-    for i, found, resolved in results:
+    for i, found, resolved in _cite_batch(tx, arxiv_rows, doi_rows):
         outcomes[i] = CitationOutcome(found, resolved)
     return outcomes
+
+
+def add_citations(
+    driver: Driver, database: str, citations: Sequence[dict[str, Any]]
+) -> list[CitationOutcome]:
+    """:func:`add_citations_in`, in ONE transaction of its own."""
+    with driver.session(database=database) as session:
+        return session.execute_write(add_citations_in, citations)
