@@ -4,16 +4,15 @@ large log is being computed."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import threading
 import time
 from datetime import UTC, datetime
 
+from events_support import arun
 from neo4j import AsyncDriver, Driver
 from starlette.testclient import TestClient
 
-from events_support import arun
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.canonical import Digest
