@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 RESOLVE = "query($a: String!) { resolve(alias: $a) { status paper { pithNumber title } } }"
-NEIGHBOURHOOD = """query($a: String!, $limit: Int!) {
+NEIGHBORHOOD = """query($a: String!, $limit: Int!) {
   citationNeighborhood(alias: $a, depth: 2, direction: BOTH, limit: $limit) {
     truncated nodes { distance paper { pithNumber title } } edges { source target } } }"""
 SAMPLE = """{ search(title: "black hole", first: 60) { edges { node {
@@ -129,12 +129,12 @@ def measure(url: str, n: int, warmup: int) -> dict[str, dict[str, float]]:
     results = {
         "baseline { __typename }": _run(client, "baseline { __typename }", [("{ __typename }", {})], n, warmup),
         "resolve": _run(client, "resolve (arXiv id, pith number, prefix)", [(RESOLVE, {"a": a}) for a in aliases], n, warmup),
-        "neighbourhood_centre": _run(
+        "neighborhood_centre": _run(
             client, f"citationNeighborhood {CENTRE} d=2 limit=50",
-            [(NEIGHBOURHOOD, {"a": CENTRE, "limit": 50})], n, warmup),
-        "neighbourhood_sampled": _run(
+            [(NEIGHBORHOOD, {"a": CENTRE, "limit": 50})], n, warmup),
+        "neighborhood_sampled": _run(
             client, "citationNeighborhood sampled d=2 limit=100",
-            [(NEIGHBOURHOOD, {"a": a, "limit": 100}) for a in arxiv_ids], n, warmup),
+            [(NEIGHBORHOOD, {"a": a, "limit": 100}) for a in arxiv_ids], n, warmup),
     }
     floor = results["baseline { __typename }"]["p50_ms"]
     for name, r in results.items():

@@ -51,7 +51,7 @@ PEER_NOTES = {
     "distances, truncation flag or edge list. The nearest query nests `references`/`citations` "
     "two levels deep with per-field limits (level 1: 100 each way, level 2: 3 each way: on "
     "hep-th about 170 nodes against our 100); its answer is a tree with repeats, not the "
-    "neighbourhood.",
+    "neighborhood.",
     "references": "Registered references only (`referencesConnection`, sorted by submission "
     "date): unregistered works are another relationship field, and one connection cannot page "
     "over both; cursors are offsets (`arrayconnection:N`), not keysets.",

@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from pith_graph.app_state import RegistryState
 from pith_graph.config import Settings
-from pith_graph.graphql.context import PithGraphQL, RegistryState
+from pith_graph.graphql.asgi import PithGraphQL
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
 from pith_graph.http.caching import ConditionalGet

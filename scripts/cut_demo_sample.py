@@ -2,7 +2,7 @@
 
     python3 scripts/cut_demo_sample.py [--data ../shared/data] [--size 2500]
 
-- ``hepth_papers.jsonl.gz`` / ``hepth_citations.tsv.gz``: a breadth-first neighbourhood of
+- ``hepth_papers.jsonl.gz`` / ``hepth_citations.tsv.gz``: a breadth-first neighborhood of
   ``hep-th/9711200`` (Maldacena, the most-cited paper of cit-HepTh) in the undirected citation
   graph, ``--size`` papers, neighbours visited in id order (deterministic), with every edge
   among them;

@@ -1,7 +1,7 @@
 """Load time of the explorer page on a running server (e.g. ``make serve`` with the demo data).
 
 Each run opens a fresh browser context (cold cache), navigates to ``/explore?q=QUERY`` and waits
-until the page marks itself loaded (card, references table and neighbourhood graph drawn). It
+until the page marks itself loaded (card, references table and neighborhood graph drawn). It
 prints the medians of the Navigation Timing marks and of that "ready" time, in milliseconds:
 
     .venv/bin/python scripts/explore_load_time.py --url http://127.0.0.1:8000 --runs 7

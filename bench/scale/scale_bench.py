@@ -5,7 +5,7 @@
 For each size: generate the graph (:mod:`synth`, cached in ``bench/.data/scale-files/N``), start
 an empty Neo4j, ingest it with ``Ingestor`` (``pith-graph ingest``) and time it, checkpoint and
 measure the store on disk, then start our API and measure p50/p99 (wrk, concurrency 1) of:
-``resolve`` of a random alias, the full record by pith number, a 2-hop neighbourhood (limit 100)
+``resolve`` of a random alias, the full record by pith number, a 2-hop neighborhood (limit 100)
 and the 1,000th page of the largest citation list (a keyset cursor taken straight from the
 database); and the dashboard queries (:mod:`dashboard_workloads`: ``papers``, ``aggregate``,
 ``citationsByYear``, ``related``, ``citationPath``). Writes ``bench/results/scale-latest.{md,json}``.

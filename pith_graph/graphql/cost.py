@@ -78,7 +78,7 @@ SIZE_BOUNDS: Mapping[tuple[str, str], int] = {
 
 
 def _returns_items(field: GraphQLField) -> bool:
-    """A list, or an object holding lists of objects (a connection, a neighbourhood)."""
+    """A list, or an object holding lists of objects (a connection, a neighborhood)."""
     output = get_nullable_type(field.type)
     if is_list_type(output):
         return True

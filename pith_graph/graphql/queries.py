@@ -12,7 +12,7 @@ from pith_graph.graphql.cursors import decode_cursor, encode_cursor
 from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult, paper_projection
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.service.resolution import MAX_ALIASES, resolve_aliases, resolve_paper
-from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighbourhood
+from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighborhood
 from pith_graph.store.search import MAX_SEARCH_TEXT, search_titles
 
 __all__ = ["RegistryQueries"]
@@ -102,7 +102,7 @@ class RegistryQueries:
             raise BadInput(f"limit must be 1..{MAX_LIMIT}, got {limit}")
         ctx = info.context
         paper = await resolve_paper(ctx.driver, ctx.database, alias, projection="brief")
-        found = await neighbourhood(
+        found = await neighborhood(
             ctx.driver,
             ctx.database,
             paper["pith_number"],

@@ -24,9 +24,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
+from pith_graph.app_state import RegistryState
 from pith_graph.core.events import EVENT_VERSION, TARGETS, EventKind, SignerType
 from pith_graph.core.tokens import Scope
-from pith_graph.graphql.context import RegistryState, to_thread
+from pith_graph.graphql.context import to_thread
 from pith_graph.service import events as event_service
 from pith_graph.service import tokens
 from pith_graph.service.errors import AmbiguousAlias, ServiceError

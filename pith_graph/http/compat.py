@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pith_graph.graphql.context import RegistryState
+from pith_graph.app_state import RegistryState
 from pith_graph.http import record_html
 from pith_graph.http.papers import Refusal, paper_named
 from pith_graph.service.events import record_status  # events helper (issue 6)

@@ -67,7 +67,7 @@ def explorer_page(*, title: str, initial_query: str = "", card_html: str = "") -
         </select></label>
         <span id="graph-status"></span>
       </div>
-      <div id="graph" aria-label="citation neighbourhood graph"></div>
+      <div id="graph" aria-label="citation neighborhood graph"></div>
       <div id="legend" aria-label="primary categories"></div>
     </section>
   </div>

@@ -3,7 +3,7 @@
 A client is its API token when the request carries a valid one, else its IP address. Every
 request spends *cost* units of the client's budget (``PITH_RATE_LIMIT``, e.g. ``1200/minute``):
 a plain HTTP document costs 1, a GraphQL request costs by the nodes it may return
-(:func:`graphql_rate_cost`), so a ``resolveMany`` of 1,000 aliases or a 3-hop neighbourhood
+(:func:`graphql_rate_cost`), so a ``resolveMany`` of 1,000 aliases or a 3-hop neighborhood
 spends more than one ``resolve``. The algorithm is the `limits` library's sliding-window
 counter; its counters live in one SQLite file of the data directory
 (:mod:`pith_graph.http.ratelimit_store`), so the budget holds across all worker processes of a

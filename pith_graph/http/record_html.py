@@ -1,7 +1,7 @@
 """The HTML view of a record: what ``/pith/<SUFFIX>`` answers to a browser (``Accept: text/html``).
 
 The server renders the card from the v1 record (readable without JavaScript); the explorer
-script then redraws it from GraphQL and adds the neighbourhood graph and the references table.
+script then redraws it from GraphQL and adds the neighborhood graph and the references table.
 """
 
 from __future__ import annotations

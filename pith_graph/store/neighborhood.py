@@ -1,4 +1,4 @@
-"""The citation neighbourhood of a paper: ONE bounded query, deterministic truncation.
+"""The citation neighborhood of a paper: ONE bounded query, deterministic truncation.
 
 Breadth first, level by level (depth 1..3): level ``d`` holds the papers at distance ``d`` not
 seen at a smaller distance, ordered by ``(submitted_at, pith_number)``. Nodes are taken in
@@ -22,7 +22,7 @@ from neo4j import AsyncDriver
 from pith_graph.store._run import read_async
 from pith_graph.store.papers import PAPER_BRIEF, PAPER_FIELDS
 
-__all__ = ["MAX_DEPTH", "MAX_LIMIT", "Neighbourhood", "neighbourhood"]
+__all__ = ["MAX_DEPTH", "MAX_LIMIT", "Neighborhood", "neighborhood"]
 
 MAX_DEPTH = 3
 MAX_LIMIT = 1000
@@ -77,8 +77,8 @@ _EXPAND: LiteralString = """
 """
 
 
-def _neighbourhood_query(paper: LiteralString) -> LiteralString:
-    """The neighbourhood query projecting its papers with ``paper``: one text for both."""
+def _neighborhood_query(paper: LiteralString) -> LiteralString:
+    """The neighborhood query projecting its papers with ``paper``: one text for both."""
     return (
         """
 MATCH (s:Paper {pith_number: $pith})
@@ -125,12 +125,12 @@ RETURN s """
 
 # Papers come with their listing properties (store.papers.PAPER_FIELDS), not the text blobs, or
 # with the brief ones (PAPER_BRIEF) when that is all the caller shows.
-_NEIGHBOURHOOD: LiteralString = _neighbourhood_query(PAPER_FIELDS)
-_NEIGHBOURHOOD_BRIEF: LiteralString = _neighbourhood_query(PAPER_BRIEF)
+_NEIGHBORHOOD: LiteralString = _neighborhood_query(PAPER_FIELDS)
+_NEIGHBORHOOD_BRIEF: LiteralString = _neighborhood_query(PAPER_BRIEF)
 
 
 @dataclass(frozen=True, slots=True)
-class Neighbourhood:
+class Neighborhood:
     """The start paper (distance 0), the nodes found (properties + distance), edges, truncation."""
 
     start: dict[str, Any]
@@ -139,7 +139,7 @@ class Neighbourhood:
     truncated: bool
 
 
-async def neighbourhood(
+async def neighborhood(
     driver: AsyncDriver,
     database: str,
     pith: str,
@@ -149,8 +149,8 @@ async def neighbourhood(
     limit: int,
     categories: Sequence[str] | None = None,
     brief: bool = False,
-) -> Neighbourhood | None:
-    """The neighbourhood of ``pith`` (``None`` if no such paper); bounds are checked here too.
+) -> Neighborhood | None:
+    """The neighborhood of ``pith`` (``None`` if no such paper); bounds are checked here too.
 
     Papers carry their listing properties, or (``brief``) only :data:`PAPER_BRIEF`'s."""
     if not 1 <= depth <= MAX_DEPTH:
@@ -162,7 +162,7 @@ async def neighbourhood(
     records = await read_async(
         driver,
         database,
-        _NEIGHBOURHOOD_BRIEF if brief else _NEIGHBOURHOOD,
+        _NEIGHBORHOOD_BRIEF if brief else _NEIGHBORHOOD,
         pith=pith,
         depth=depth,
         inward=direction in ("IN", "BOTH"),
@@ -173,7 +173,7 @@ async def neighbourhood(
     if not records:
         return None
     r = records[0]
-    return Neighbourhood(
+    return Neighborhood(
         start=dict(r["start"]),
         nodes=[{"paper": dict(n["paper"]), "distance": n["distance"]} for n in r["nodes"]],
         edges=[(e[0], e[1]) for e in r["edges"]],

@@ -36,7 +36,7 @@ _LISTING = cast(
 PAPER_FIELDS: LiteralString = "{" + _LISTING + "\n}"
 
 # What names and places a paper (identity, title, date, category): enough for most listings of
-# many papers (``resolveMany``, neighbourhoods), at half the database and decoding cost of
+# many papers (``resolveMany``, neighborhoods), at half the database and decoding cost of
 # PAPER_FIELDS. Callers choose it only when nothing else is asked for.
 PAPER_BRIEF: LiteralString = """{
   .pith_number, .pith_body, .canonical_sha256, .source_kind, .source_id, .version, .title,

@@ -124,7 +124,7 @@ def _bench_requests() -> list[tuple[str, str, dict[str, Any]]]:
             variables = {"a": aliases} if "[String!]!" in text else {"a": "hep-th/9711200"}
             requests.append((f"workloads.{name}", text, variables))
     requests.append(("api_latency.RESOLVE", latency.RESOLVE, {"a": "x"}))
-    requests.append(("api_latency.NEIGHBOURHOOD", latency.NEIGHBOURHOOD, {"a": "x", "limit": 100}))
+    requests.append(("api_latency.NEIGHBORHOOD", latency.NEIGHBORHOOD, {"a": "x", "limit": 100}))
     requests.append(("api_latency.SAMPLE", latency.SAMPLE, {}))
     return requests
 

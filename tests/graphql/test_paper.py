@@ -123,7 +123,7 @@ def test_unresolved_references_listed_with_raw_identifier(seeded: SeededGraph, g
     assert all(e["node"] is None and e["work"]["kind"] == "arxiv" and e["work"]["value"] for e in unresolved)
 
 
-NEIGHBOURHOOD = """
+NEIGHBORHOOD = """
 query($alias: String!, $depth: Int!, $direction: Direction!, $limit: Int!) {
   citationNeighborhood(alias: $alias, depth: $depth, direction: $direction, limit: $limit) {
     start { pithNumber }
@@ -135,22 +135,22 @@ query($alias: String!, $depth: Int!, $direction: Direction!, $limit: Int!) {
 """
 
 
-def test_neighbourhood_two_hops_truncates_deterministically(seeded: SeededGraph, gql: GraphQLClient) -> None:
+def test_neighborhood_two_hops_truncates_deterministically(seeded: SeededGraph, gql: GraphQLClient) -> None:
     args = {"alias": CENTRE, "depth": 2, "direction": "BOTH", "limit": 120}
-    a = gql(NEIGHBOURHOOD, args)["citationNeighborhood"]
-    b = gql(NEIGHBOURHOOD, args)["citationNeighborhood"]
+    a = gql(NEIGHBORHOOD, args)["citationNeighborhood"]
+    b = gql(NEIGHBORHOOD, args)["citationNeighborhood"]
     assert a == b
     assert a["truncated"] and len(a["nodes"]) == 120
     assert {n["distance"] for n in a["nodes"]} <= {1, 2}
 
 
-def test_neighbourhood_depth_is_bounded(seeded: SeededGraph, gql: GraphQLClient) -> None:
-    error = gql.error(NEIGHBOURHOOD, {"alias": CENTRE, "depth": 4, "direction": "OUT", "limit": 10})
+def test_neighborhood_depth_is_bounded(seeded: SeededGraph, gql: GraphQLClient) -> None:
+    error = gql.error(NEIGHBORHOOD, {"alias": CENTRE, "depth": 4, "direction": "OUT", "limit": 10})
     assert error["extensions"]["code"] == "BAD_INPUT"
 
 
-def test_neighbourhood_of_unknown_alias_is_not_found(seeded: SeededGraph, gql: GraphQLClient) -> None:
-    error = gql.error(NEIGHBOURHOOD, {"alias": "hep-th/9901999", "depth": 1, "direction": "OUT", "limit": 10})
+def test_neighborhood_of_unknown_alias_is_not_found(seeded: SeededGraph, gql: GraphQLClient) -> None:
+    error = gql.error(NEIGHBORHOOD, {"alias": "hep-th/9901999", "depth": 1, "direction": "OUT", "limit": 10})
     assert error["extensions"]["code"] == "NOT_FOUND"
 
 
@@ -206,7 +206,7 @@ def test_a_page_lists_the_same_aliases_a_paper_has(seeded: SeededGraph, gql: Gra
         assert edge["node"]["aliases"] == alone and alone
 
 
-def test_neighbourhood_papers_carry_the_fields_asked_for(
+def test_neighborhood_papers_carry_the_fields_asked_for(
     seeded: SeededGraph, gql: GraphQLClient
 ) -> None:
     query = """query($a: String!) { citationNeighborhood(alias: $a, depth: 1, limit: 10) {

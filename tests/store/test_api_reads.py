@@ -105,14 +105,14 @@ def test_filters_and_facets(seeded: SeededGraph, settings: Settings) -> None:
     assert sum(f["count"] for f in page.by_category) == 200
 
 
-def test_neighbourhood_is_bounded_and_deterministic(seeded: SeededGraph, settings: Settings) -> None:
+def test_neighborhood_is_bounded_and_deterministic(seeded: SeededGraph, settings: Settings) -> None:
     pith = centre_pith(settings)
-    a = run(settings, neighborhood.neighbourhood, pith, depth=2, direction="BOTH", limit=50)
-    b = run(settings, neighborhood.neighbourhood, pith, depth=2, direction="BOTH", limit=50)
+    a = run(settings, neighborhood.neighborhood, pith, depth=2, direction="BOTH", limit=50)
+    b = run(settings, neighborhood.neighborhood, pith, depth=2, direction="BOTH", limit=50)
     assert a == b
     assert len(a.nodes) == 50 and a.truncated
     assert [n["distance"] for n in a.nodes] == sorted(n["distance"] for n in a.nodes)
-    full = run(settings, neighborhood.neighbourhood, pith, depth=1, direction="IN", limit=1000)
+    full = run(settings, neighborhood.neighborhood, pith, depth=1, direction="IN", limit=1000)
     assert len(full.nodes) == 200 and not full.truncated
     members = {pith} | {n["paper"]["pith_number"] for n in full.nodes}
     assert all(s in members and t in members for s, t in full.edges)

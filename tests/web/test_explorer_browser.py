@@ -75,7 +75,7 @@ def test_search_by_doi_shows_the_card(page: Page, demo_server: str) -> None:
     expect(page.locator("#card [data-chip]")).to_have_count(4)
 
 
-def test_search_by_old_style_arxiv_id_draws_the_neighbourhood(
+def test_search_by_old_style_arxiv_id_draws_the_neighborhood(
     page: Page, demo_server: str, artifacts: Path, offsite_requests: list[str]
 ) -> None:
     expected = _paper(demo_server, OLD_STYLE_ID)

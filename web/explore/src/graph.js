@@ -1,4 +1,4 @@
-// The citation-neighbourhood graph: nodes coloured by primary category, sized by citations.
+// The citation-neighborhood graph: nodes coloured by primary category, sized by citations.
 import cytoscape from "cytoscape";
 import { el, clear } from "./dom.js";
 
@@ -69,7 +69,7 @@ export const LAYOUTS = {
   },
 };
 
-export class NeighbourhoodGraph {
+export class NeighborhoodGraph {
   constructor(container, legend, onSelect) {
     this.container = container;
     this.legend = legend;

@@ -1,9 +1,9 @@
-// /explore and /pith/<number>: search, the card, the neighbourhood graph and the table.
+// /explore and /pith/<number>: search, the card, the neighborhood graph and the table.
 import { gql } from "./api.js";
-import { RESOLVE, SEARCH, NEIGHBOURHOOD } from "./queries.js";
+import { RESOLVE, SEARCH, NEIGHBORHOOD } from "./queries.js";
 import { el, clear } from "./dom.js";
 import { renderCard } from "./card.js";
-import { NeighbourhoodGraph } from "./graph.js";
+import { NeighborhoodGraph } from "./graph.js";
 import { NeighbourTable } from "./refs.js";
 
 const GRAPH_LIMIT = 100;
@@ -58,7 +58,7 @@ async function loadGraph(pith) {
   panel.setAttribute("aria-busy", "true");
   try {
     const asked = performance.now();
-    const data = await gql(NEIGHBOURHOOD, { alias: pith, depth, direction, limit: GRAPH_LIMIT });
+    const data = await gql(NEIGHBORHOOD, { alias: pith, depth, direction, limit: GRAPH_LIMIT });
     const hood = data.citationNeighborhood;
     const answered = performance.now();
     state.centre = hood.start.pithNumber;
@@ -73,7 +73,7 @@ async function loadGraph(pith) {
       `${hood.nodes.length + 1} paper${hood.nodes.length ? "s" : ""}, ${hood.edges.length} citation${hood.edges.length === 1 ? "" : "s"} within ${depth} hop${depth > 1 ? "s" : ""} ` +
       `(${direction.toLowerCase()}) of ${hood.start.source.id}${hood.truncated ? ` \u00b7 cut at ${GRAPH_LIMIT + 1} papers` : ""}`;
   } catch (err) {
-    $("#graph-status").textContent = `Could not load the neighbourhood: ${err.message}`;
+    $("#graph-status").textContent = `Could not load the neighborhood: ${err.message}`;
   } finally {
     panel.setAttribute("aria-busy", "false");
   }
@@ -167,7 +167,7 @@ async function search(query, { push = true } = {}) {
   }
 }
 
-const graph = new NeighbourhoodGraph($("#graph"), $("#legend"), (pith) => {
+const graph = new NeighborhoodGraph($("#graph"), $("#legend"), (pith) => {
   openAlias(pith);
 });
 const table = new NeighbourTable($("#refs-panel"), (pith) => openAlias(pith, { recentre: true }));

@@ -30,7 +30,7 @@ export const SEARCH = `query Search($title: String!, $first: Int!) {
   }
 }`;
 
-export const NEIGHBOURHOOD = `query Neighbourhood($alias: String!, $depth: Int!, $direction: Direction!, $limit: Int!) {
+export const NEIGHBORHOOD = `query Neighborhood($alias: String!, $depth: Int!, $direction: Direction!, $limit: Int!) {
   citationNeighborhood(alias: $alias, depth: $depth, direction: $direction, limit: $limit) {
     truncated
     start { ${LIST_FIELDS} citations(first: 0) { totalCount } }

@@ -1,0 +1,41 @@
+"""What the running app holds for all requests: settings, drivers, the signing key, the
+host-wide write generation and rate limiter (``app.state.registry``)."""
+
+from __future__ import annotations
+
+import threading
+
+from neo4j import AsyncDriver, Driver
+
+from pith_graph.config import Settings
+from pith_graph.core.signing import SigningKey
+from pith_graph.http.caching import WriteGeneration
+from pith_graph.http.ratelimit import RateLimiter, parse_rate_limit
+from pith_graph.service.keys import registry_signing_key
+
+__all__ = ["RegistryState"]
+
+
+class RegistryState:
+    """What the app holds for all requests: the drivers and the (lazily loaded) signing key."""
+
+    def __init__(self, settings: Settings, driver: AsyncDriver, sync_driver: Driver) -> None:
+        self.settings = settings
+        self.driver = driver
+        self.sync_driver = sync_driver
+        self._key: SigningKey | None = None
+        self._lock = threading.Lock()
+        # Host-wide (all worker processes): acknowledged writes, and every client's budget.
+        self.generation = WriteGeneration(settings.data_dir)
+        self.rate_limiter = RateLimiter(
+            parse_rate_limit(settings.rate_limit),
+            settings.data_dir,
+            exempt_loopback=not settings.rate_limit_loopback,
+        )
+
+    def signing_key(self) -> SigningKey:
+        """The registry key, generated on first use when the data directory has none."""
+        with self._lock:
+            if self._key is None:
+                self._key = registry_signing_key(self.settings.data_dir)
+            return self._key

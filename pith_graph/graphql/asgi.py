@@ -1,0 +1,174 @@
+"""The ASGI GraphQL app (strawberry's, with this service's body checks, persisted queries and
+response cache), building a :class:`~pith_graph.graphql.context.Context` per request."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from pith_graph.app_state import RegistryState
+from pith_graph.graphql.context import Context
+from pith_graph.graphql.loaders import make_loaders
+from pith_graph.graphql.persisted import PersistedQueries, PersistedQueryError
+from pith_graph.http.caching import ResponseCache
+
+__all__ = ["PithGraphQL", "http_error"]
+
+
+def _unencodable(value: object) -> bool:
+    """True when a decoded JSON value holds a string that is not valid Unicode (a lone
+    surrogate such as ``"\\ud800"``): it could be neither stored nor echoed back."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+# Headers a replayed answer gets anew (its length and type) or must not repeat (its budget).
+_NOT_REPLAYED = frozenset({b"content-length", b"content-type", b"ratelimit", b"ratelimit-policy"})
+
+_HTTP_CODES = {400: "BAD_INPUT", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE"}
+
+
+def http_error(status: int, code: str, message: str) -> JSONResponse:
+    """A refusal before GraphQL ran, in the GraphQL response shape."""
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+    )
+
+
+class PithGraphQL(GraphQL[Context, None]):
+    """The ASGI GraphQL app, building a :class:`Context` per request.
+
+    Request bodies that are not JSON, or hold strings that are not valid Unicode, are refused
+    with a coded JSON error (strawberry's default is a plain-text 400).
+    """
+
+    def __init__(self, *args: Any, response_cache_seconds: float = 0.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.persisted_queries = PersistedQueries()
+        self.response_cache_seconds = response_cache_seconds
+        self._response_cache: ResponseCache | None = None
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET that names a persisted query by its hash alone is a query, not a visit.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    def encode_json(self, data: object) -> str:
+        # Text, not bytes: the WebSocket transports send what this returns as one text frame.
+        try:
+            return orjson.dumps(data).decode("utf-8")
+        except TypeError:  # e.g. an integer beyond 64 bits inside a JSON scalar
+            return json.dumps(data, ensure_ascii=False)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL from the package's own files (strawberry's page loads them from a CDN).
+        from pith_graph.http.graphiql import graphiql_page
+
+        return graphiql_page()
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            decoded = super().decode_json(data)
+        except json.JSONDecodeError:
+            raise  # strawberry answers "Unable to parse request body as JSON"
+        except (ValueError, RecursionError) as exc:
+            # e.g. an integer of 10,000 digits, or arrays nested 100,000 deep
+            raise HTTPException(400, "the request body is JSON this service does not accept") from exc
+        if _unencodable(decoded):
+            raise HTTPException(400, "the request holds a string that is not valid Unicode")
+        return decoded
+
+    async def parse_http_body(self, request: Any) -> Any:
+        try:
+            data = await super().parse_http_body(request)
+        except (AttributeError, TypeError) as exc:
+            # strawberry reads the body with ``data.get(...)``: a JSON body such as ``null``, ``1``
+            # or ``"text"`` fails there and would otherwise be a 500.
+            raise HTTPException(400, "the request body must be a JSON object {query, variables}") from exc
+        for item in data if isinstance(data, list) else [data]:
+            item.query = self.persisted_queries.resolve(item.query, item.extensions)
+        return data
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        cache = self._cache_for(request)
+        key = ""
+        if cache is not None:
+            key = hashlib.sha256(scope.get("query_string", b"")).hexdigest()
+            cached = cache.get(key, time.monotonic())
+            if cached is not None:
+                replay = Response(cached.body, cached.status, media_type="application/json")
+                replay.headers.raw.extend(cached.headers)
+                await replay(scope, receive, send)
+                return
+            generation = cache.generation.current()
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            status = exc.status_code
+            response = http_error(status, _HTTP_CODES.get(status, "BAD_INPUT"), exc.reason)
+        except PersistedQueryError as exc:
+            # The protocol's answers are GraphQL errors with a 200, which clients act upon.
+            response = JSONResponse(
+                {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
+            )
+        if (
+            cache is not None
+            and response.status_code == 200
+            and b'"errors":' not in response.body
+            and response.media_type == "application/json"
+        ):
+            kept = [(k, v) for k, v in response.headers.raw if k not in _NOT_REPLAYED]
+            cache.put(key, generation, time.monotonic(), 200, kept, response.body)
+        await response(scope, receive, send)
+
+    def _cache_for(self, request: Request) -> ResponseCache | None:
+        """The response cache, for a GraphQL read sent by GET (never the IDE page)."""
+        if self.response_cache_seconds <= 0 or request.method != "GET":
+            return None
+        params = request.query_params
+        if "query" not in params and "extensions" not in params:
+            return None
+        if self._response_cache is None:
+            registry: RegistryState = request.app.state.registry
+            self._response_cache = ResponseCache(registry.generation, self.response_cache_seconds)
+        return self._response_cache
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        registry: RegistryState = request.app.state.registry
+        return Context(
+            request=request,
+            response=response,
+            registry=registry,
+            loaders=make_loaders(registry.driver, registry.settings.neo4j_database),
+        )
