@@ -2,7 +2,7 @@
 
 graphql-core completes every field of every list item through the general machinery (a path, a
 resolve info, the resolver, awaitable checks, type dispatch): some 3-8 µs a field, so that a
-``resolveMany`` answer of 1,000 results (about 9,000 fields) or a neighbourhood's edge list spends
+``resolveMany`` answer of 1,000 results (about 9,000 fields) or a neighborhood's edge list spends
 tens of milliseconds before any I/O. Most list items here are plain objects whose fields are
 attributes (``Paper``, ``ResolveResult``, ``CitationEdge``, ``NeighborhoodEdge``, …).
 
