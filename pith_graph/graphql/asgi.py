@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from pith_graph.app_state import RegistryState
-from pith_graph.graphql.context import Context
+from pith_graph.graphql.context import Context, set_request_loaders
 from pith_graph.graphql.loaders import make_loaders
 from pith_graph.graphql.persisted import PersistedQueries, PersistedQueryError
 from pith_graph.http.caching import ResponseCache
@@ -166,9 +166,6 @@ class PithGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         registry: RegistryState = request.app.state.registry
-        return Context(
-            request=request,
-            response=response,
-            registry=registry,
-            loaders=make_loaders(registry.driver, registry.settings.neo4j_database),
-        )
+        loaders = make_loaders(registry.driver, registry.settings.neo4j_database)
+        set_request_loaders(loaders)
+        return Context(request=request, response=response, registry=registry, loaders=loaders)

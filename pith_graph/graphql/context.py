@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from pith_graph.app_state import RegistryState
 from pith_graph.graphql.loaders import Loaders
 from pith_graph.service.tokens import Principal, authenticate
 
-__all__ = ["Context", "to_thread"]
+__all__ = ["Context", "request_loaders", "set_request_loaders", "to_thread"]
 
 T = TypeVar("T")
 
@@ -66,6 +67,23 @@ class Context:
     @property
     def base_url(self) -> str:
         return self.registry.settings.public_base_url
+
+
+# The DataLoaders of the request being executed, for the plain attributes of a type that fall
+# back to a batched read (a Paper's aliases when its row did not carry them): an attribute has
+# no ``info``. Set with the request's Context, in the task that executes the request (the tasks
+# graphql-core starts copy it).
+_REQUEST_LOADERS: contextvars.ContextVar[Loaders] = contextvars.ContextVar("request_loaders")
+
+
+def request_loaders() -> Loaders:
+    """The DataLoaders of the request this task is answering."""
+    return _REQUEST_LOADERS.get()
+
+
+def set_request_loaders(loaders: Loaders) -> None:
+    """Make ``loaders`` the current request's (called where its Context is built)."""
+    _REQUEST_LOADERS.set(loaders)
 
 
 async def to_thread(fn: Callable[..., T], *args: Any) -> T:

@@ -40,7 +40,12 @@ def make_loaders(driver: AsyncDriver, database: str) -> Loaders:
         return await citations.neighbour_pages(driver, database, keys)
 
     async def load_status(keys: list[str]) -> list[RecordStatus | None]:
-        return await record_status(driver, database, keys)
+        statuses = await record_status(driver, database, keys)
+        # The status query read each paper's receipt, aliases and claims too.
+        for key, status in zip(keys, statuses, strict=True):
+            if status is not None and status.details is not None:
+                details.prime(key, status.details)
+        return statuses
 
     async def load_years(keys: list[str]) -> list[list[dict[str, int]]]:
         return await dashboards.citations_by_year(driver, database, keys)
@@ -48,9 +53,10 @@ def make_loaders(driver: AsyncDriver, database: str) -> Loaders:
     async def load_related(keys: list[RelatedKey]) -> list[RelatedPage]:
         return await dashboards.related_pages(driver, database, keys, EVIDENCE)
 
+    details: DataLoader[str, PaperDetails | None] = DataLoader(load_fn=load_details)
     return Loaders(
         paper_by_pith=DataLoader(load_fn=load_papers),
-        details_by_pith=DataLoader(load_fn=load_details),
+        details_by_pith=details,
         neighbour_page=DataLoader(load_fn=load_pages),
         record_status_by_pith=DataLoader(load_fn=load_status),
         citations_by_year=DataLoader(load_fn=load_years),

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
-from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, ResolveResult, paper_projection
+from pith_graph.graphql.types import (
+    MAX_PAGE,
+    PageInfo,
+    Paper,
+    ResolveResult,
+    paper_projection,
+    wants_document,
+)
 from pith_graph.service.errors import BadInput, NotFound
-from pith_graph.service.resolution import MAX_ALIASES, resolve_aliases, resolve_paper
-from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT, neighborhood
+from pith_graph.service.resolution import (
+    MAX_ALIASES,
+    Resolution,
+    exact_pith_number,
+    resolve_aliases,
+    resolve_paper,
+)
+from pith_graph.store import neighborhood as store_neighborhood
+from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT
 from pith_graph.store.search import MAX_SEARCH_TEXT, search_titles
 
 __all__ = ["RegistryQueries"]
@@ -67,7 +82,16 @@ async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[Resolv
     # no field has to read the paper again.
     projection = paper_projection(info, ("paper",), ("candidates",))
     results = await resolve_aliases(ctx.driver, ctx.database, aliases, projection=projection)
+    if wants_document(info, ("paper",), ("candidates",)):
+        # The record's status read now, for every paper found, primes the receipt, aliases and
+        # claims too: a full record costs two queries, the lookup and this one.
+        piths = [p["pith_number"] for r in results for p in _papers_of(r)]
+        await ctx.loaders.record_status_by_pith.load_many(list(dict.fromkeys(piths)))
     return [ResolveResult.from_resolution(r) for r in results]
+
+
+def _papers_of(r: Resolution) -> list[dict[str, Any]]:
+    return [r.paper] if r.paper is not None else r.candidates
 
 
 @strawberry.type
@@ -101,17 +125,26 @@ class RegistryQueries:
         if not 1 <= limit <= MAX_LIMIT:
             raise BadInput(f"limit must be 1..{MAX_LIMIT}, got {limit}")
         ctx = info.context
-        paper = await resolve_paper(ctx.driver, ctx.database, alias, projection="brief")
-        found = await neighborhood(
-            ctx.driver,
-            ctx.database,
-            paper["pith_number"],
-            depth=depth,
-            direction=direction.value,
-            limit=limit,
-            categories=categories,
-            brief=paper_projection(info, ("start",), ("nodes", "paper")) == "brief",
-        )
+
+        async def around(pith: str) -> store_neighborhood.Neighborhood | None:
+            return await store_neighborhood.neighborhood(
+                ctx.driver,
+                ctx.database,
+                pith,
+                depth=depth,
+                direction=direction.value,
+                limit=limit,
+                categories=categories,
+                brief=paper_projection(info, ("start",), ("nodes", "paper")) == "brief",
+            )
+
+        # A full pith number names its paper without a lookup: one query when it is there; the
+        # lookup (and its coded refusal) only when it is not.
+        exact = exact_pith_number(alias)
+        found = await around(exact) if exact is not None else None
+        if found is None:
+            paper = await resolve_paper(ctx.driver, ctx.database, alias, projection="brief")
+            found = await around(paper["pith_number"])
         if found is None:  # deleted between the two reads
             raise NotFound(f"no paper is registered under {alias!r}")
         return Neighborhood(

@@ -15,9 +15,10 @@ from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from pith_graph.core.paper import PaperProperties
-from pith_graph.graphql.context import Context
+from pith_graph.graphql.context import Context, request_loaders
 from pith_graph.graphql.cursors import decode_cursor, encode_cursor
 from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
+from pith_graph.graphql.loaders import Loaders
 from pith_graph.service.errors import BadInput
 from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
@@ -39,6 +40,7 @@ __all__ = [
     "ResolveStatus",
     "SortOrder",
     "paper_projection",
+    "wants_document",
 ]
 
 MAX_PAGE = 500
@@ -223,6 +225,27 @@ _WHOLE_ROW = frozenset(
 )
 
 
+# Paper fields built from the record document (one query reads what it needs beyond the row,
+# the receipt, aliases and claims included: service.events.record_status).
+_DOCUMENT_FIELDS = frozenset(
+    [
+        "record",
+        "verificationStatus",
+        "eventSummary",
+        "attestationState",
+        "graphSnapshot",
+        "integrity",
+        "links",
+        "events",
+    ]
+)
+
+
+def wants_document(info: Info[Context, None], *paths: tuple[str, ...]) -> bool:
+    """Do the papers under ``paths`` of the current field select a record document field?"""
+    return any(_names_under(info, path) & _DOCUMENT_FIELDS for path in paths)
+
+
 def paper_projection(info: Info[Context, None], *paths: tuple[str, ...]) -> Projection:
     """Which properties the papers under ``paths`` of the current field (e.g. ``("paper",)``)
     need: ``"full"`` for a field built from the whole row, ``"brief"`` when a brief row
@@ -265,6 +288,7 @@ async def _connection(
         facets=_selected(info, "facets") or _selected(info, "filteredFacets"),
         total=_selected(info, "totalCount"),
         aliases=_selected(info, "edges", "node", "aliases"),
+        brief=paper_projection(info, ("edges", "node")) == "brief",
     )
     page = await info.context.loaders.neighbour_page.load(key)
     edges = [
@@ -365,26 +389,35 @@ class Paper:
         details = await info.context.loaders.details_by_pith.load(self.pith_number)
         return details if details is not None else PaperDetails(None, [], [])
 
-    async def _document(self, info: Info[Context, None]) -> dict[str, Any]:
+    def _document(self, info: Info[Context, None]) -> asyncio.Future[dict[str, Any]]:
+        """The record document, built once per paper and request however many fields use it."""
+        document: asyncio.Future[dict[str, Any]] | None = self.__dict__.get("_record_document")
+        if document is None:
+            document = asyncio.ensure_future(self._build_document(info))
+            self.__dict__["_record_document"] = document
+        return document
+
+    async def _build_document(self, info: Info[Context, None]) -> dict[str, Any]:
         # Together, not one after the other: each await would otherwise wait for its own batch.
-        status, row, details = await asyncio.gather(
+        # The status carries the receipt, aliases and claims (read in the same query).
+        status, row = await asyncio.gather(
             info.context.loaders.record_status_by_pith.load(self.pith_number),
             self._full_row(info),
-            self._details(info),
         )
-        return record_document(row, details, info.context.base_url, status)
+        details = status.details if status is not None else None
+        return record_document(
+            row, details or PaperDetails(None, [], []), info.context.base_url, status
+        )
 
     @strawberry.field(description="The receipt signing this paper's canonical SHA-256.")
     async def receipt(self, info: Info[Context, None]) -> Receipt | None:
         details = await self._details(info)
         return Receipt.from_row(details.receipt) if details.receipt is not None else None
 
-    @strawberry.field(description="Every alias node that names this paper.")
-    async def aliases(self, info: Info[Context, None]) -> list[Alias]:
-        # A references page reads its papers' aliases with the page (PageKey.aliases).
-        listed = self.row.get("aliases")
-        aliases = listed if listed is not None else (await self._details(info)).aliases
-        return [Alias(**a) for a in aliases]
+    # A plain attribute (lists of papers complete it without a resolver): a references page
+    # reads its papers' aliases with the page (PageKey.aliases); otherwise it is the batched
+    # details read of the request (see _read_aliases).
+    aliases: list[Alias] = strawberry.field(description="Every alias node that names this paper.")
 
     @strawberry.field(description="Claims about the paper, in claim order.")
     async def claims(self, info: Info[Context, None]) -> list[Claim]:
@@ -503,6 +536,20 @@ def _count(name: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: int(row.get(name) or 0)
 
 
+def _read_aliases(row: dict[str, Any]) -> Any:
+    """A paper's aliases: from its row when the read carried them, else (a future of) the
+    request's batched details read, which graphql-core awaits."""
+    listed = row.get("aliases")
+    if listed is not None:
+        return [Alias(**a) for a in listed]
+    return asyncio.ensure_future(_aliases_later(row["pith_number"], request_loaders()))
+
+
+async def _aliases_later(pith: str, loaders: Loaders) -> list[Alias]:
+    details = await loaders.details_by_pith.load(pith)
+    return [Alias(**a) for a in details.aliases] if details is not None else []
+
+
 def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
     """How each plain field of ``Paper`` reads the store row: the stored properties
     (:class:`pith_graph.core.paper.PaperProperties`, the one definition) by their types, then
@@ -515,6 +562,7 @@ def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
     }
     readers = {f.name: by_type[f.type](f.name) for f in fields(PaperProperties)}
     readers.update(
+        aliases=_read_aliases,
         pith_number=lambda row: row["pith_number"],
         submitted_at=lambda row: row["submitted_at"],
         short_pith_number=lambda row: f"pith:{row['pith_body'][:8]}",

@@ -236,17 +236,15 @@ def action_description(kind: EventKind, record: dict[str, Any], url: str, auth: 
 async def _record(request: Request) -> dict[str, Any]:
     from pith_graph.service.events import record_status
     from pith_graph.service.records import record_document
-    from pith_graph.store.papers import paper_details
 
     registry: RegistryState = request.app.state.registry
     database = registry.settings.neo4j_database
     resolution = (await resolve_aliases(registry.driver, database, [request.path_params["suffix"]]))[0]
     paper = require_found(resolution)
-    (details,) = await paper_details(registry.driver, database, [paper["pith_number"]])
-    if details is None:
-        raise StoreUnavailable("the paper changed while it was read; try again")
     (status,) = await record_status(registry.driver, database, [paper["pith_number"]])
-    return record_document(paper, details, registry.settings.public_base_url, status)
+    if status is None or status.details is None:
+        raise StoreUnavailable("the paper changed while it was read; try again")
+    return record_document(paper, status.details, registry.settings.public_base_url, status)
 
 
 def _kind(request: Request) -> EventKind | None:

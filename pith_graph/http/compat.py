@@ -29,7 +29,6 @@ from pith_graph.http.papers import Refusal, paper_named
 from pith_graph.service.events import record_status  # events helper (issue 6)
 from pith_graph.service.records import record_document
 from pith_graph.store.errors import StoreUnavailable
-from pith_graph.store.papers import paper_details
 
 __all__ = ["answer_for_alias", "routes"]
 
@@ -46,12 +45,11 @@ async def _record(request: Request, alias: str) -> dict[str, Any]:
     registry: RegistryState = request.app.state.registry
     database = registry.settings.neo4j_database
     paper = await paper_named(request, alias)
-    details = (await paper_details(registry.driver, database, [paper["pith_number"]]))[0]
-    if details is None:  # removed between the two reads
-        raise StoreUnavailable("the paper changed while it was read; try again")
-    # events helper (issue 6): derived verification status, events and event_summary
+    # The derived verification status, events and graph, with the receipt, aliases and claims.
     (status,) = await record_status(registry.driver, database, [paper["pith_number"]])
-    return record_document(paper, details, registry.settings.public_base_url, status)
+    if status is None or status.details is None:  # removed between the two reads
+        raise StoreUnavailable("the paper changed while it was read; try again")
+    return record_document(paper, status.details, registry.settings.public_base_url, status)
 
 
 async def _answer(request: Request, alias: str, shape: Any) -> Response:

@@ -17,7 +17,6 @@ leaves together. Refusals raise :class:`EventRefused` with a stable ``code``::
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,8 +47,8 @@ from pith_graph.core.verification import (
 )
 from pith_graph.service.broadcast import Broadcaster, broadcaster
 from pith_graph.store import events as store
-from pith_graph.store import integrity as integrity_store
 from pith_graph.store.events import EventConflict, UnknownPaper
+from pith_graph.store.papers import PaperDetails
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -356,6 +355,8 @@ class RecordStatus:
     graph: RecordGraph = field(default_factory=RecordGraph)
     # graph_snapshot.integrity, derived from the pith.integrity.v1 events and the detector runs
     integrity: dict[str, Any] | None = None
+    # The paper's receipt, aliases and claims, read with the rest (a record needs them all).
+    details: PaperDetails | None = None
 
 
 async def record_status(
@@ -364,15 +365,12 @@ async def record_status(
     """verification_status, attestation_state, event_summary, events and the graph around the
     record of each pith number.
 
-    One query for the whole list (facts, graph and events), whatever its length; ``None`` for a
-    miss.
+    One query for the whole list (facts, graph, events, the papers' details and the detector
+    runs), whatever its length; ``None`` for a miss.
     """
     out: list[RecordStatus | None] = []
-    rows, runs = await asyncio.gather(
-        store.facts_and_events(driver, database, pith_numbers, sample=SAMPLE_SIZE),
-        integrity_store.detector_runs(driver, database),
-    )
-    for row, raw in rows:
+    rows, runs = await store.facts_and_events(driver, database, pith_numbers, sample=SAMPLE_SIZE)
+    for row, raw, details in rows:
         if row is None:
             out.append(None)
             continue
@@ -389,6 +387,7 @@ async def record_status(
                 integrity=integrity_section(
                     events, runs, f"/pith/{row['source_id']}/integrity.json"
                 ),
+                details=details,
             )
         )
     return out

@@ -20,6 +20,7 @@ from neo4j import AsyncDriver, Driver
 
 from pith_graph.core.aliases import AliasQuery, QueryKind, parse_alias
 from pith_graph.core.errors import InvalidAlias
+from pith_graph.core.pith_number import PithNumber
 from pith_graph.service.errors import AmbiguousAlias, BadInput, InvalidAliasInput, NotFound
 from pith_graph.store import resolve as store
 
@@ -28,6 +29,7 @@ __all__ = [
     "Resolution",
     "ResolveStatus",
     "decide",
+    "exact_pith_number",
     "lookup_key",
     "require_found",
     "resolve_aliases",
@@ -174,6 +176,24 @@ def require_found(resolution: Resolution) -> dict[str, Any]:
     if resolution.status is ResolveStatus.INVALID:
         raise InvalidAliasInput(resolution.reason or "invalid alias")
     raise NotFound(resolution.reason or f"{resolution.alias!r} not found")
+
+
+def exact_pith_number(alias: object) -> str | None:
+    """The pith number an alias spells out in full (``pith:YEAR:BODY``, any case), which names
+    at most one paper without a lookup: a read keyed by it finds that paper or nothing, as
+    :func:`decide` would. ``None`` for every other notation (prefixes, arXiv ids, DOIs)."""
+    if not isinstance(alias, str):
+        return None
+    try:
+        query = parse_alias(alias)
+    except InvalidAlias:
+        return None
+    if query.kind is not QueryKind.PITH or query.year is None:
+        return None
+    try:
+        return PithNumber(query.year, query.value).full
+    except ValueError:
+        return None
 
 
 async def resolve_paper(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
@@ -18,8 +18,10 @@ from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.log import event_leaf
 from pith_graph.store.errors import StoreError
 from pith_graph.store.log import append_leaves, leaf_rows
+from pith_graph.store.papers import DETAIL_COLUMNS, PaperDetails, details_of
 
 __all__ = [
+    "RUN_FIELDS",
     "EventConflict",
     "UnknownPaper",
     "add_author_key",
@@ -110,7 +112,17 @@ RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
 # registered papers, and the registered papers holding a signed citation of this one). The
 # citation sample is the newest citing papers: a backward read of the paper's in_key range
 # (O(sample), not O(citations)); the reference sample is the first references in citation order.
-_FACTS_AND_EVENTS = """
+# A detector run (an ``IntegrityRun`` node ``r``) as a record's integrity section reads it
+# (store.integrity.detector_runs reads the same).
+RUN_FIELDS: LiteralString = """{
+  .name, .version, .ran_at, .status, .input_sha256, .input_path, .findings_count
+}"""
+
+# A record's facts, graph and events, with the paper's receipt, aliases and claims
+# (store.papers.DETAIL_COLUMNS) and the detector runs (RUN_FIELDS, the same on every row):
+# everything a record document needs beyond the paper's properties, in ONE query.
+_FACTS_AND_EVENTS: LiteralString = (
+    """
 UNWIND $subjects AS subject
 OPTIONAL MATCH (p:Paper {pith_number: subject})
 CALL (p) {
@@ -144,8 +156,15 @@ RETURN subject, p IS NOT NULL AS exists, p.canonical_sha256 AS canonical_sha256,
                       RETURN DISTINCT e.subject }) AS inbound_anchors,
        COLLECT { MATCH (e:Event {subject: subject})
                  WITH e ORDER BY e.created_at, e.event_id
-                 RETURN e.envelope_json } AS envelopes
+                 RETURN e.envelope_json } AS envelopes,
+       COLLECT { MATCH (r:IntegrityRun) RETURN r """
+    + RUN_FIELDS
+    + """ AS run ORDER BY r.name } AS runs,
+       """
+    + DETAIL_COLUMNS
+    + """
 """
+)
 
 _ADD_AUTHOR_KEY = """
 MATCH (p:Paper {pith_number: $pith_number})
@@ -276,10 +295,13 @@ async def subject_facts(
 
 async def facts_and_events(
     driver: AsyncDriver, database: str, subjects: Sequence[str], sample: int = 10
-) -> list[tuple[dict[str, Any] | None, list[dict[str, Any]]]]:
-    """:func:`subject_facts` and :func:`events_by_subject` of each pith number, in ONE query,
-    the facts with the paper's graph: ``citations``, ``citation_sample`` (the ``sample`` newest
-    citing papers), ``reference_sample`` (the first ``sample`` references in citation order),
+) -> tuple[list[tuple[dict[str, Any] | None, list[dict[str, Any]], PaperDetails | None]],
+           list[dict[str, Any]]]:
+    """:func:`subject_facts`, :func:`events_by_subject` and the paper's details
+    (:func:`pith_graph.store.papers.paper_details`) of each pith number, and the detector runs
+    (:func:`pith_graph.store.integrity.detector_runs`), in ONE query. The facts come with the
+    paper's graph: ``citations``, ``citation_sample`` (the ``sample`` newest citing papers),
+    ``reference_sample`` (the first ``sample`` references in citation order),
     ``registered_cited`` (the registered papers its signed citations name) and
     ``inbound_anchors`` (registered papers with a signed citation of it)."""
     records, _, _ = await driver.execute_query(
@@ -289,7 +311,7 @@ async def facts_and_events(
         database_=database,
         routing_="r",
     )
-    out: list[tuple[dict[str, Any] | None, list[dict[str, Any]]]] = []
+    out: list[tuple[dict[str, Any] | None, list[dict[str, Any]], PaperDetails | None]] = []
     for r in records:
         facts = _facts(r)
         if facts is not None:
@@ -300,8 +322,9 @@ async def facts_and_events(
                 registered_cited=list(r["registered_cited"]),
                 inbound_anchors=int(r["inbound_anchors"]),
             )
-        out.append((facts, [json.loads(e) for e in r["envelopes"]]))
-    return out
+        out.append((facts, [json.loads(e) for e in r["envelopes"]], details_of(r)))
+    runs = [dict(run) for run in records[0]["runs"]] if records else []
+    return out, runs
 
 
 def _facts(r: Record) -> dict[str, Any] | None:

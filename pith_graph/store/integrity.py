@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from pith_graph.core.events import SignedEvent
 from pith_graph.store._run import read_async, unavailable_as_store_error
 from pith_graph.store.errors import StoreError
-from pith_graph.store.events import insert_events
+from pith_graph.store.events import RUN_FIELDS, insert_events
 
 __all__ = [
     "StaleFindings",
@@ -53,13 +53,7 @@ class StaleFindings(StoreError):
     """Another run changed some of these findings since they were read: plan the batch again."""
 
 
-_RUNS = """
-MATCH (r:IntegrityRun)
-RETURN r.name AS name, r.version AS version, r.ran_at AS ran_at, r.status AS status,
-       r.input_sha256 AS input_sha256, r.input_path AS input_path,
-       r.findings_count AS findings_count
-ORDER BY r.name
-"""
+_RUNS: LiteralString = "MATCH (r:IntegrityRun) RETURN r " + RUN_FIELDS + " AS run ORDER BY r.name"
 
 _SAVE_RUNS = """
 UNWIND $rows AS row
@@ -221,7 +215,7 @@ LIMIT $limit
 
 
 async def detector_runs(driver: AsyncDriver, database: str) -> list[dict[str, Any]]:
-    return [dict(r) for r in await read_async(driver, database, _RUNS)]
+    return [dict(r["run"]) for r in await read_async(driver, database, _RUNS)]
 
 
 async def save_runs(driver: AsyncDriver, database: str, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -12,10 +12,13 @@ from pith_graph.core.paper import LARGE_PROPERTIES, PAPER_PROPERTIES
 from pith_graph.store._run import read_async, read_sync
 
 __all__ = [
+    "DETAIL_COLUMNS",
     "PAPER_BRIEF",
+    "PAPER_BRIEF_WITH_ALIASES",
     "PAPER_FIELDS",
     "PAPER_FIELDS_WITH_ALIASES",
     "PaperDetails",
+    "details_of",
     "paper_details",
     "paper_details_sync",
     "papers_by_pith",
@@ -46,17 +49,16 @@ PAPER_BRIEF: LiteralString = """{
 # The listing properties plus ``aliases`` (as :func:`paper_details` orders them) of a paper node
 # named ``q``: lists whose papers show their aliases (a references table) get them in the same
 # query instead of a second round trip.
-PAPER_FIELDS_WITH_ALIASES: LiteralString = (
-    "{"
-    + _LISTING
-    + """,
+_ALIASES_OF_Q: LiteralString = """,
   aliases: COLLECT {
     MATCH (a:Alias)-[:ALIAS_OF]->(q)
     RETURN {kind: a.kind, value: a.value, created_at: a.created_at} AS alias
     ORDER BY alias.kind, alias.value
   }
 }"""
-)
+PAPER_FIELDS_WITH_ALIASES: LiteralString = "{" + _LISTING + _ALIASES_OF_Q
+# PAPER_BRIEF's properties plus ``aliases``: a references table of titles and aliases.
+PAPER_BRIEF_WITH_ALIASES: LiteralString = PAPER_BRIEF.removesuffix("\n}") + _ALIASES_OF_Q
 
 _PAPERS_BY_PITH: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i
@@ -65,12 +67,11 @@ RETURN i, properties(p) AS paper
 ORDER BY i
 """
 
-_PAPER_DETAILS: LiteralString = """
-UNWIND range(0, size($keys) - 1) AS i
-OPTIONAL MATCH (p:Paper {pith_number: $keys[i]})
-OPTIONAL MATCH (p)-[:HAS_RECEIPT]->(r:Receipt)
-WITH i, p, head(collect(properties(r))) AS receipt
-RETURN i, p IS NOT NULL AS found, receipt,
+# What hangs off a paper node ``p`` (possibly null), as columns ``found, receipt, aliases,
+# claims`` (:func:`details_of` reads them): also read with a record's facts
+# (store.events.facts_and_events), so that a record costs one query.
+DETAIL_COLUMNS: LiteralString = """p IS NOT NULL AS found,
+  head(COLLECT { MATCH (p)-[:HAS_RECEIPT]->(r:Receipt) RETURN properties(r) AS receipt }) AS receipt,
   COLLECT {
     MATCH (a:Alias)-[:ALIAS_OF]->(p)
     RETURN {kind: a.kind, value: a.value, created_at: a.created_at} AS alias
@@ -79,9 +80,18 @@ RETURN i, p IS NOT NULL AS found, receipt,
   COLLECT {
     MATCH (p)-[:HAS_CLAIM]->(c:Claim)
     RETURN properties(c) AS claim ORDER BY c.seq
-  } AS claims
+  } AS claims"""
+
+_PAPER_DETAILS: LiteralString = (
+    """
+UNWIND range(0, size($keys) - 1) AS i
+OPTIONAL MATCH (p:Paper {pith_number: $keys[i]})
+RETURN i, """
+    + DETAIL_COLUMNS
+    + """
 ORDER BY i
 """
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +107,8 @@ def _paper(record: Record) -> dict[str, Any] | None:
     return dict(record["paper"]) if record["paper"] is not None else None
 
 
-def _details(record: Record) -> PaperDetails | None:
+def details_of(record: Record) -> PaperDetails | None:
+    """The :class:`PaperDetails` of a record with :data:`DETAIL_COLUMNS` (``None``: no paper)."""
     if not record["found"]:
         return None
     receipt = dict(record["receipt"]) if record["receipt"] is not None else None
@@ -123,10 +134,10 @@ async def paper_details(
 ) -> list[PaperDetails | None]:
     """Receipt, aliases and claims for each pith number (``None`` when unknown), in key order."""
     records = await read_async(driver, database, _PAPER_DETAILS, keys=list(keys))
-    return [_details(r) for r in records]
+    return [details_of(r) for r in records]
 
 
 def paper_details_sync(
     driver: Driver, database: str, keys: Sequence[str]
 ) -> list[PaperDetails | None]:
-    return [_details(r) for r in read_sync(driver, database, _PAPER_DETAILS, keys=list(keys))]
+    return [details_of(r) for r in read_sync(driver, database, _PAPER_DETAILS, keys=list(keys))]
