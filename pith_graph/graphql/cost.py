@@ -52,7 +52,7 @@ from pith_graph.service.resolution import MAX_ALIASES
 from pith_graph.store.neighborhood import MAX_LIMIT
 from pith_graph.store.resolve import MAX_CANDIDATES
 
-__all__ = ["FIXED_LIST_SIZES", "SIZE_ARGUMENTS", "SIZE_BOUNDS", "operation_cost"]
+__all__ = ["FIXED_LIST_SIZES", "SIZE_ARGUMENTS", "SIZE_BOUNDS", "CostCache", "operation_cost"]
 
 # Arguments whose integer value is the number of items a field returns.
 SIZE_ARGUMENTS = ("first", "last", "limit")
@@ -208,3 +208,47 @@ def operation_cost(
     if root is None:
         return 0
     return _Coster(schema, fragments, values).selection_cost(operation.selection_set, root)
+
+
+def _cost_shape(value: Any) -> Any:
+    """What of a variable's value a cost can depend on: numbers, booleans and nulls (sizes,
+    ``@include``/``@skip``) and the lengths of lists; strings weigh nothing."""
+    if isinstance(value, str):
+        return ""
+    if isinstance(value, list):
+        return tuple(_cost_shape(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _cost_shape(v)) for k, v in value.items()))
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return repr(value)
+
+
+class CostCache:
+    """The costs of recent operations, by document text, operation and variables' shape.
+
+    Clients send the same few documents with different values: a cost (a walk of the whole
+    selection) is computed once per document and shape of variables (up to ``maxsize`` kept).
+    """
+
+    def __init__(self, maxsize: int = 512) -> None:
+        self.maxsize = maxsize
+        self._costs: dict[tuple[int, str, str | None, Any], int] = {}
+
+    def cost(
+        self,
+        query: str,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any] | None,
+    ) -> int:
+        name = operation.name.value if operation.name else None
+        key = (id(schema), query, name, _cost_shape(dict(variables or {})))
+        cost = self._costs.get(key)
+        if cost is None:
+            cost = operation_cost(schema, operation, fragments, variables)
+            if len(self._costs) >= self.maxsize:
+                self._costs.clear()
+            self._costs[key] = cost
+        return cost

@@ -30,7 +30,7 @@ from strawberry.tools import merge_types
 from pith_graph import __version__
 from pith_graph.config import Settings
 from pith_graph.graphql.context import Context
-from pith_graph.graphql.cost import operation_cost
+from pith_graph.graphql.cost import CostCache, operation_cost
 from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 from pith_graph.graphql.execution import PithExecution
@@ -87,6 +87,10 @@ class _ParserCache(ParserCache):
         yield
 
 
+# Shared by all requests of the process (costs depend only on the schema, document and values).
+_COSTS = CostCache()
+
+
 class OperationCost(SchemaExtension):
     """Refuses, after validation and before execution, an operation that cannot run as asked.
 
@@ -135,7 +139,11 @@ class OperationCost(SchemaExtension):
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         variables = context.variables if isinstance(context.variables, dict) else None
-        cost = operation_cost(context.schema._schema, chosen, fragments, variables)
+        cost = (
+            _COSTS.cost(context.query, context.schema._schema, chosen, fragments, variables)
+            if context.query is not None
+            else operation_cost(context.schema._schema, chosen, fragments, variables)
+        )
         if isinstance(context.context, Context):
             context.context.requested_nodes = cost  # what the rate limiter charges
         if cost <= self.max_nodes:
