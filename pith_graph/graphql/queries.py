@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from typing import Any
 
@@ -15,7 +16,9 @@ from pith_graph.graphql.types import (
     PageInfo,
     Paper,
     ResolveResult,
+    fields_under,
     paper_projection,
+    prefetch_pages,
     wants_document,
 )
 from pith_graph.service.errors import BadInput, NotFound
@@ -81,12 +84,29 @@ async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[Resolv
     # The lookup reads the properties the selection needs (brief, listing or all of them), so
     # no field has to read the paper again.
     projection = paper_projection(info, ("paper",), ("candidates",))
-    results = await resolve_aliases(ctx.driver, ctx.database, aliases, projection=projection)
-    if wants_document(info, ("paper",), ("candidates",)):
-        # The record's status read now, for every paper found, primes the receipt, aliases and
+    lookup = resolve_aliases(ctx.driver, ctx.database, aliases, projection=projection)
+    document = wants_document(info, ("paper",), ("candidates",))
+    # Full pith numbers name their papers before the lookup answers: what the found papers'
+    # fields will read by pith number (their record's status, their pages) is read at the same
+    # time as the lookup, not after it.
+    exact: list[str] = []
+    if document or fields_under(info, ("paper", "references")) or fields_under(
+        info, ("paper", "citations")
+    ):
+        named = [exact_pith_number(a) for a in aliases]
+        exact = list(dict.fromkeys(p for p in named if p)) if all(named) else []
+    for pith in exact:
+        prefetch_pages(info, ("paper",), pith)
+    statuses = ctx.loaders.record_status_by_pith
+    if document and exact:
+        results, _ = await asyncio.gather(lookup, statuses.load_many(exact))
+    else:
+        results = await lookup
+    if document:
+        # The record's status, read for every paper found, primes the receipt, aliases and
         # claims too: a full record costs two queries, the lookup and this one.
         piths = [p["pith_number"] for r in results for p in _papers_of(r)]
-        await ctx.loaders.record_status_by_pith.load_many(list(dict.fromkeys(piths)))
+        await statuses.load_many(list(dict.fromkeys(piths)))
     return [ResolveResult.from_resolution(r) for r in results]
 
 

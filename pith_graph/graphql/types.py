@@ -39,7 +39,9 @@ __all__ = [
     "ResolveResult",
     "ResolveStatus",
     "SortOrder",
+    "page_key",
     "paper_projection",
+    "prefetch_pages",
     "wants_document",
 ]
 
@@ -166,18 +168,36 @@ def _collect(selections: list[Any], path: tuple[str, ...], into: set[str]) -> No
             _collect(sel.selections, path[1:], into)
 
 
-def _names_under(info: Info[Context, None], path: tuple[str, ...]) -> set[str]:
-    """The field names selected under ``path`` of the current field, fragments included."""
+def _names_under(info: Info[Context, None] | list[Any], path: tuple[str, ...]) -> set[str]:
+    """The field names selected under ``path`` of the current field (or of the given selected
+    fields), fragments included."""
     names: set[str] = set()
-    for field in info.selected_fields:
+    for field in info if isinstance(info, list) else info.selected_fields:
         _collect(field.selections, path, names)
     return names
 
 
-def _selected(info: Info[Context, None], *path: str) -> bool:
+def _selected(info: Info[Context, None] | list[Any], *path: str) -> bool:
     """Does the current field's selection ask for ``path``, e.g. ``("facets",)`` or
     ``("edges", "node", "aliases")``?"""
     return path[-1] in _names_under(info, path[:-1])
+
+
+def fields_under(info: Info[Context, None], path: tuple[str, ...]) -> list[Any]:
+    """The selected fields at ``path`` under the current field (e.g. ``("paper", "references")``),
+    fragments included, with their arguments."""
+    level = list(info.selected_fields)
+    for name in path:
+        found: list[Any] = []
+        stack = [sel for field in level for sel in field.selections]
+        while stack:
+            sel = stack.pop()
+            if isinstance(sel, (InlineFragment, FragmentSpread)):
+                stack.extend(sel.selections)
+            elif sel.name == name:
+                found.append(sel)
+        level = found
+    return level
 
 
 # Paper fields a brief row answers (store.papers.PAPER_BRIEF) ...
@@ -246,7 +266,9 @@ def wants_document(info: Info[Context, None], *paths: tuple[str, ...]) -> bool:
     return any(_names_under(info, path) & _DOCUMENT_FIELDS for path in paths)
 
 
-def paper_projection(info: Info[Context, None], *paths: tuple[str, ...]) -> Projection:
+def paper_projection(
+    info: Info[Context, None] | list[Any], *paths: tuple[str, ...]
+) -> Projection:
     """Which properties the papers under ``paths`` of the current field (e.g. ``("paper",)``)
     need: ``"full"`` for a field built from the whole row, ``"brief"`` when a brief row
     answers every field asked, else ``"listing"`` (so a new field is safe by default)."""
@@ -265,6 +287,65 @@ def _facets(by_category: list[dict[str, Any]], by_year: list[dict[str, Any]]) ->
     )
 
 
+def page_key(
+    selected: Info[Context, None] | list[Any],
+    pith: str,
+    direction: str,
+    first: int,
+    after: str | None,
+    order: SortOrder,
+    categories: list[str] | None,
+    year: int | None,
+) -> PageKey:
+    """The page a ``references``/``citations`` field asks for, with what its selection
+    (``selected``: the field's info, or its selected fields) shows."""
+    if not 0 <= first <= MAX_PAGE:
+        raise BadInput(f"first must be 0..{MAX_PAGE}, got {first}")
+    return PageKey(
+        pith=pith,
+        direction=direction,
+        first=first,
+        after=decode_cursor(after, (str, str)) if after else None,  # type: ignore[arg-type]
+        descending=order is SortOrder.SUBMITTED_DESC,
+        categories=tuple(categories) if categories is not None else None,
+        year=year,
+        facets=_selected(selected, "facets") or _selected(selected, "filteredFacets"),
+        total=_selected(selected, "totalCount"),
+        aliases=_selected(selected, "edges", "node", "aliases"),
+        brief=paper_projection(selected, ("edges", "node")) == "brief",
+    )
+
+
+def prefetch_pages(info: Info[Context, None], path: tuple[str, ...], pith: str) -> None:
+    """Start loading the pages the ``references``/``citations`` fields of the paper at ``path``
+    (under the current field) will ask for, before the paper is known to be there: for a paper
+    named by its full pith number, so that the page and the lookup run at once. A field whose
+    arguments do not make a page is left to ask itself."""
+    definition = Paper.__strawberry_definition__
+    for name, direction in (("references", "out"), ("citations", "in")):
+        fields = fields_under(info, (*path, name))
+        if not fields:
+            continue
+        defaults = {a.python_name: a.default for a in definition.get_field(name).arguments}
+        for field in fields:
+            args = {**defaults, **field.arguments}
+            order = args.get("order")
+            try:
+                key = page_key(
+                    [field],
+                    pith,
+                    direction,
+                    args["first"],
+                    args["after"],
+                    order if isinstance(order, SortOrder) else SortOrder[str(order)],
+                    args["categories"],
+                    args["year"],
+                )
+            except Exception:  # the field itself reports what is wrong with its arguments
+                continue
+            info.context.loaders.neighbour_page.load(key)
+
+
 async def _connection(
     info: Info[Context, None],
     pith: str,
@@ -275,21 +356,7 @@ async def _connection(
     categories: list[str] | None,
     year: int | None,
 ) -> CitationConnection:
-    if not 0 <= first <= MAX_PAGE:
-        raise BadInput(f"first must be 0..{MAX_PAGE}, got {first}")
-    key = PageKey(
-        pith=pith,
-        direction=direction,
-        first=first,
-        after=decode_cursor(after, (str, str)) if after else None,  # type: ignore[arg-type]
-        descending=order is SortOrder.SUBMITTED_DESC,
-        categories=tuple(categories) if categories is not None else None,
-        year=year,
-        facets=_selected(info, "facets") or _selected(info, "filteredFacets"),
-        total=_selected(info, "totalCount"),
-        aliases=_selected(info, "edges", "node", "aliases"),
-        brief=paper_projection(info, ("edges", "node")) == "brief",
-    )
+    key = page_key(info, pith, direction, first, after, order, categories, year)
     page = await info.context.loaders.neighbour_page.load(key)
     edges = [
         CitationEdge(
