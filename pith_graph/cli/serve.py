@@ -39,7 +39,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from pith_graph.app import create_app
+    from pith_graph.app import create_app, freeze_start_up
     from pith_graph.cli._neo4j import connected_settings
     from pith_graph.keystore import KeyStoreError
     from pith_graph.service.keys import registry_signing_key
@@ -84,7 +84,7 @@ def _serve(args: argparse.Namespace) -> int:
             "ws_max_size": ready.max_body_bytes,
         }
         if ready.workers == 1:
-            uvicorn.run(create_app(ready), **options)
+            uvicorn.run(freeze_start_up(create_app(ready)), **options)
         else:
             _prepare_workers(ready)
             uvicorn.run("pith_graph.app:app_from_env", factory=True, workers=ready.workers, **options)
