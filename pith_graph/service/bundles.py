@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver
 
 from pith_graph.core.aliases import ARXIV_DOI_PREFIX, derived_aliases
 from pith_graph.core.bundle import InvalidBundle, build_bundle, verify_bundle
@@ -32,7 +32,7 @@ from pith_graph.core.trust import KeyStatus, TrustStore
 from pith_graph.service.events import UnknownSubject
 from pith_graph.store import bundles as store
 from pith_graph.store import events as event_store
-from pith_graph.store.paper_writer import PaperConflict, WriteStatus, write_papers_async
+from pith_graph.store.paper_writer import PaperConflict
 
 __all__ = ["ImportReport", "InvalidBundle", "bundle_state", "export_bundle", "import_bundle"]
 
@@ -196,15 +196,8 @@ async def import_bundle(
     receipt = Receipt.from_json(bundle.document["receipt"])
     row = _arrival(bundle.document, receipt, stamp)
 
-    async def write(tx: AsyncManagedTransaction) -> bool:
-        (written,) = await write_papers_async(tx, [row])
-        if fresh:
-            await event_store.insert_events(tx, fresh, stamp)
-        return written.status is WriteStatus.CREATED
-
     try:
-        async with driver.session(database=database) as session:
-            report.paper_created = await session.execute_write(write)
+        report.paper_created = await store.write_bundle_arrival(driver, database, row, fresh, stamp)
     except PaperConflict as exc:
         raise InvalidBundle("canonical_record", str(exc)) from exc
     report.imported = [e.event_id for e in fresh]

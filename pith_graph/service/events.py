@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j import AsyncDriver
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.document import SAMPLE_SIZE, RecordGraph
@@ -241,12 +241,8 @@ async def submit_event(
     # 5. one write
     accepted_at = format_receipt_time(now)
 
-    async def write(tx: AsyncManagedTransaction) -> int:
-        return await store.insert_events(tx, [event], accepted_at)
-
     try:
-        async with driver.session(database=database) as session:
-            index = await session.execute_write(write)
+        index = await store.store_events(driver, database, [event], accepted_at)
     except EventConflict as exc:
         raise ReplayedEvent(
             f"event {event.event_id} replays a stored event (same id, or nonce {event.nonce} "

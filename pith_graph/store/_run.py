@@ -1,15 +1,23 @@
-"""Running literal queries with the driver: error translation in one place.
+"""The store's one query runner: every Cypher statement of the package runs through here.
 
-Every read of the API goes through :func:`read_async` (one ``execute_query`` = one round trip,
-routed to readers); the service's synchronous reads through :func:`read_sync`. Driver errors that
-mean "the database is not there" become :class:`~pith_graph.store.errors.StoreUnavailable`.
+It names the database, routes reads to readers (``routing_="r"``), owns the transactions
+(one ``execute_query`` is one round trip; a write of several statements is one managed
+transaction here, never a session opened elsewhere) and translates driver errors: "the database
+is not there" becomes :class:`~pith_graph.store.errors.StoreUnavailable`, a server-side timeout
+:class:`~pith_graph.store.errors.StoreTimeout`. The timeout itself is the driver's: the API opens
+its drivers with ``query_timeout`` (:func:`pith_graph.store.driver.with_query_timeout`), which
+every statement and transaction run here carries. Queries are literal (``LiteralString``), their
+values always parameters.
+
+Both driver models are served (the API's async driver, the CLI's and the write path's sync one)
+with the same names, ``*_async`` for the async driver.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
-from typing import Any, LiteralString, TypeVar, cast
+from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar, cast
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, Driver, ManagedTransaction, Record
 from neo4j.exceptions import (
@@ -28,12 +36,23 @@ __all__ = [
     "as_store_error",
     "read_async",
     "read_sync",
+    "rolled_back",
     "run_plan",
     "run_plan_async",
+    "stream_read",
+    "tx_rows",
+    "tx_rows_async",
     "unavailable_as_store_error",
+    "unmanaged_async",
+    "unmanaged_sync",
+    "write_async",
+    "write_sync",
+    "write_transaction",
+    "write_transaction_async",
 ]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def as_store_error(exc: BaseException) -> StoreUnavailable | None:
@@ -79,6 +98,101 @@ def read_sync(driver: Driver, database: str, query: LiteralString, **params: Any
     return list(records)
 
 
+async def write_async(
+    driver: AsyncDriver, database: str, query: LiteralString, **params: Any
+) -> list[Record]:
+    """One write statement in its own transaction, on the writer."""
+    with unavailable_as_store_error():
+        records, _, _ = await driver.execute_query(query, parameters_=params, database_=database)
+    return list(records)
+
+
+def write_sync(driver: Driver, database: str, query: LiteralString, **params: Any) -> list[Record]:
+    """:func:`write_async` with the sync driver."""
+    with unavailable_as_store_error():
+        records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
+    return list(records)
+
+
+async def write_transaction_async(
+    driver: AsyncDriver,
+    database: str,
+    work: Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """``work(tx, *args, **kwargs)`` in one managed write transaction (retried on transient
+    errors by the driver); what it raises that is not a driver error passes through."""
+    with unavailable_as_store_error():
+        async with driver.session(database=database) as session:
+            return await session.execute_write(work, *args, **kwargs)
+
+
+def write_transaction(
+    driver: Driver,
+    database: str,
+    work: Callable[Concatenate[ManagedTransaction, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """:func:`write_transaction_async` with the sync driver."""
+    with unavailable_as_store_error(), driver.session(database=database) as session:
+        return session.execute_write(work, *args, **kwargs)
+
+
+@contextmanager
+def stream_read(
+    driver: Driver, database: str, query: LiteralString, **params: Any
+) -> Iterator[Iterator[Record]]:
+    """The records of one read, streamed as they arrive (a whole-graph scan that must not be
+    held in memory at once)."""
+    with (
+        unavailable_as_store_error(),
+        driver.session(database=database, default_access_mode="READ") as session,
+    ):
+        yield iter(session.run(query, params))
+
+
+def unmanaged_sync(driver: Driver, database: str, query: LiteralString, **params: Any) -> None:
+    """One statement in an auto-commit transaction: what a managed transaction cannot hold
+    (schema commands mixed with ``CALL {…} IN TRANSACTIONS`` in a migration)."""
+    with unavailable_as_store_error(), driver.session(database=database) as session:
+        session.run(query, params).consume()
+
+
+async def unmanaged_async(
+    driver: AsyncDriver, database: str, query: LiteralString, **params: Any
+) -> None:
+    """:func:`unmanaged_sync` with the async driver."""
+    with unavailable_as_store_error():
+        async with driver.session(database=database) as session:
+            await (await session.run(query, params)).consume()
+
+
+@contextmanager
+def rolled_back(driver: Driver, database: str) -> Iterator[ManagedTransaction]:
+    """A write transaction that is always rolled back: a rehearsal of the write path."""
+    with unavailable_as_store_error(), driver.session(database=database) as session:
+        tx = session.begin_transaction()
+        try:
+            yield cast(ManagedTransaction, tx)
+        finally:
+            tx.rollback()
+
+
+def tx_rows(tx: ManagedTransaction, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+    """One statement inside a transaction this runner opened; its rows as dicts."""
+    return [record.data() for record in tx.run(query, params)]
+
+
+async def tx_rows_async(
+    tx: AsyncManagedTransaction, query: LiteralString, **params: Any
+) -> list[dict[str, Any]]:
+    """:func:`tx_rows` in an async transaction."""
+    result = await tx.run(query, params)
+    return [record.data() async for record in result]
+
+
 # A write whose later statements depend on earlier results, written once for both driver models:
 # a generator that yields ``(query, parameters)`` and receives each statement's rows (as dicts).
 # :func:`run_plan` drives it in a sync transaction, :func:`run_plan_async` in an async one.
@@ -91,8 +205,7 @@ def run_plan(tx: ManagedTransaction, plan: WritePlan[T]) -> T:
     try:
         query, params = next(plan)
         while True:
-            rows = [record.data() for record in tx.run(query, params)]
-            query, params = plan.send(rows)
+            query, params = plan.send(tx_rows(tx, query, **params))
     except StopIteration as stop:
         return cast(T, stop.value)
 
@@ -102,8 +215,6 @@ async def run_plan_async(tx: AsyncManagedTransaction, plan: WritePlan[T]) -> T:
     try:
         query, params = next(plan)
         while True:
-            result = await tx.run(query, params)
-            rows = [record.data() async for record in result]
-            query, params = plan.send(rows)
+            query, params = plan.send(await tx_rows_async(tx, query, **params))
     except StopIteration as stop:
         return cast(T, stop.value)

@@ -8,7 +8,7 @@ from typing import LiteralString
 
 from neo4j import Driver
 
-from pith_graph.store._run import read_sync, unavailable_as_store_error
+from pith_graph.store._run import read_sync, write_sync
 
 __all__ = ["registry_node_count", "set_empty_lists"]
 
@@ -33,7 +33,6 @@ def set_empty_lists(
 ) -> None:
     """Set the list property ``name`` to ``[]`` on these papers."""
     for i in range(0, len(piths), batch):
-        with unavailable_as_store_error():
-            driver.execute_query(
-                _EMPTY_LISTS, piths=list(piths[i : i + batch]), empty={name: []}, database_=database
-            )
+        write_sync(
+            driver, database, _EMPTY_LISTS, piths=list(piths[i : i + batch]), empty={name: []}
+        )

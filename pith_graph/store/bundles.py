@@ -1,13 +1,19 @@
-"""What bundle export reads (a bundle import writes its paper with :mod:`pith_graph.store.paper_writer`)."""
+"""What bundle export reads, and the one write of a bundle import: its paper (with
+:mod:`pith_graph.store.paper_writer`, like every arrival) and its new events."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from neo4j import AsyncDriver
+from neo4j import AsyncDriver, AsyncManagedTransaction
 
-__all__ = ["papers_for_export", "pith_numbers_by_body"]
+from pith_graph.core.events import SignedEvent
+from pith_graph.store._run import read_async, write_transaction_async
+from pith_graph.store.events import insert_events
+from pith_graph.store.paper_writer import WriteStatus, write_papers_async
+
+__all__ = ["papers_for_export", "pith_numbers_by_body", "write_bundle_arrival"]
 
 _EXPORT = """
 UNWIND $pith_numbers AS pith
@@ -30,9 +36,7 @@ async def papers_for_export(
     driver: AsyncDriver, database: str, pith_numbers: Sequence[str]
 ) -> list[dict[str, Any] | None]:
     """Paper properties, newest receipt and aliases of each pith number, in key order."""
-    records, _, _ = await driver.execute_query(
-        _EXPORT, pith_numbers=list(pith_numbers), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _EXPORT, pith_numbers=list(pith_numbers))
     return [
         None
         if r["paper"] is None
@@ -48,7 +52,25 @@ async def papers_for_export(
 async def pith_numbers_by_body(
     driver: AsyncDriver, database: str, bodies: Sequence[str]
 ) -> list[str | None]:
-    records, _, _ = await driver.execute_query(
-        _BY_BODY, bodies=list(bodies), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _BY_BODY, bodies=list(bodies))
     return [r["pith_number"] for r in records]
+
+
+async def write_bundle_arrival(
+    driver: AsyncDriver,
+    database: str,
+    row: dict[str, Any],
+    events: Sequence[SignedEvent],
+    accepted_at: str,
+) -> bool:
+    """ONE transaction: the bundle's paper if missing, then ``events`` with their log leaves;
+    True when the paper was created. Raises what the paper writer and :func:`insert_events`
+    raise (nothing is written)."""
+
+    async def write(tx: AsyncManagedTransaction) -> bool:
+        (written,) = await write_papers_async(tx, [row])
+        if events:
+            await insert_events(tx, list(events), accepted_at)
+        return written.status is WriteStatus.CREATED
+
+    return await write_transaction_async(driver, database, write)

@@ -15,6 +15,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
+from pith_graph.store._run import tx_rows, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
 from pith_graph.store.counts import refresh_counts
 
@@ -72,7 +73,7 @@ def _cite_batch(
     out = []
     for query, rows in ((_CITE_ARXIV, arxiv_rows), (_CITE_DOI, doi_rows)):
         if rows:
-            result = tx.run(query, rows=rows)
+            result = tx_rows(tx, query, rows=rows)
             out.extend((r["i"], r["citing_found"], r["resolved"]) for r in result)
     refresh_counts(tx, source_ids=[row["citing"] for row in (*arxiv_rows, *doi_rows)])
     return out
@@ -97,5 +98,4 @@ def add_citations(
     driver: Driver, database: str, citations: Sequence[dict[str, Any]]
 ) -> list[CitationOutcome]:
     """:func:`add_citations_in`, in ONE transaction of its own."""
-    with driver.session(database=database) as session:
-        return session.execute_write(add_citations_in, citations)
+    return write_transaction(driver, database, add_citations_in, citations)

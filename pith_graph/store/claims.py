@@ -14,7 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
-from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store._run import tx_rows, write_transaction
 
 __all__ = ["write_claims"]
 
@@ -44,9 +44,9 @@ RETURN properties(c) AS claim ORDER BY c.seq
 def _write(
     tx: ManagedTransaction, pith: str, claims: list[dict[str, Any]]
 ) -> list[dict[str, Any]] | None:
-    if tx.run(_WRITE_CLAIMS, pith=pith, claims=claims).single() is None:
+    if not tx_rows(tx, _WRITE_CLAIMS, pith=pith, claims=claims):
         return None
-    return [dict(r["claim"]) for r in tx.run(_CLAIMS, pith=pith)]
+    return [dict(r["claim"]) for r in tx_rows(tx, _CLAIMS, pith=pith)]
 
 
 def write_claims(
@@ -55,5 +55,4 @@ def write_claims(
     """Add the ``claims`` (``kind``, ``text``, ``content_sha256``, …) the paper ``pith`` does not
     have yet, in input order, in one transaction; returns all its claims afterwards in claim
     order, or ``None`` when no paper has that pith number."""
-    with unavailable_as_store_error(), driver.session(database=database) as session:
-        return session.execute_write(_write, pith, claims)
+    return write_transaction(driver, database, _write, pith, claims)

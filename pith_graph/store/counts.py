@@ -34,7 +34,7 @@ from typing import LiteralString
 
 from neo4j import AsyncManagedTransaction, ManagedTransaction
 
-from pith_graph.store._run import Statement
+from pith_graph.store._run import Statement, tx_rows, tx_rows_async
 
 __all__ = ["refresh_counts", "refresh_counts_async", "refresh_counts_statement"]
 
@@ -103,7 +103,7 @@ def refresh_counts(
     """Recompute the stored counts around the named papers, in the caller's transaction."""
     params = _params(source_ids, pith_numbers)
     if params["source_ids"] or params["pith_numbers"]:
-        tx.run(_REFRESH, **params).consume()
+        tx_rows(tx, _REFRESH, **params)
 
 
 async def refresh_counts_async(
@@ -115,4 +115,4 @@ async def refresh_counts_async(
     """:func:`refresh_counts` for an asynchronous transaction (bundle import)."""
     params = _params(source_ids, pith_numbers)
     if params["source_ids"] or params["pith_numbers"]:
-        await (await tx.run(_REFRESH, **params)).consume()
+        await tx_rows_async(tx, _REFRESH, **params)

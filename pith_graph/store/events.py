@@ -16,6 +16,7 @@ from neo4j.exceptions import ConstraintError
 
 from pith_graph.core.events import EventKind, SignedEvent
 from pith_graph.core.log import event_leaf
+from pith_graph.store._run import read_async, tx_rows_async, write_async, write_transaction_async
 from pith_graph.store.errors import StoreError
 from pith_graph.store.log import append_leaves, leaf_rows
 from pith_graph.store.papers import DETAIL_COLUMNS, PaperDetails, details_of
@@ -33,6 +34,7 @@ __all__ = [
     "facts_and_events",
     "insert_events",
     "new_event_rows",
+    "store_events",
     "subject_facts",
 ]
 
@@ -214,8 +216,7 @@ async def insert_events(
     """
     rows = [event_row(e, accepted_at) for e in events]
     try:
-        result = await tx.run(_INSERT, rows=rows)
-        created = {r["event_id"] async for r in result}
+        created = {r["event_id"] for r in await tx_rows_async(tx, _INSERT, rows=rows)}
     except ConstraintError as exc:
         raise EventConflict(
             f"already stored (event id or signer nonce reused): {exc.message}"
@@ -227,6 +228,13 @@ async def insert_events(
     return await append_leaves(tx, leaves, token=events[0].event_id)
 
 
+async def store_events(
+    driver: AsyncDriver, database: str, events: Sequence[SignedEvent], accepted_at: str
+) -> int:
+    """:func:`insert_events` in ONE transaction of its own; the log index of the first event."""
+    return await write_transaction_async(driver, database, insert_events, events, accepted_at)
+
+
 async def new_event_rows(
     driver: AsyncDriver, database: str, events: Sequence[SignedEvent]
 ) -> list[tuple[bool, bool]]:
@@ -235,9 +243,7 @@ async def new_event_rows(
         {"event_id": e.event_id, "signer_key": e.signer.public_key.hex(), "nonce": e.nonce}
         for e in events
     ]
-    records, _, _ = await driver.execute_query(
-        _NEW_ROWS, rows=rows, database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _NEW_ROWS, rows=rows)
     return [(bool(r["stored"]), bool(r["slot_used"])) for r in records]
 
 
@@ -245,9 +251,7 @@ async def events_by_subject(
     driver: AsyncDriver, database: str, subjects: Sequence[str]
 ) -> list[list[dict[str, Any]]]:
     """Every stored envelope of each subject, time-ordered, in key order."""
-    records, _, _ = await driver.execute_query(
-        _BY_SUBJECT, subjects=list(subjects), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _BY_SUBJECT, subjects=list(subjects))
     return [[json.loads(e) for e in r["envelopes"]] for r in records]
 
 
@@ -255,9 +259,7 @@ async def event_envelopes(
     driver: AsyncDriver, database: str, event_ids: Sequence[str]
 ) -> list[dict[str, Any] | None]:
     """Envelopes by event id, in key order; ``None`` for a miss."""
-    records, _, _ = await driver.execute_query(
-        _BY_ID, ids=list(event_ids), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _BY_ID, ids=list(event_ids))
     return [json.loads(r["envelope_json"]) if r["envelope_json"] else None for r in records]
 
 
@@ -271,14 +273,14 @@ async def events_page(
     limit: int,
 ) -> list[dict[str, Any]]:
     """Up to ``limit`` envelopes after the keyset cursor ``(created_at, event_id)``."""
-    records, _, _ = await driver.execute_query(
+    records = await read_async(
+        driver,
+        database,
         _PAGE,
         subject=subject,
         categories=list(categories) if categories else None,
         after=list(after) if after else None,
         limit=limit,
-        database_=database,
-        routing_="r",
     )
     return [json.loads(r["envelope_json"]) for r in records]
 
@@ -287,9 +289,7 @@ async def subject_facts(
     driver: AsyncDriver, database: str, subjects: Sequence[str]
 ) -> list[dict[str, Any] | None]:
     """What the graph says about each pith number (``None`` when it is not registered)."""
-    records, _, _ = await driver.execute_query(
-        _FACTS, subjects=list(subjects), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _FACTS, subjects=list(subjects))
     return [_facts(r) for r in records]
 
 
@@ -304,12 +304,8 @@ async def facts_and_events(
     ``reference_sample`` (the first ``sample`` references in citation order),
     ``registered_cited`` (the registered papers its signed citations name) and
     ``inbound_anchors`` (registered papers with a signed citation of it)."""
-    records, _, _ = await driver.execute_query(
-        _FACTS_AND_EVENTS,
-        subjects=list(subjects),
-        sample=sample,
-        database_=database,
-        routing_="r",
+    records = await read_async(
+        driver, database, _FACTS_AND_EVENTS, subjects=list(subjects), sample=sample
     )
     out: list[tuple[dict[str, Any] | None, list[dict[str, Any]], PaperDetails | None]] = []
     for r in records:
@@ -344,7 +340,7 @@ def _facts(r: Record) -> dict[str, Any] | None:
 
 async def add_author_key(driver: AsyncDriver, database: str, row: Mapping[str, Any]) -> None:
     """Register (or re-flag) an author key for a paper; :class:`UnknownPaper` if not registered."""
-    records, _, _ = await driver.execute_query(_ADD_AUTHOR_KEY, **row, database_=database)
+    records = await write_async(driver, database, _ADD_AUTHOR_KEY, **row)
     if not records:
         raise UnknownPaper(str(row["pith_number"]))
 
@@ -353,7 +349,5 @@ async def author_key_registrations(
     driver: AsyncDriver, database: str, keys: Sequence[Mapping[str, str]]
 ) -> list[tuple[bool, bool]]:
     """``(registered, identity_verified)`` for each ``{fingerprint, pith_number, author}``."""
-    records, _, _ = await driver.execute_query(
-        _AUTHOR_KEYS, keys=[dict(k) for k in keys], database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _AUTHOR_KEYS, keys=[dict(k) for k in keys])
     return [(bool(r["registered"]), bool(r["identity_verified"])) for r in records]

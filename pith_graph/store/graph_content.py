@@ -8,6 +8,8 @@ from typing import Any, LiteralString
 
 from neo4j import Driver
 
+from pith_graph.store._run import read_sync, stream_read
+
 __all__ = ["VOLATILE_PROPERTIES", "graph_content_hash", "graph_counts"]
 
 _COUNTS: LiteralString = """
@@ -48,7 +50,7 @@ VOLATILE_PROPERTIES = frozenset(
 
 def graph_counts(driver: Driver, database: str) -> dict[str, int]:
     """Papers, paper->paper citations, paper->work (unresolved) citations and works."""
-    records, _, _ = driver.execute_query(_COUNTS, database_=database, routing_="r")
+    records = read_sync(driver, database, _COUNTS)
     return dict(records[0])
 
 
@@ -66,13 +68,14 @@ def graph_content_hash(driver: Driver, database: str) -> tuple[dict[str, int], s
     order or timestamps: two graphs with the same content hash the same.
     """
     node_hash: dict[str, str] = {}
-    with driver.session(database=database, default_access_mode="READ") as session:
-        for record in session.run(_ALL_NODES):
+    with stream_read(driver, database, _ALL_NODES) as nodes:
+        for record in nodes:
             props = {k: v for k, v in record["props"].items() if k not in VOLATILE_PROPERTIES}
             node_hash[record["id"]] = _digest([sorted(record["labels"]), props])
+    with stream_read(driver, database, _ALL_RELATIONSHIPS) as relationships:
         rel_hashes = [
             _digest([node_hash[r["a"]], r["type"], dict(r["props"]), node_hash[r["b"]]])
-            for r in session.run(_ALL_RELATIONSHIPS)
+            for r in relationships
         ]
     everything = sorted(node_hash.values()) + sorted(rel_hashes)
     counts = {"nodes": len(node_hash), "relationships": len(rel_hashes)}

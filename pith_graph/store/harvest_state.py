@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 
 from neo4j import Driver
 
-from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store._run import read_sync, write_sync
 
 __all__ = [
     "claim_lease",
@@ -80,17 +80,12 @@ REMOVE h.lease_owner, h.lease_until
 
 
 def _write(driver: Driver, database: str, query: LiteralString, **params: Any) -> list[Any]:
-    with unavailable_as_store_error():
-        records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
-    return list(records)
+    return write_sync(driver, database, query, **params)
 
 
 def read_state(driver: Driver, database: str, harvest_id: str) -> dict[str, Any] | None:
     """The state node's properties, or None when this source was never harvested."""
-    with unavailable_as_store_error():
-        records, _, _ = driver.execute_query(
-            _READ, id=harvest_id, database_=database, routing_="r"
-        )
+    records = read_sync(driver, database, _READ, id=harvest_id)
     state = records[0]["state"]
     return dict(state) if state is not None else None
 

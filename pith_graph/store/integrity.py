@@ -24,7 +24,13 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from pith_graph.core.events import SignedEvent
-from pith_graph.store._run import read_async, unavailable_as_store_error
+from pith_graph.store._run import (
+    read_async,
+    tx_rows_async,
+    write_async,
+    write_sync,
+    write_transaction_async,
+)
 from pith_graph.store.errors import StoreError
 from pith_graph.store.events import RUN_FIELDS, insert_events
 
@@ -219,8 +225,7 @@ async def detector_runs(driver: AsyncDriver, database: str) -> list[dict[str, An
 
 
 async def save_runs(driver: AsyncDriver, database: str, rows: Sequence[Mapping[str, Any]]) -> None:
-    with unavailable_as_store_error():
-        await driver.execute_query(_SAVE_RUNS, rows=[dict(r) for r in rows], database_=database)
+    await write_async(driver, database, _SAVE_RUNS, rows=[dict(r) for r in rows])
 
 
 async def count_subjects(driver: AsyncDriver, database: str, *, everything: bool) -> int:
@@ -276,8 +281,7 @@ def record_source_claims(driver: Any, database: str, rows: Sequence[Mapping[str,
     versions: ``{paper_sha256, canonical_sha256, canonical_json, source}``; idempotent."""
     if not rows:
         return
-    with unavailable_as_store_error():
-        driver.execute_query(_RECORD_CLAIMS, rows=[dict(r) for r in rows], database_=database)
+    write_sync(driver, database, _RECORD_CLAIMS, rows=[dict(r) for r in rows])
 
 
 async def texts(driver: AsyncDriver, database: str, piths: Sequence[str]) -> list[dict[str, Any]]:
@@ -297,10 +301,7 @@ async def store_signatures(
 ) -> None:
     """Cache MinHash signatures on their papers (``{pith, minhash, version}``)."""
     if rows:
-        with unavailable_as_store_error():
-            await driver.execute_query(
-                _STORE_SIGNATURES, rows=[dict(r) for r in rows], database_=database
-            )
+        await write_async(driver, database, _STORE_SIGNATURES, rows=[dict(r) for r in rows])
 
 
 async def shingle_finding_holders(
@@ -335,20 +336,17 @@ async def apply_batch(
     """
 
     async def work(tx: AsyncManagedTransaction) -> None:
-        result = await tx.run(_LOCK, token=token, checks=[dict(c) for c in checks])
-        stale = [r["stale"] async for r in result]
+        stale = await tx_rows_async(tx, _LOCK, token=token, checks=[dict(c) for c in checks])
         if stale:
             raise StaleFindings(f"{len(stale)} findings changed under this run")
         if events:
             await insert_events(tx, list(events), accepted_at)
         if findings:
-            await (await tx.run(_UPSERT_FINDINGS, rows=[dict(f) for f in findings])).consume()
+            await tx_rows_async(tx, _UPSERT_FINDINGS, rows=[dict(f) for f in findings])
         if cleared:
-            await (await tx.run(_CLEAR_DIRTY, rows=[dict(c) for c in cleared])).consume()
+            await tx_rows_async(tx, _CLEAR_DIRTY, rows=[dict(c) for c in cleared])
 
-    with unavailable_as_store_error():
-        async with driver.session(database=database) as session:
-            await session.execute_write(work)
+    await write_transaction_async(driver, database, work)
 
 
 async def findings_page(

@@ -26,7 +26,7 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.log import leaf_hash_hex, receipt_leaf
 from pith_graph.core.receipts import Receipt
-from pith_graph.store._run import Statement, read_async
+from pith_graph.store._run import Statement, read_async, tx_rows_async, write_transaction_async
 
 __all__ = [
     "IntegrationBatch",
@@ -124,21 +124,18 @@ async def append_leaves(
     """
     if not rows:
         return -1
-    result = await tx.run(_APPEND, rows=list(rows), token=token)
-    record = await result.single(strict=True)
+    (record,) = await tx_rows_async(tx, _APPEND, rows=list(rows), token=token)
     return int(record["base"])
 
 
 async def log_size(driver: AsyncDriver, database: str) -> int:
-    records, _, _ = await driver.execute_query(_SIZE, database_=database, routing_="r")
+    records = await read_async(driver, database, _SIZE)
     return int(records[0]["size"])
 
 
 async def log_leaf_hashes(driver: AsyncDriver, database: str, size: int) -> list[bytes]:
     """The first ``size`` leaf hashes, in index order."""
-    records, _, _ = await driver.execute_query(
-        _LEAF_HASHES, size=size, database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _LEAF_HASHES, size=size)
     return [bytes.fromhex(h) for h in records[0]["leaf_hashes"]]
 
 
@@ -156,9 +153,7 @@ async def log_entries_by_ref(
     driver: AsyncDriver, database: str, refs: Sequence[str]
 ) -> list[dict[str, Any] | None]:
     """Log entries of event ids (``ref``), in key order; ``None`` for a miss."""
-    records, _, _ = await driver.execute_query(
-        _BY_REF, refs=list(refs), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _BY_REF, refs=list(refs))
     return [_entry(r) for r in records]
 
 
@@ -166,9 +161,7 @@ async def latest_receipt_entries(
     driver: AsyncDriver, database: str, pith_numbers: Sequence[str]
 ) -> list[dict[str, Any] | None]:
     """The newest receipt leaf of each pith number, in key order; ``None`` for a miss."""
-    records, _, _ = await driver.execute_query(
-        _LATEST_RECEIPT, pith_numbers=list(pith_numbers), database_=database, routing_="r"
-    )
+    records = await read_async(driver, database, _LATEST_RECEIPT, pith_numbers=list(pith_numbers))
     return [_entry(r) for r in records]
 
 
@@ -286,34 +279,35 @@ async def integrate_batch(
     """
 
     async def work(tx: AsyncManagedTransaction) -> tuple[int, int]:
-        head = await (await tx.run(_INTEGRATION_LOCK, token=token)).single(strict=True)
+        (head,) = await tx_rows_async(tx, _INTEGRATION_LOCK, token=token)
         old, appended = int(head["integrated"]), int(head["size"])
         end = min(appended, old + max_entries)
         if end <= old:
             return old, old
-        rows = await (await tx.run(_ENTRY_RANGE, start=old, end=end)).data()
+        rows = await tx_rows_async(tx, _ENTRY_RANGE, start=old, end=end)
         entries = [(int(r["index"]), r["leaf_json"].encode("utf-8"), r["leaf_hash"]) for r in rows]
         if [e[0] for e in entries] != list(range(old, end)):
             raise RuntimeError(f"log entries {old}..{end - 1} are not dense")
         keys = edge_keys(old)
-        tiles = await (await tx.run(_TILES, keys=[list(k) for k in keys])).data()
+        tiles = await tx_rows_async(tx, _TILES, keys=[list(k) for k in keys])
         edge = {(int(t["level"]), int(t["index"])): bytes(t["data"]) for t in tiles}
         result = await build(IntegrationBatch(old, entries, edge))
-        await tx.run(
+        await tx_rows_async(
+            tx,
             _WRITE_TILES,
             tiles=[
                 {"level": level, "index": index, "width": _width(level, data), "data": data}
                 for (level, index), data in sorted(result.tiles.items())
             ],
         )
-        await tx.run(
+        await tx_rows_async(
+            tx,
             _WRITE_CHECKPOINT,
             size=result.size, root_hash=result.root_hash.hex(), note=result.note, now=now,
         )  # fmt: skip
         return old, result.size
 
-    async with driver.session(database=database) as session:
-        return await session.execute_write(work)
+    return await write_transaction_async(driver, database, work)
 
 
 def _width(level: int, data: bytes) -> int:

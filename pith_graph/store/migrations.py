@@ -19,6 +19,14 @@ from typing import LiteralString, cast
 
 from neo4j import AsyncDriver, Driver
 
+from pith_graph.store._run import (
+    read_async,
+    read_sync,
+    unmanaged_async,
+    unmanaged_sync,
+    write_async,
+    write_sync,
+)
 from pith_graph.store.errors import MigrationError
 
 __all__ = [
@@ -103,21 +111,20 @@ def _record_parameters(migration: Migration) -> dict[str, object]:
 def apply_migrations(driver: Driver, database: str, directory: Path = MIGRATIONS_DIR) -> list[int]:
     """Apply what is pending; return the versions applied now (empty when up to date)."""
     migrations = load_migrations(directory)
-    records, _, _ = driver.execute_query(_APPLIED, database_=database)
+    records = write_sync(driver, database, _APPLIED)
     pending = _pending(migrations, {r["version"]: r["checksum"] for r in records})
     for migration in pending:
-        with driver.session(database=database) as session:
-            for statement in migration.statements:
-                # Schema statements must run as auto-commit queries, one per transaction.
-                session.run(cast(LiteralString, statement)).consume()
-        driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
+        for statement in migration.statements:
+            # Schema statements must run as auto-commit queries, one per transaction.
+            unmanaged_sync(driver, database, cast(LiteralString, statement))
+        write_sync(driver, database, _RECORD, **_record_parameters(migration))
     return [m.version for m in pending]
 
 
 async def pending_migrations_async(
     driver: AsyncDriver, database: str, directory: Path = MIGRATIONS_DIR
 ) -> list[Migration]:
-    records, _, _ = await driver.execute_query(_APPLIED, database_=database, routing_="r")
+    records = await read_async(driver, database, _APPLIED)
     return _pending(load_migrations(directory), {r["version"]: r["checksum"] for r in records})
 
 
@@ -127,11 +134,9 @@ async def apply_migrations_async(
     """The async twin of :func:`apply_migrations`, for the app's lifespan."""
     pending = await pending_migrations_async(driver, database, directory)
     for migration in pending:
-        async with driver.session(database=database) as session:
-            for statement in migration.statements:
-                result = await session.run(cast(LiteralString, statement))
-                await result.consume()
-        await driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
+        for statement in migration.statements:
+            await unmanaged_async(driver, database, cast(LiteralString, statement))
+        await write_async(driver, database, _RECORD, **_record_parameters(migration))
     return [m.version for m in pending]
 
 
@@ -154,20 +159,19 @@ def apply_schema_for_bulk_load(
     indexes are online. Only for an empty database just loaded: it refuses one with migrations.
     """
     migrations = load_migrations(directory)
-    records, _, _ = driver.execute_query(_APPLIED, database_=database)
+    records = write_sync(driver, database, _APPLIED)
     if records:
         raise MigrationError("the database has applied migrations: not a fresh bulk load")
-    with driver.session(database=database) as session:
-        for migration in migrations:
-            for statement in migration.statements:
-                if _SCHEMA_STATEMENT.match(statement):
-                    session.run(cast(LiteralString, statement)).consume()
-        session.run("CALL db.awaitIndexes($t)", t=timeout_s).consume()
     for migration in migrations:
-        driver.execute_query(_RECORD, _record_parameters(migration), database_=database)
+        for statement in migration.statements:
+            if _SCHEMA_STATEMENT.match(statement):
+                unmanaged_sync(driver, database, cast(LiteralString, statement))
+    unmanaged_sync(driver, database, "CALL db.awaitIndexes($t)", t=timeout_s)
+    for migration in migrations:
+        write_sync(driver, database, _RECORD, **_record_parameters(migration))
     return [m.version for m in migrations]
 
 
 def applied_version(driver: Driver, database: str) -> int:
-    records, _, _ = driver.execute_query(_APPLIED, database_=database, routing_="r")
+    records = read_sync(driver, database, _APPLIED)
     return max((r["version"] for r in records), default=0)

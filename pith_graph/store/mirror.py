@@ -6,7 +6,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver
 
-from pith_graph.store._run import read_async
+from pith_graph.store._run import read_async, write_async
 
 __all__ = ["mirror_origin", "mirror_origins", "save_mirror_origin"]
 
@@ -38,4 +38,4 @@ async def mirror_origins(driver: AsyncDriver, database: str) -> list[dict[str, A
 
 
 async def save_mirror_origin(driver: AsyncDriver, database: str, **state: Any) -> None:
-    await driver.execute_query(_SAVE, parameters_=state, database_=database)
+    await write_async(driver, database, _SAVE, **state)

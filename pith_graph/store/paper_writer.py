@@ -32,7 +32,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
 
-from pith_graph.store._run import WritePlan, read_sync, run_plan, run_plan_async
+from pith_graph.store._run import WritePlan, read_sync, run_plan, run_plan_async, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS
 from pith_graph.store.counts import refresh_counts_statement
 from pith_graph.store.errors import StoreError
@@ -250,8 +250,9 @@ def write_papers(
     """
     if not rows:
         return []
-    with driver.session(database=database) as session:
-        return session.execute_write(write_papers_in, rows, refuse_conflicts=refuse_conflicts)
+    return write_transaction(
+        driver, database, write_papers_in, rows, refuse_conflicts=refuse_conflicts
+    )
 
 
 def registered_versions(

@@ -12,7 +12,7 @@ from typing import LiteralString
 
 from neo4j import Driver, ManagedTransaction
 
-from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store._run import tx_rows, write_transaction
 
 __all__ = ["probe_write"]
 
@@ -20,10 +20,10 @@ _WRITE_NOTHING: LiteralString = "MATCH (n:PithReadinessProbe) SET n.probed = tru
 
 
 def _write_nothing(tx: ManagedTransaction) -> int:
-    return int(tx.run(_WRITE_NOTHING).single(strict=True)["n"])
+    (row,) = tx_rows(tx, _WRITE_NOTHING)
+    return int(row["n"])
 
 
 def probe_write(driver: Driver, database: str) -> None:
     """Run a write transaction that touches nothing; raises StoreUnavailable when it cannot."""
-    with unavailable_as_store_error(), driver.session(database=database) as session:
-        session.execute_write(_write_nothing)
+    write_transaction(driver, database, _write_nothing)

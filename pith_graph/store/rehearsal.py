@@ -18,7 +18,7 @@ from typing import Any, LiteralString
 from neo4j import Driver
 from neo4j.exceptions import ClientError
 
-from pith_graph.store._run import unavailable_as_store_error
+from pith_graph.store._run import rolled_back, write_sync
 from pith_graph.store.citation_writer import add_citations_in
 from pith_graph.store.paper_writer import registered_versions, write_papers_in
 
@@ -38,8 +38,7 @@ def server_incarnation(driver: Driver, database: str) -> tuple[tuple[str, str], 
     this account may not ask (a managed service may not offer JMX)."""
     try:
         # Routed as a write: the server that matters is the one the writes reach.
-        with unavailable_as_store_error():
-            records, _, _ = driver.execute_query(_INCARNATION, database_=database, routing_="w")
+        records = write_sync(driver, database, _INCARNATION)
     except ClientError:  # not allowed, or no such procedure: unknown, not an error
         return None
     return tuple(sorted((str(r["name"]), str(r["started"])) for r in records))
@@ -54,12 +53,7 @@ def rehearse_writes(
     """Run the paper and citation writers for ``paper_rows`` and ``citation_rows`` in one
     transaction, and roll it back."""
     keys = [(row["paper"]["source_id"], row["paper"]["version"]) for row in paper_rows]
-    with unavailable_as_store_error():
-        registered_versions(driver, database, keys)
-        with driver.session(database=database) as session:
-            tx = session.begin_transaction()
-            try:
-                write_papers_in(tx, paper_rows, refuse_conflicts=False)
-                add_citations_in(tx, [dict(row) for row in citation_rows])
-            finally:
-                tx.rollback()
+    registered_versions(driver, database, keys)
+    with rolled_back(driver, database) as tx:
+        write_papers_in(tx, paper_rows, refuse_conflicts=False)
+        add_citations_in(tx, [dict(row) for row in citation_rows])

@@ -7,7 +7,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Driver
 
-from pith_graph.store._run import read_async, read_sync, unavailable_as_store_error
+from pith_graph.store._run import read_async, read_sync, write_sync
 
 __all__ = ["create_token", "list_tokens", "revoke_token", "token_by_id"]
 
@@ -46,16 +46,16 @@ def create_token(
     label: str | None,
     created_at: str,
 ) -> None:
-    with unavailable_as_store_error():
-        driver.execute_query(
-            _CREATE,
-            token_id=token_id,
-            sha256=sha256,
-            scopes=scopes,
-            label=label,
-            created_at=created_at,
-            database_=database,
-        )
+    write_sync(
+        driver,
+        database,
+        _CREATE,
+        token_id=token_id,
+        sha256=sha256,
+        scopes=scopes,
+        label=label,
+        created_at=created_at,
+    )
 
 
 def list_tokens(driver: Driver, database: str) -> list[dict[str, Any]]:
@@ -64,10 +64,7 @@ def list_tokens(driver: Driver, database: str) -> list[dict[str, Any]]:
 
 def revoke_token(driver: Driver, database: str, token_id: str, at: str) -> str | None:
     """Revoke (idempotently); the revocation time, or None when no token has that id."""
-    with unavailable_as_store_error():
-        records, _, _ = driver.execute_query(
-            _REVOKE, token_id=token_id, at=at, database_=database
-        )
+    records = write_sync(driver, database, _REVOKE, token_id=token_id, at=at)
     return records[0]["revoked_at"] if records else None
 
 

@@ -14,7 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
-from pith_graph.store._run import read_async
+from pith_graph.store._run import read_async, tx_rows_async, write_async, write_transaction_async
 
 __all__ = [
     "add_checkpoint",
@@ -83,7 +83,7 @@ MATCH (c:LogCosignature {size: $size}) RETURN c.line AS line ORDER BY c.witness
 
 
 async def _write(driver: AsyncDriver, database: str, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = await driver.execute_query(query, parameters_=params, database_=database)
+    records = await write_async(driver, database, query, **params)
     return [dict(r) for r in records]
 
 
@@ -113,27 +113,27 @@ async def add_checkpoint(
     """
 
     async def work(tx: AsyncManagedTransaction) -> Any:
-        record = await (await tx.run(_LOCK_LOG, origin=origin, token=token)).single()
+        locked = await tx_rows_async(tx, _LOCK_LOG, origin=origin, token=token)
+        record = locked[0] if locked else None
         if record is None:
             update, evidence = decide(None, 0, None)
         else:
             update, evidence = decide(list(record["vkeys"]), int(record["size"]), record["root_hash"])
         if update is not None:
-            await tx.run(
-                _UPDATE_LOG, origin=origin, size=update["size"], root_hash=update["root_hash"],
+            await tx_rows_async(
+                tx, _UPDATE_LOG, origin=origin, size=update["size"], root_hash=update["root_hash"],
                 checkpoint=update["checkpoint"], now=now,
             )  # fmt: skip
             return update["answer"]
         assert evidence is not None
         if record is not None and evidence.get("keep"):
-            await tx.run(
-                _EVIDENCE, origin=origin, status=evidence["status"], reason=evidence["reason"],
+            await tx_rows_async(
+                tx, _EVIDENCE, origin=origin, status=evidence["status"], reason=evidence["reason"],
                 body=evidence["body"], now=now, size=int(record["size"]), checkpoint=None,
             )  # fmt: skip
         return evidence["answer"]
 
-    async with driver.session(database=database) as session:
-        return await session.execute_write(work)
+    return await write_transaction_async(driver, database, work)
 
 
 async def witness_evidence(driver: AsyncDriver, database: str, origin: str | None = None) -> list[dict[str, Any]]:
