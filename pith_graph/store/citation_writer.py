@@ -70,7 +70,7 @@ class CitationOutcome:
 def _cite_batch(
     tx: ManagedTransaction, arxiv_rows: list[dict[str, Any]], doi_rows: list[dict[str, Any]]
 ) -> list[tuple[int, bool, bool]]:
-    out = []
+    out: list[tuple[int, bool, bool]] = []
     for query, rows in ((_CITE_ARXIV, arxiv_rows), (_CITE_DOI, doi_rows)):
         if rows:
             result = tx_rows(tx, query, rows=rows)
@@ -85,7 +85,8 @@ def add_citations_in(
     """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}`` in the
     caller's transaction; one outcome per row, in row order. A row whose citing paper is not
     registered writes nothing (its outcome says so)."""
-    arxiv_rows, doi_rows = [], []
+    arxiv_rows: list[dict[str, Any]] = []
+    doi_rows: list[dict[str, Any]] = []
     for i, row in enumerate(citations):
         (arxiv_rows if row["kind"] == "arxiv" else doi_rows).append({**row, "i": i})
     outcomes = [CitationOutcome(False, False)] * len(citations)

@@ -8,7 +8,7 @@ own, so one request can never hold the database longer than ``PITH_QUERY_TIMEOUT
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Driver, GraphDatabase, Query, unit_of_work
 
@@ -27,7 +27,20 @@ __all__ = ["UNAVAILABLE_BUDGET_SECONDS", "open_async_driver", "open_driver", "wi
 UNAVAILABLE_BUDGET_SECONDS = 2.0
 _RETRY_WINDOW_SECONDS = 0.8
 
-_DRIVER_OPTIONS: dict[str, object] = {
+
+
+class _DriverOptions(TypedDict):
+    connection_timeout: float
+    connection_acquisition_timeout: float
+    max_transaction_retry_time: float
+    initial_retry_delay: float
+    retry_delay_multiplier: float
+    retry_delay_jitter_factor: float
+    max_connection_pool_size: int
+    notifications_min_severity: Literal["OFF", "WARNING", "INFORMATION"]
+
+
+_DRIVER_OPTIONS: _DriverOptions = {
     "connection_timeout": 1.0,
     "connection_acquisition_timeout": UNAVAILABLE_BUDGET_SECONDS,
     "max_transaction_retry_time": _RETRY_WINDOW_SECONDS,

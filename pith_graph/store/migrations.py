@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import LiteralString, cast
 
 from neo4j import AsyncDriver, Driver
 
@@ -26,6 +25,7 @@ from pith_graph.store._run import (
     unmanaged_sync,
     write_async,
     write_sync,
+    written_by_us,
 )
 from pith_graph.store.errors import MigrationError
 
@@ -116,7 +116,7 @@ def apply_migrations(driver: Driver, database: str, directory: Path = MIGRATIONS
     for migration in pending:
         for statement in migration.statements:
             # Schema statements must run as auto-commit queries, one per transaction.
-            unmanaged_sync(driver, database, cast(LiteralString, statement))
+            unmanaged_sync(driver, database, written_by_us(statement))
         write_sync(driver, database, _RECORD, **_record_parameters(migration))
     return [m.version for m in pending]
 
@@ -135,7 +135,7 @@ async def apply_migrations_async(
     pending = await pending_migrations_async(driver, database, directory)
     for migration in pending:
         for statement in migration.statements:
-            await unmanaged_async(driver, database, cast(LiteralString, statement))
+            await unmanaged_async(driver, database, written_by_us(statement))
         await write_async(driver, database, _RECORD, **_record_parameters(migration))
     return [m.version for m in pending]
 
@@ -165,7 +165,7 @@ def apply_schema_for_bulk_load(
     for migration in migrations:
         for statement in migration.statements:
             if _SCHEMA_STATEMENT.match(statement):
-                unmanaged_sync(driver, database, cast(LiteralString, statement))
+                unmanaged_sync(driver, database, written_by_us(statement))
     unmanaged_sync(driver, database, "CALL db.awaitIndexes($t)", t=timeout_s)
     for migration in migrations:
         write_sync(driver, database, _RECORD, **_record_parameters(migration))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, Driver, Record
 
 from pith_graph.core.paper import LARGE_PROPERTIES, PAPER_PROPERTIES
-from pith_graph.store._run import read_async, read_sync
+from pith_graph.store._run import read_async, read_sync, written_by_us
 
 __all__ = [
     "DETAIL_COLUMNS",
@@ -31,8 +31,7 @@ __all__ = [
 # only for papers whose abstract, canonical record or record document a request selects; lists of
 # 500 references would otherwise carry megabytes nobody asked for. (Built from names the code
 # defines, never from input: a literal query.)
-_LISTING = cast(
-    LiteralString,
+_LISTING = written_by_us(
     "\n  "
     + ", ".join("." + name for name in PAPER_PROPERTIES if name not in LARGE_PROPERTIES),
 )
