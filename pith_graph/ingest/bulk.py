@@ -10,7 +10,8 @@ node and relationship of the graph model, and Neo4j's offline importer builds th
    formatted in worker processes (:func:`pith_graph.service.registration.registration_rows`, the
    rows the paper writer stores); the main process keeps the transactional path's rules in input
    order: the first line of a version wins, the same content again is *unchanged*, other content
-   a *conflict* (reported); new papers get their log index in that order. Receipts, log entries,
+   a *conflict* (reported, and kept as a ``(:SourceClaim)`` of the registered version, as the
+   ingest does); new papers get their log index in that order. Receipts, log entries,
    aliases (one node per kind and value, linked to every paper naming it) and their
    relationships are written here; version links (``SUPERSEDES``, ``is_latest``) at the end.
 2. ``citations``: the citation files, resolved like the citation writer does (from and to the
@@ -184,6 +185,7 @@ class _Formatted:
     primary_cat: str | None
     now: str
     paper_text: str  # the Paper line up to (without) is_latest and the counts, no newline
+    canonical_json: str  # kept as a source claim if this version is registered with other content
     receipt_text: str  # the receipt's property fields
     aliases: tuple[tuple[str, str], ...]
     log_text: str  # the log entry's fields after its id and index
@@ -215,7 +217,9 @@ def _format(line: int, warnings: tuple[str, ...], row: dict[str, Any]) -> _Forma
         submitted_at=paper.get("submitted_at"),
         primary_cat=paper.get("primary_cat"),
         now=row["now"],
-        paper_text=_line([paper.get(n) for n, _ in columns] + [row["now"], row["now"]])[:-1],
+        paper_text=_line([paper.get(n) for n, _ in columns]
+                         + [row["now"], row["now"], f"bulk {row['now']}"])[:-1],
+        canonical_json=paper["canonical_json"],
         receipt_text=_line(list(receipt.values()))[:-1],
         aliases=tuple(aliases),
         log_text=_line([leaf["leaf_hash"], leaf["leaf_type"], leaf["ref"], leaf["pith_number"],
@@ -306,6 +310,15 @@ class _Graph:
         self.empty_lists: dict[str, list[str]] = {}
         self.cited = array("q")
         self.citing = array("q")
+        # other sources' records of registered versions (the metadata_conflict detector reads
+        # them): (registered sha, other sha) -> [registered pith, other canonical JSON, sources]
+        self.claims: dict[tuple[str, str], tuple[str, str, list[str]]] = {}
+
+    def claim(self, registered: tuple[str, str], other: _Formatted, source: str) -> None:
+        key = (registered[0], other.sha)
+        held = self.claims.setdefault(key, (registered[1], other.canonical_json, []))
+        if source not in held[2]:
+            held[2].append(source)
 
 
 def _phase_papers(
@@ -360,6 +373,7 @@ def _phase_papers(
                         if known[0] == f.sha:
                             stats.papers_unchanged += 1
                         else:
+                            graph.claim(known, f, f"{path.name}:{line}")
                             stats.papers_conflicting += 1
                             stats.skipped["version registered with other metadata"] += 1
                             reporter.problem(
@@ -374,7 +388,7 @@ def _phase_papers(
                             "papers",
                             [f"{n}{t}" if n != "pith_number" else "pith_number:ID(Paper)"
                              for n, t in columns]
-                            + ["created_at", "updated_at", "is_latest:boolean",
+                            + ["created_at", "updated_at", "integrity_dirty", "is_latest:boolean",
                                "citation_count:long", "reference_count:long"],
                         )
                         out.header("receipts", [":ID(Receipt)", *receipt_columns])
@@ -424,6 +438,16 @@ def _phase_papers(
     out.header("log_head", [":ID(LogHead)", "log_id", "size:long", "lock_token"])
     if graph.papers:
         out.writer("log_head").write(_line(["main", "main", len(graph.papers), f"bulk {stamp}"]))
+    # No (:LogIntegration) node and no tiles: like after a transactional ingest, nothing is tiled
+    # yet, and the integrator (serve's start-up) creates the node and tiles the log from leaf 0.
+    out.header("source_claims", [":ID(SourceClaim)", "paper_sha256", "canonical_sha256",
+                                 "canonical_json", "sources:string[]"])
+    out.header("claims_version_of", [":START_ID(SourceClaim)", ":END_ID(Paper)"])
+    claims, claims_of = out.writer("source_claims"), out.writer("claims_version_of")
+    for (registered, other), (pith, canonical, sources) in graph.claims.items():
+        cid = f"{registered}:{other}"
+        claims.write(_line([cid, registered, other, canonical, sources]))
+        claims_of.write(_line([cid, pith]))
     graph.cited = array("q", bytes(8 * len(graph.papers)))
     graph.citing = array("q", bytes(8 * len(graph.papers)))
     return pending
@@ -598,9 +622,11 @@ def _phase(report: BulkReport, reporter: BulkReporter, name: str, t0: float, det
 
 def _import_args(out: _Files) -> list[str]:
     nodes = [("Paper", "papers"), ("Receipt", "receipts"), ("Alias", "aliases"),
-             ("LogEntry", "log_entries"), ("LogHead", "log_head"), ("Work", "works")]
+             ("LogEntry", "log_entries"), ("LogHead", "log_head"), ("Work", "works"),
+             ("SourceClaim", "source_claims")]
     rels = [("HAS_RECEIPT", "has_receipt"), ("ALIAS_OF", "alias_of"),
-            ("SUPERSEDES", "supersedes"), ("CITES", "cites_papers"), ("CITES", "cites_works")]
+            ("SUPERSEDES", "supersedes"), ("CITES", "cites_papers"), ("CITES", "cites_works"),
+            ("CLAIMS_VERSION_OF", "claims_version_of")]
     return [
         "database", "import", "full", "neo4j",
         *(f"--nodes={label}={out.arg(name)}" for label, name in nodes),
