@@ -76,6 +76,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="first retry's wait; doubled at each retry (a Retry-After header wins)",
     )
     arxiv.add_argument("--verbose", action="store_true", help="list every skipped record")
+    arxiv.add_argument(
+        "--no-integrity",
+        dest="integrity",
+        action="store_false",
+        help="do not run the integrity detectors on what was harvested (pith-graph integrity run)",
+    )
     arxiv.set_defaults(func=_harvest)
 
 
@@ -188,7 +194,8 @@ def _harvest(args: argparse.Namespace) -> int:
     )
     reporter = ConsoleHarvestReporter(verbose=args.verbose)
     return run_harvest(
-        settings, request, reporter, delay=delay, retries=args.retries, backoff=args.backoff
+        settings, request, reporter, delay=delay, retries=args.retries, backoff=args.backoff,
+        integrity=args.integrity,
     )
 
 
@@ -200,8 +207,13 @@ def run_harvest(
     delay: float,
     retries: int = 8,
     backoff: float = 2.0,
+    integrity: bool = True,
 ) -> int:
-    """Run one harvest on ``settings``' database; the exit code. (``serve`` schedules this.)"""
+    """Run one harvest on ``settings``' database; the exit code. (``serve`` schedules this.)
+
+    Then, unless ``integrity`` is false, the integrity detectors run on what it changed (the
+    papers it registered and those it recorded another source's claim on), as after ``ingest``.
+    """
     from neo4j.exceptions import ServiceUnavailable
 
     from pith_graph import keystore
@@ -242,11 +254,25 @@ def run_harvest(
                 print(f"pith-graph harvest: {exc}; the next run resumes here", file=sys.stderr)
                 return EXIT_ENDPOINT
             papers = store.graph_counts(driver, ready.neo4j_database)["papers"]
+            findings = (
+                _integrity(ready)
+                if integrity and (stats.written or stats.papers.papers_conflicting)
+                else []
+            )
     except (ServiceUnavailable, StoreUnavailable) as exc:
         print(f"pith-graph harvest: Neo4j unavailable: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
     reporter.summary(stats, papers)
+    if findings:
+        print("\n".join(findings), file=reporter.out, flush=True)
     return EXIT_MALFORMED if stats.papers.malformed else EXIT_OK
+
+
+def _integrity(settings: Settings) -> list[str]:
+    """The integrity detectors on the papers changed since their last run (what was harvested)."""
+    from pith_graph.cli.integrity import ConsoleRunProgress, run_detectors, summary_lines
+
+    return summary_lines(run_detectors(settings, ConsoleRunProgress(interval=5.0)))
 
 
 class HarvestSchedule:

@@ -66,3 +66,32 @@ def test_integrity_run_usage_errors(
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n")
     assert main(["integrity", "run", "--retractions", str(bad)]) == 2
+
+
+def test_harvest_runs_the_detectors_on_what_it_wrote_unless_told_not_to(
+    clean_graph: Driver, settings: Settings, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    from ingest.harvest.oai_server import OaiServer, served
+
+    histories = Path(__file__).parents[1] / "fixtures" / "harvest" / "arxiv_abs_histories.jsonl.gz"
+    records = [json.loads(x) for x in gzip.decompress(histories.read_bytes()).decode().splitlines()]
+    dirty = "MATCH (p:Paper) WHERE p.integrity_dirty IS NOT NULL RETURN count(p) AS n"
+    with OaiServer([served(records[0], "2024-01-01")]) as server:
+        harvest = ["harvest", "arxiv", "--endpoint", server.url, "--delay", "0", "--from",
+                   "2024-01-01"]
+        assert main([*harvest, "--no-integrity"]) == 0
+        assert "integrity:" not in capsys.readouterr().out
+        assert _n(clean_graph, settings, RUNS) == 0 and _n(clean_graph, settings, dirty) > 0
+    with OaiServer([served(records[1], "2024-01-02")]) as server:
+        harvest[3] = server.url
+        assert main(harvest) == 0
+        out = capsys.readouterr().out
+    assert "integrity:" in out and "citation_time_order" in out
+    assert _n(clean_graph, settings, RUNS) >= 6 and _n(clean_graph, settings, dirty) == 0
+    # nothing new harvested: no detector run
+    with OaiServer([served(records[1], "2024-01-02")]) as server:
+        harvest[3] = server.url
+        assert main(harvest) == 0
+        assert "integrity:" not in capsys.readouterr().out
