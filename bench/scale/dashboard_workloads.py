@@ -6,8 +6,11 @@
   random paper), or the whole registry;
 - ``aggregate``: one year's papers by primary category (a year of the synthetic graphs holds about
   96,000 papers at every size, so the cost should stay flat as the registry grows);
+- ``aggregate_categories``: the whole registry by category (every paper, each category);
 - ``aggregate_citations``: the citations per year into one year's papers of one primary category
-  cited at least 20 times;
+  (both answered from the aggregate cells);
+- ``aggregate_cited``: the same, of papers cited at least 20 times (``citedByAtLeast`` is no cell
+  dimension: a scan of the year's papers, bounded by the aggregate cost limit);
 - ``citations_by_year`` and ``related`` (co-citation and coupling, first 10): random papers with
   at least one citation (a reference, for coupling);
 - ``citation_path``: directed, between a random paper and the end of a random citation walk of 2
@@ -44,6 +47,7 @@ Q_PAPERS = """query($f: PaperFilter) { papers(filter: $f, first: 20) {
   edges { cursor node { pithNumber title citationCount referenceCount } } } }"""
 Q_AGGREGATE = """query($f: PaperFilter) { aggregate(filter: $f, groupBy: PRIMARY_CATEGORY) {
   total groups { key count } } }"""
+Q_CATEGORIES = """{ aggregate(groupBy: CATEGORY) { total groups { key count } } }"""
 Q_AGGREGATE_CITATIONS = """query($f: PaperFilter) {
   aggregate(filter: $f, groupBy: YEAR, of: CITATIONS) { total groups { key count } } }"""
 Q_BY_YEAR = """query($a: String!) { resolve(alias: $a) { paper { citationCount
@@ -57,7 +61,9 @@ Q_PATH = """query($a: String!, $b: String!) { citationPath(from: $a, to: $b, max
 CASES = (
     "papers_top",
     "aggregate",
+    "aggregate_categories",
     "aggregate_citations",
+    "aggregate_cited",
     "citations_by_year",
     "related_cocitation",
     "related_coupling",
@@ -101,7 +107,11 @@ def build(driver: Driver, n: int = 200, seed: int = 8) -> dict[str, list[dict[st
         ][i % 3]
         out["papers_top"].append(_body(Q_PAPERS, {"f": flt}))
         out["aggregate"].append(_body(Q_AGGREGATE, {"f": {"yearFrom": row["year"], "yearTo": row["year"]}}))
+        out["aggregate_categories"].append(_body(Q_CATEGORIES, {}))
         out["aggregate_citations"].append(_body(Q_AGGREGATE_CITATIONS, {"f": {
+            "yearFrom": row["year"], "yearTo": row["year"], "categories": [row["cat"]],
+            "primaryOnly": True}}))
+        out["aggregate_cited"].append(_body(Q_AGGREGATE_CITATIONS, {"f": {
             "yearFrom": row["year"], "yearTo": row["year"], "categories": [row["cat"]],
             "primaryOnly": True, "citedByAtLeast": 20}}))
         out["citations_by_year"].append(_body(Q_BY_YEAR, {"a": row["pith"]}))

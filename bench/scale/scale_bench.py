@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/scale/scale_bench.py --sizes 30000,300000[,1000000] [--duration 5]
 
-For each size: generate the graph (:mod:`synth`, cached in ``bench/.data/scale-files/N``), start
-an empty Neo4j, ingest it with ``Ingestor`` (``pith-graph ingest``) and time it, checkpoint and
+For each size: generate the graph (:mod:`synth`, cached in ``bench/.data/scale-files/N``), load it
+with the bulk importer (``pith-graph ingest --bulk``; ``--transactional``: start an empty Neo4j and
+ingest it with ``Ingestor``, ``pith-graph ingest``) and time it, checkpoint and
 measure the store on disk, then start our API and measure p50/p99 (wrk, concurrency 1) of:
 ``resolve`` of a random alias, the full record by pith number, a 2-hop neighborhood (limit 100)
 and the 1,000th page of the largest citation list (a keyset cursor taken straight from the
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -72,7 +74,37 @@ def _page_bodies(db: env.Database) -> tuple[list[dict[str, Any]], dict[str, Any]
     return [body], {"citations": top["n"], "page_size": first, "page": 1000 if key else 1}
 
 
-def measure_size(n: int, duration: float, keep: bool) -> dict[str, Any]:
+class _BulkPhases:
+    """The bulk import's phases on stderr."""
+
+    def phase(self, name: str, seconds: float, detail: str) -> None:
+        print(f"  bulk {name:<9} {seconds:8.1f} s  {detail}", file=sys.stderr, flush=True)
+
+    def progress(self, name: str, detail: str) -> None:
+        pass
+
+    def problem(self, file: Path, line: int, kind: str, reason: str) -> None:
+        pass
+
+
+def _bulk_load(files: list[tuple[Path, Any]], neo4j_dir: Path) -> dict[str, Any]:
+    from pith_graph.core.signing import generate_signing_key
+    from pith_graph.ingest.bulk import bulk_import
+
+    started = time.perf_counter()
+    report = bulk_import(files, neo4j_dir, generate_signing_key("bench"), datetime.now(UTC),
+                         _BulkPhases(), heap=os.environ.get("PITH_NEO4J_HEAP", "1g"))
+    seconds = time.perf_counter() - started
+    edges = report.counts["citations"] + report.counts["unresolved"]
+    return {"ingest_s": round(seconds, 1), "ingest": "bulk",
+            "paper_versions": report.stats.papers_new, "edges": edges,
+            "papers_per_s": round(report.stats.papers_new / seconds, 1),
+            "edges_per_s": round(edges / seconds, 1), "graph": report.counts}
+
+
+def measure_size(
+    n: int, duration: float, keep: bool, *, bulk: bool = True, only: tuple[str, ...] = ()
+) -> dict[str, Any]:
     files_dir = env.DATA_ROOT / "scale-files" / str(n)
     if not (files_dir / "citations.tsv").exists():
         started = time.perf_counter()
@@ -87,6 +119,9 @@ def measure_size(n: int, duration: float, keep: bool) -> dict[str, Any]:
     if not saved.exists():  # a store with its ingest figures is reused (--keep), else rebuilt
         shutil.rmtree(store, ignore_errors=True)
     row: dict[str, Any] = {"papers": n}
+    if bulk and not saved.exists():
+        row.update(_bulk_load(files, store))
+        saved.write_text(json.dumps(row))
     with env.database(name) as db:
         if saved.exists():
             row.update(json.loads(saved.read_text()))
@@ -111,6 +146,8 @@ def measure_size(n: int, duration: float, keep: bool) -> dict[str, Any]:
                      "neighborhood": loads["neighborhood"].ours, "page_1000": page_bodies,
                      **dashboard_workloads.build(db.driver)}
             for case, bodies in cases.items():
+                if only and case not in only:
+                    continue
                 path = work / f"{case}.jsonl"
                 workloads.write_bodies(bodies, path)
                 api_bench.check_answers(server, bodies)
@@ -181,10 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--keep", action="store_true", help="keep the stores in bench/.data")
     parser.add_argument("--out", type=Path, default=api_bench.RESULTS)
+    parser.add_argument("--transactional", action="store_true",
+                        help="build the stores with `pith-graph ingest` instead of --bulk")
+    parser.add_argument("--only", default="", help="comma-separated cases to measure (default all)")
     args = parser.parse_args(argv)
+    only = tuple(c for c in args.only.split(",") if c)
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
-        results.append(measure_size(n, args.duration, args.keep))
+        results.append(measure_size(n, args.duration, args.keep, bulk=not args.transactional,
+                                    only=only))
         document = {
             "meta": {"date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                      "command": f"make bench-scale BENCH_SCALE_SIZES={args.sizes}",

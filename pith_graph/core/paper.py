@@ -165,8 +165,9 @@ WRITER_PROPERTIES = (
 )
 PAPER_PROPERTIES = tuple(f.name for f in fields(PaperProperties)) + WRITER_PROPERTIES
 # Bookkeeping other layers keep on a paper node; never part of a paper's content, never read as one.
-# ``integrity_dirty``: the integrity layer's "changed since its last run" token, set by every writer.
-BOOKKEEPING_PROPERTIES = ("integrity_dirty",)
+# ``integrity_dirty``: the integrity layer's "changed since its last run" token, set by every writer;
+# ``count_cell``: the aggregate cell the paper is counted in (store/counts.py).
+BOOKKEEPING_PROPERTIES = ("integrity_dirty", "count_cell")
 # Read only when a request asks for them (a list of 500 papers would carry megabytes otherwise).
 LARGE_PROPERTIES = frozenset({"abstract", "canonical_json"})
 

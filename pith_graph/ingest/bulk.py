@@ -657,6 +657,7 @@ def bulk_import(
     from pith_graph.config import Settings
     from pith_graph.neo4j_local import LocalNeo4j, free_port, run_admin_tool
     from pith_graph.store.bulk_load import set_empty_lists
+    from pith_graph.store.counts import rebuild_cells
     from pith_graph.store.driver import open_driver
     from pith_graph.store.graph_content import graph_counts
     from pith_graph.store.migrations import apply_schema_for_bulk_load
@@ -688,6 +689,7 @@ def bulk_import(
                 apply_schema_for_bulk_load(driver, database)
                 for name, piths in graph.empty_lists.items():
                     set_empty_lists(driver, database, name, piths)
+                rebuild_cells(driver, database)
                 counts = graph_counts(driver, database)
         if counts != report.counts:
             raise BulkImportError(f"the imported graph has {counts}, expected {report.counts}")

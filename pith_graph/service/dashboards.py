@@ -22,6 +22,7 @@ from pith_graph.store.dashboards import AGGREGATE_KEYS, PAPER_ORDERS, Aggregate,
 
 __all__ = [
     "EVIDENCE",
+    "MAX_AGGREGATE_COST",
     "MAX_CATEGORIES",
     "MAX_PATH_COST",
     "MAX_PATH_DEPTH",
@@ -37,6 +38,9 @@ MAX_PATH_DEPTH = 10
 # CITES edges a path search may read in all (a typical pair of a million-paper graph needs a few
 # thousand; a search between hubs that would read more is refused, not left to the timeout).
 MAX_PATH_COST = 200_000
+# Papers and citations an aggregate the cells cannot answer (citedByAtLeast, hasFindings, or
+# citations grouped by another key than the citing year) may read on its scan; over it, refused.
+MAX_AGGREGATE_COST = 200_000
 # Shared papers shown as the evidence of a related paper.
 EVIDENCE = 3
 _MAX_YEAR = 9999
@@ -121,7 +125,18 @@ async def aggregate_papers(
     numeric keys in ascending order, the others most frequent first (ties by key)."""
     if key not in AGGREGATE_KEYS:
         raise BadInput(f"groupBy: one of {', '.join(AGGREGATE_KEYS)}")
-    result = await store.aggregate(driver, database, flt.to_param(), key, citations)
+    param = flt.to_param()
+    if store.cells_answer(param, key, citations):
+        result = await store.aggregate_from_cells(driver, database, param, key, citations)
+    else:
+        cost = await store.aggregate_scan_cost(driver, database, param)
+        if cost > MAX_AGGREGATE_COST:
+            raise TooCostly(
+                f"this aggregate reads {cost:,} papers and citations (limit "
+                f"{MAX_AGGREGATE_COST:,}): narrow it by year or category, or leave out "
+                "citedByAtLeast/hasFindings (and, of: CITATIONS, group by YEAR)"
+            )
+        result = await store.aggregate(driver, database, param, key, citations)
     groups = [{"key": g["key"] if g["key"] is not None else "", "count": g["count"]} for g in result.groups]
     if key in _NUMERIC_KEYS:
         groups.sort(key=lambda g: (not g["key"].isdigit(), int(g["key"]) if g["key"].isdigit() else 0))

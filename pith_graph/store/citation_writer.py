@@ -17,7 +17,7 @@ from neo4j import Driver, ManagedTransaction
 
 from pith_graph.store._run import tx_rows, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
-from pith_graph.store.counts import refresh_counts
+from pith_graph.store.counts import PENDING_ON_CREATE, refresh_counts
 
 __all__ = ["CitationOutcome", "add_citations", "add_citations_in"]
 
@@ -27,7 +27,7 @@ UNWIND $rows AS row
 OPTIONAL MATCH (c:Paper {source_id: row.citing, is_latest: true})
 OPTIONAL MATCH (t:Paper {source_id: row.target, is_latest: true})
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (c)-[r:CITES]->(t) SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
+  MERGE (c)-[r:CITES]->(t) """ + PENDING_ON_CREATE + """ SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
     + CITES_TO_PAPER_KEYS
     + """)
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |
@@ -47,7 +47,7 @@ OPTIONAL MATCH (:Alias {kind: 'doi', value: row.target})-[:ALIAS_OF]->(t:Paper {
 WITH row, head(collect(c)) AS c, t ORDER BY t.pith_number
 WITH row, c, head(collect(t)) AS t
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NOT NULL THEN [1] ELSE [] END |
-  MERGE (c)-[r:CITES]->(t) SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
+  MERGE (c)-[r:CITES]->(t) """ + PENDING_ON_CREATE + """ SET c.integrity_dirty = randomUUID(), r.position = row.position, r.raw = row.raw,"""
     + CITES_TO_PAPER_KEYS
     + """)
 FOREACH (_ IN CASE WHEN c IS NOT NULL AND t IS NULL THEN [1] ELSE [] END |

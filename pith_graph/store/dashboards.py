@@ -40,6 +40,9 @@ __all__ = [
     "RelatedKey",
     "RelatedPage",
     "aggregate",
+    "aggregate_from_cells",
+    "aggregate_scan_cost",
+    "cells_answer",
     "citations_by_year",
     "expand_frontier",
     "paper_page",
@@ -59,6 +62,17 @@ _FILTER: LiteralString = """
   AND ($f.min_cited = 0 OR p.citation_count >= $f.min_cited)
   AND ($f.has_findings IS NULL OR $f.has_findings = EXISTS {
         MATCH (finding:IntegrityFinding)-[:FINDING_OF]->(p) WHERE finding.active = true })"""
+
+# The filter on an aggregate cell ``c`` (a PaperCell or a CitationCell: the same dimensions),
+# the paper filter of ``_FILTER`` but for ``citedByAtLeast``/``hasFindings``, which no cell holds.
+_CELL_FILTER: LiteralString = """
+  ($f.latest_only = false OR c.latest = true)
+  AND ($f.categories IS NULL OR (CASE WHEN $f.primary_only
+        THEN c.primary IN $f.categories
+        ELSE any(x IN c.categories WHERE x IN $f.categories) END))
+  AND ($f.year_from IS NULL OR c.year >= $f.year_from)
+  AND ($f.year_to IS NULL OR c.year <= $f.year_to)
+  AND ($f.license IS NULL OR c.license = $f.license)"""
 
 # The scan of each order: a hinted index range with its keyset condition on the cursor ``$after``
 # (``{c, s, t}``: citation count, submission time, pith number of the last row seen).
@@ -107,10 +121,20 @@ CALL () {
 }"""
 
 
-def _page_query(order: str) -> LiteralString:
+# The same total read from the aggregate cells (store/counts.py) when they hold every filter.
+_TOTAL_FROM_CELLS: LiteralString = """
+CALL () {
+  WITH 1 AS one WHERE $want_total
+  MATCH (c:PaperCell)
+  WHERE c.papers > 0 AND""" + _CELL_FILTER + """
+  RETURN sum(c.papers) AS total
+}"""
+
+
+def _page_query(order: str, total_from_cells: bool) -> LiteralString:
     scan, sort = _SCANS[order]
     return (
-        _TOTAL
+        (_TOTAL_FROM_CELLS if total_from_cells else _TOTAL)
         + """
 CALL () {"""
         + scan
@@ -128,7 +152,9 @@ RETURN total, rows
     )
 
 
-_PAGES: dict[str, LiteralString] = {order: _page_query(order) for order in PAPER_ORDERS}
+_PAGES: dict[tuple[str, bool], LiteralString] = {
+    (order, cells): _page_query(order, cells) for order in PAPER_ORDERS for cells in (False, True)
+}
 
 # A grouping key of a paper ``k`` (a list: a paper has several categories).
 _KEYS: dict[str, LiteralString] = {
@@ -289,6 +315,59 @@ RETURN i, p """ + PAPER_FIELDS + """ AS paper
 ORDER BY i
 """
 
+_CELL_KEYS: dict[str, LiteralString] = {
+    "PRIMARY_CATEGORY": "[c.primary]",
+    "CATEGORY": "c.categories",
+    "YEAR": "[toString(c.year)]",
+    "LICENSE": "[c.license]",
+    "VERSION_COUNT": "[toString(c.versions)]",
+}
+
+
+def _cells_query(key: str) -> LiteralString:
+    return (
+        """
+MATCH (c:PaperCell)
+WHERE c.papers > 0 AND"""
+        + _CELL_FILTER
+        + """
+WITH collect(c) AS cells
+RETURN reduce(t = 0, c IN cells | t + c.papers) AS total,
+       COLLECT { UNWIND cells AS c UNWIND """
+        + _CELL_KEYS[key]
+        + """ AS key
+                 WITH key, sum(c.papers) AS n RETURN {key: key, count: n} } AS groups
+"""
+    )
+
+
+_CELLS: dict[str, LiteralString] = {key: _cells_query(key) for key in _CELL_KEYS}
+
+_CITATION_YEAR_CELLS: LiteralString = (
+    """
+MATCH (c:CitationCell)
+WHERE c.n > 0 AND"""
+    + _CELL_FILTER
+    + """
+WITH c.citing_year AS year, sum(c.n) AS n
+WITH collect({key: toString(year), count: n}) AS groups, sum(n) AS total
+RETURN total, groups
+"""
+)
+
+_SCAN_COST: LiteralString = (
+    """
+MATCH (c:PaperCell)
+WHERE c.papers > 0
+  AND ($by_year = false OR (($f.year_from IS NULL OR c.year >= $f.year_from)
+                            AND ($f.year_to IS NULL OR c.year <= $f.year_to)))
+RETURN sum(c.papers) AS papers,
+       sum(CASE WHEN """
+    + _CELL_FILTER
+    + """ THEN c.citations ELSE 0 END) AS citations
+"""
+)
+
 # Above every stored count (the upper bound of the MOST_CITED range before any cursor).
 _MAX_COUNT = 2**62
 
@@ -323,7 +402,7 @@ async def paper_page(
     records = await read_async(
         driver,
         database,
-        _PAGES[order],
+        _PAGES[(order, cells_answer(flt, "YEAR", False))],
         f=flt,
         lo=lo,
         hi=hi,
@@ -340,6 +419,34 @@ async def paper_page(
 class Aggregate:
     total: int
     groups: list[dict[str, Any]]  # {key, count}, unordered
+
+
+def cells_answer(flt: dict[str, Any], key: str, citations: bool) -> bool:
+    """Whether the aggregate cells answer this aggregate exactly: filters on the cells'
+    dimensions only, and (of citations) grouped by the citing paper's year."""
+    return (
+        flt.get("min_cited", 0) == 0
+        and flt.get("has_findings") is None
+        and (not citations or key == "YEAR")
+    )
+
+
+async def aggregate_from_cells(
+    driver: AsyncDriver, database: str, flt: dict[str, Any], key: str, citations: bool
+) -> Aggregate:
+    """:func:`aggregate` read from the cells (:mod:`pith_graph.store.counts`): O(cells), one
+    query; only where :func:`cells_answer` says so."""
+    query = _CITATION_YEAR_CELLS if citations else _CELLS[key]
+    records = await read_async(driver, database, query, f=flt)
+    return Aggregate(int(records[0]["total"] or 0), [dict(g) for g in records[0]["groups"]])
+
+
+async def aggregate_scan_cost(driver: AsyncDriver, database: str, flt: dict[str, Any]) -> int:
+    """What :func:`aggregate` would read on its scan: the papers of its index range (all, or a
+    year range) and the citations into the filtered ones, from the cells."""
+    by_year = flt.get("year_from") is not None or flt.get("year_to") is not None
+    records = await read_async(driver, database, _SCAN_COST, f=flt, by_year=by_year)
+    return int(records[0]["papers"] or 0) + int(records[0]["citations"] or 0)
 
 
 async def aggregate(

@@ -20,8 +20,11 @@ CALL { MATCH (w:Work) RETURN count(w) AS works }
 RETURN papers, citations, unresolved, works
 """
 
+# An aggregate cell at zero is the same as no cell (store/counts.py): writers leave them, a
+# rebuild does not make them.
 _ALL_NODES: LiteralString = """
 MATCH (n) WHERE NOT n:SchemaMigration
+  AND NOT (n:PaperCell AND n.papers = 0) AND NOT (n:CitationCell AND n.n = 0)
 RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props
 """
 

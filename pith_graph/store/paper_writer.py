@@ -34,7 +34,7 @@ from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
 
 from pith_graph.store._run import WritePlan, read_sync, run_plan, run_plan_async, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS
-from pith_graph.store.counts import refresh_counts_statement
+from pith_graph.store.counts import PENDING_ON_CREATE, refresh_counts_statement
 from pith_graph.store.errors import StoreError
 from pith_graph.store.log import receipt_leaves_statement
 
@@ -111,7 +111,7 @@ MATCH (:Alias {kind: k.kind, value: k.value})-[:ALIAS_OF]->(t:Paper {is_latest: 
 WITH w, t ORDER BY t.pith_number
 WITH w, head(collect(t)) AS t
 MATCH (c:Paper)-[old:CITES]->(w)
-MERGE (c)-[r:CITES]->(t)
+MERGE (c)-[r:CITES]->(t) """ + PENDING_ON_CREATE + """
 SET c.integrity_dirty = randomUUID(), r.position = old.position, r.raw = old.raw,"""
     + CITES_TO_PAPER_KEYS
     + """

@@ -10,6 +10,7 @@ import pytest
 from _api_client import GraphQLClient
 from _api_seed import SeededGraph
 
+from pith_graph.service import dashboards as dashboards_service
 from pith_graph.service.dashboards import MAX_PATH_DEPTH
 
 _PAPERS_RAW = """
@@ -205,6 +206,33 @@ def test_aggregate_of_citations_groups_citing_papers(graph: Graph, gql: GraphQLC
     want = Counter(k for t in targets for c in graph.inn[t["pith"]] for k in _key(graph, graph.papers[c], by))
     got = gql(AGGREGATE, {"filter": flt, "by": by, "of": "CITATIONS"})["aggregate"]
     assert got == {"total": sum(t["cited_by"] for t in targets), "groups": _sorted_groups(want, by)}
+
+
+@pytest.mark.parametrize("by", ["YEAR", "VERSION_COUNT", "LICENSE"])
+def test_aggregate_of_every_version_agrees_with_the_list(graph: Graph, gql: GraphQLClient, by: str) -> None:
+    flt = {"latestOnly": False, "yearFrom": 1997}
+    papers = [p for p in graph.papers.values() if p["year"] >= 1997]
+    got = gql(AGGREGATE, {"filter": flt, "by": by, "of": "PAPERS"})["aggregate"]
+    want = Counter(k for p in papers for k in _key(graph, p, by))
+    assert got == {"total": len(papers), "groups": _sorted_groups(want, by)}
+    listed = gql(PAPERS, {"filter": flt, "order": "MOST_CITED", "first": 1})["papers"]
+    assert listed["totalCount"] == got["total"]
+
+
+@pytest.mark.parametrize("case", [0, 1, 2, 3, 5, 7])
+def test_aggregate_total_is_the_list_total(gql: GraphQLClient, case: int) -> None:
+    flt, _ = FILTERS[case]
+    got = gql(AGGREGATE, {"filter": flt, "by": "CATEGORY", "of": "PAPERS"})["aggregate"]
+    listed = gql(PAPERS, {"filter": flt, "order": "SUBMITTED_ASC", "first": 1})["papers"]
+    assert got["total"] == listed["totalCount"]
+
+
+def test_an_aggregate_over_the_scan_limit_is_refused(gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dashboards_service, "MAX_AGGREGATE_COST", 5)
+    cells = gql(AGGREGATE, {"filter": None, "by": "YEAR", "of": "CITATIONS"})["aggregate"]
+    assert cells["total"] > 5  # answered from the cells: no scan, no limit
+    error = gql.error(AGGREGATE, {"filter": {"citedByAtLeast": 1}, "by": "YEAR", "of": "PAPERS"})
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
 RELATED = """
