@@ -129,14 +129,16 @@ async def aggregate_papers(
     if store.cells_answer(param, key, citations):
         result = await store.aggregate_from_cells(driver, database, param, key, citations)
     else:
-        cost = await store.aggregate_scan_cost(driver, database, param)
-        if cost > MAX_AGGREGATE_COST:
+        scanned = await store.aggregate(
+            driver, database, param, key, citations, MAX_AGGREGATE_COST
+        )
+        if scanned is None:
             raise TooCostly(
-                f"this aggregate reads {cost:,} papers and citations (limit "
-                f"{MAX_AGGREGATE_COST:,}): narrow it by year or category, or leave out "
+                f"this aggregate would read more than {MAX_AGGREGATE_COST:,} papers and "
+                "citations: narrow it (years, a higher citedByAtLeast), or leave out "
                 "citedByAtLeast/hasFindings (and, of: CITATIONS, group by YEAR)"
             )
-        result = await store.aggregate(driver, database, param, key, citations)
+        result = scanned
     groups = [{"key": g["key"] if g["key"] is not None else "", "count": g["count"]} for g in result.groups]
     if key in _NUMERIC_KEYS:
         groups.sort(key=lambda g: (not g["key"].isdigit(), int(g["key"]) if g["key"].isdigit() else 0))

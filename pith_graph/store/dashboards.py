@@ -41,7 +41,7 @@ __all__ = [
     "RelatedPage",
     "aggregate",
     "aggregate_from_cells",
-    "aggregate_scan_cost",
+    "aggregate_scan",
     "cells_answer",
     "citations_by_year",
     "expand_frontier",
@@ -167,18 +167,27 @@ _KEYS: dict[str, LiteralString] = {
 AGGREGATE_KEYS = tuple(_KEYS)
 
 # The filtered set, through the submission index when years bound it (else every paper).
-_SETS: dict[bool, LiteralString] = {
-    True: """
+# The scanned set: a year range of the submission index, a range of the citation-count index
+# (citedByAtLeast), or every paper.
+_SCAN_RANGES: dict[str, LiteralString] = {
+    "years": """
 MATCH (p:Paper)
   USING INDEX p:Paper(submitted_at, pith_number)
-  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL AND""",
-    False: """
+  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL""",
+    "cited": """
 MATCH (p:Paper)
-  WHERE""",
+  USING INDEX p:Paper(citation_count, pith_number)
+  WHERE p.citation_count >= $f.min_cited AND p.citation_count <= $max_cited
+    AND p.pith_number IS NOT NULL""",
+    "all": """
+MATCH (p:Paper)
+  WHERE p.pith_number IS NOT NULL""",
 }
+_SETS: dict[str, LiteralString] = {scan: range_ + " AND" for scan, range_ in _SCAN_RANGES.items()}
+SCANS = tuple(_SCAN_RANGES)
 
 
-def _aggregate_query(key: str, citations: bool, by_year: bool) -> LiteralString:
+def _aggregate_query(key: str, citations: bool, scan: str) -> LiteralString:
     if citations:  # the CITES edges into the set, grouped by their citing paper ``k``
         groups: LiteralString = """
   CALL (p) {
@@ -193,37 +202,48 @@ def _aggregate_query(key: str, citations: bool, by_year: bool) -> LiteralString:
   UNWIND """ + _KEYS[key] + """ AS key
   WITH key, 1 AS n"""
         total = "count(p)"
-    # The total is a second pass only when a paper can have several keys (categories); for the
-    # other keys it is the sum of the groups.
+    # First the cost, capped: the index entries of the range and the citations into the filtered
+    # papers (only the first $cap entries are read); over the cap nothing else is read. The total
+    # is a second pass only when a paper can have several keys (categories); for the other keys
+    # it is the sum of the groups.
     return (
         """
-CALL () {
-  WITH 1 AS one WHERE $want_total"""
-        + _SETS[by_year]
+CALL () {"""
+        + _SCAN_RANGES[scan]
+        + """
+  WITH p LIMIT $cap
+  RETURN count(p) + sum(CASE WHEN"""
+        + _FILTER
+        + """ THEN p.citation_count ELSE 0 END) AS cost
+}
+CALL (cost) {
+  WITH 1 AS one WHERE $want_total AND cost < $cap"""
+        + _SETS[scan]
         + _FILTER
         + """
   RETURN """
         + total
         + """ AS total
 }
-CALL () {"""
-        + _SETS[by_year]
+CALL (cost) {
+  WITH 1 AS one WHERE cost < $cap"""
+        + _SETS[scan]
         + _FILTER
         + groups
         + """
   WITH key, sum(n) AS n
   RETURN collect({key: key, count: n}) AS groups
 }
-RETURN total, groups
+RETURN cost, total, groups
 """
     )
 
 
-_AGGREGATES: dict[tuple[str, bool, bool], LiteralString] = {
-    (key, citations, by_year): _aggregate_query(key, citations, by_year)
+_AGGREGATES: dict[tuple[str, bool, str], LiteralString] = {
+    (key, citations, scan): _aggregate_query(key, citations, scan)
     for key in AGGREGATE_KEYS
     for citations in (False, True)
-    for by_year in (False, True)
+    for scan in SCANS
 }
 
 _BY_YEAR: LiteralString = """
@@ -355,19 +375,6 @@ RETURN total, groups
 """
 )
 
-_SCAN_COST: LiteralString = (
-    """
-MATCH (c:PaperCell)
-WHERE c.papers > 0
-  AND ($by_year = false OR (($f.year_from IS NULL OR c.year >= $f.year_from)
-                            AND ($f.year_to IS NULL OR c.year <= $f.year_to)))
-RETURN sum(c.papers) AS papers,
-       sum(CASE WHEN """
-    + _CELL_FILTER
-    + """ THEN c.citations ELSE 0 END) AS citations
-"""
-)
-
 # Above every stored count (the upper bound of the MOST_CITED range before any cursor).
 _MAX_COUNT = 2**62
 
@@ -441,31 +448,41 @@ async def aggregate_from_cells(
     return Aggregate(int(records[0]["total"] or 0), [dict(g) for g in records[0]["groups"]])
 
 
-async def aggregate_scan_cost(driver: AsyncDriver, database: str, flt: dict[str, Any]) -> int:
-    """What :func:`aggregate` would read on its scan: the papers of its index range (all, or a
-    year range) and the citations into the filtered ones, from the cells."""
-    by_year = flt.get("year_from") is not None or flt.get("year_to") is not None
-    records = await read_async(driver, database, _SCAN_COST, f=flt, by_year=by_year)
-    return int(records[0]["papers"] or 0) + int(records[0]["citations"] or 0)
+def aggregate_scan(flt: dict[str, Any]) -> str:
+    """The index range :func:`aggregate` scans for ``flt``."""
+    if flt.get("min_cited", 0) > 0:
+        return "cited"
+    if flt.get("year_from") is not None or flt.get("year_to") is not None:
+        return "years"
+    return "all"
 
 
 async def aggregate(
-    driver: AsyncDriver, database: str, flt: dict[str, Any], key: str, citations: bool
-) -> Aggregate:
+    driver: AsyncDriver,
+    database: str,
+    flt: dict[str, Any],
+    key: str,
+    citations: bool,
+    max_cost: int,
+) -> Aggregate | None:
     """Counts of the filtered papers (or of the citations into them) per value of ``key``, and
-    their total (one query)."""
+    their total, by a scan of the papers (one query); ``None`` when the scan would read more than
+    ``max_cost`` index entries and citations (then it reads at most ``max_cost`` entries)."""
     lo, hi = _year_bounds(flt)
-    by_year = flt.get("year_from") is not None or flt.get("year_to") is not None
     multi = key == "CATEGORY"
     records = await read_async(
         driver,
         database,
-        _AGGREGATES[(key, citations, by_year)],
+        _AGGREGATES[(key, citations, aggregate_scan(flt))],
         f=flt,
         lo=lo,
         hi=hi,
+        max_cited=_MAX_COUNT,
+        cap=max_cost + 1,
         want_total=multi,
     )
+    if records[0]["cost"] > max_cost:
+        return None
     groups = [dict(g) for g in records[0]["groups"]]
     total = int(records[0]["total"] or 0) if multi else sum(g["count"] for g in groups)
     return Aggregate(total, groups)
