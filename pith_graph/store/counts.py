@@ -35,6 +35,8 @@ citation cell and removes the mark, so an edge is counted exactly once, by the t
 created it. The refresh recomputes both counts of the named papers, the citation count of every
 paper they cite and the reference count of every paper citing them, moves named papers whose
 cell changed (with their whole citation histogram), then applies the summed deltas to the cells.
+A paper no writer counted (no ``count_cell``: created by hand, as some tests do) is in no cell
+until a writer names it or :func:`rebuild_cells` runs.
 
 Concurrency: each paper is write-locked (a ``SET`` of its current value) *before* its old values
 are read, in pith-number order; cells are locked the same way, in key order, after every paper:
@@ -107,7 +109,8 @@ CALL (named_nodes) {
   SET t.citation_count = t.citation_count
   WITH t, coalesce(t.citation_count, 0) AS old_cc
   SET t.citation_count = COUNT { (t)<-[:CITES]-() }
-  WITH t AS p, old_cc, t.citation_count - old_cc AS delta WHERE delta <> 0
+  WITH t AS p, old_cc, t.citation_count - old_cc AS delta
+  WHERE delta <> 0 AND t.count_cell IS NOT NULL
   RETURN collect({cell: p.count_cell, papers: 0, citations: delta, d: """
     + _DIMS
     + """}) AS cited
@@ -158,7 +161,7 @@ CALL (moved_nodes) {
     USING INDEX r:CITES(counts_pending)
     WHERE r.counts_pending = true
   REMOVE r.counts_pending
-  WITH c, t WHERE NOT t IN moved_nodes
+  WITH c, t WHERE NOT t IN moved_nodes AND t.count_cell IS NOT NULL
   WITH t.count_cell AS cell, c.year AS year, count(*) AS n
   RETURN collect({cell: cell, year: year, n: n}) AS edge_deltas
 }
