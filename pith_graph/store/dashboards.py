@@ -196,14 +196,18 @@ def _aggregate_query(key: str, citations: bool, scan: str) -> LiteralString:
     RETURN key, count(*) AS n
   }"""
         total: LiteralString = "sum(p.citation_count)"
+        cost: LiteralString = (
+            "count(p) + sum(CASE WHEN" + _FILTER + " THEN p.citation_count ELSE 0 END)"
+        )
     else:
         groups = """
   WITH p AS k
   UNWIND """ + _KEYS[key] + """ AS key
   WITH key, 1 AS n"""
         total = "count(p)"
-    # First the cost, capped: the index entries of the range and the citations into the filtered
-    # papers (only the first $cap entries are read); over the cap nothing else is read. The total
+        cost = "count(p)"
+    # First the cost, capped: the index entries of the range (and, of citations, the citations
+    # into the filtered papers; only the first $cap entries are read); over the cap nothing else is read. The total
     # is a second pass only when a paper can have several keys (categories); for the other keys
     # it is the sum of the groups.
     return (
@@ -212,9 +216,9 @@ CALL () {"""
         + _SCAN_RANGES[scan]
         + """
   WITH p LIMIT $cap
-  RETURN count(p) + sum(CASE WHEN"""
-        + _FILTER
-        + """ THEN p.citation_count ELSE 0 END) AS cost
+  RETURN """
+        + cost
+        + """ AS cost
 }
 CALL (cost) {
   WITH 1 AS one WHERE $want_total AND cost < $cap"""
