@@ -136,14 +136,16 @@ def measure_size(
             })
             saved.write_text(json.dumps(row))
         print(f"[{n}] ingest {row}", file=sys.stderr, flush=True)
-        loads = workloads.build(db.driver, n_bodies=200)
-        page_bodies, page_info = _page_bodies(db)
+        general = not only or bool({"resolve", "record", "neighborhood", "page_1000"} & set(only))
+        loads = workloads.build(db.driver, n_bodies=200) if general else {}
+        page_bodies, page_info = _page_bodies(db) if general else ([], {})
         row["page"] = page_info
         work = Path(tempfile.mkdtemp(prefix=f"pith-scale-{n}-"))
         server = api_bench.start_ours(db, work / "ours.log")
         try:
-            cases = {"resolve": loads["resolve"].ours, "record": loads["record"].ours,
-                     "neighborhood": loads["neighborhood"].ours, "page_1000": page_bodies,
+            cases = {**({"resolve": loads["resolve"].ours, "record": loads["record"].ours,
+                         "neighborhood": loads["neighborhood"].ours, "page_1000": page_bodies}
+                        if general else {}),
                      **dashboard_workloads.build(db.driver)}
             for case, bodies in cases.items():
                 if only and case not in only:
@@ -207,7 +209,7 @@ def markdown(document: dict[str, Any]) -> str:
         lines.append(f"| {r['papers']:,} | " + " | ".join(cells) + " |")
     pages = "; ".join(f"{r['papers']:,}: {r['page']['citations']:,} citations, page "
                       f"{r['page']['page']} of size {r['page']['page_size']}"
-                      for r in document["results"])
+                      for r in document["results"] if r.get("page"))
     lines += ["", f"Largest citation list paged: {pages}."]
     return "\n".join(lines) + "\n"
 
