@@ -22,6 +22,7 @@ from pith_graph.graphql.asgi import PithGraphQL
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
 from pith_graph.http.caching import ConditionalGet
+from pith_graph.http.errors import error_response
 from pith_graph.http.headers import SecurityHeaders
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.http.ratelimit import RateLimitMiddleware
@@ -89,7 +90,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     status = getattr(exc, "status_code", 500)
     code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(status, "BAD_INPUT")
     detail = getattr(exc, "detail", "") or "refused"
-    return JSONResponse({"error": {"code": code, "message": str(detail)}}, status_code=status)
+    return error_response(code, str(detail), status)
 
 
 def _middleware(settings: Settings) -> list[Middleware]:

@@ -28,9 +28,10 @@ from pith_graph.app_state import RegistryState
 from pith_graph.core.events import EVENT_VERSION, TARGETS, EventKind, SignerType
 from pith_graph.core.tokens import Scope
 from pith_graph.graphql.context import to_thread
+from pith_graph.http.errors import HTTP_STATUS, Refusal, error_response
 from pith_graph.service import events as event_service
 from pith_graph.service import tokens
-from pith_graph.service.errors import AmbiguousAlias, ServiceError
+from pith_graph.service.errors import ServiceError
 from pith_graph.service.resolution import require_found, resolve_aliases
 from pith_graph.store.errors import StoreUnavailable
 
@@ -108,27 +109,15 @@ ACTIONS: dict[EventKind, tuple[str, dict[str, Any], dict[str, Any]]] = {
     ),
 }
 
-_ERRORS = {
-    "UNAUTHENTICATED": 401,
-    "FORBIDDEN": 403,
-    "MALFORMED_EVENT": 400,
-    "BAD_SIGNATURE": 400,
-    "FORBIDDEN_KIND": 400,
-    "UNKNOWN_SUBJECT": 404,
-    "UNREGISTERED_AUTHOR_KEY": 403,
-    "REPLAYED_EVENT": 409,
-    "NOT_FOUND": 404,
-    "AMBIGUOUS_ALIAS": 409,
-    "INVALID_ALIAS": 400,
-    "BAD_INPUT": 400,
-    "UNAVAILABLE": 503,
-}
-
-
-def _error(code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": code, "message": message, **extra}}, status_code=_ERRORS.get(code, 400)
+# The refusals an action can answer, as its description lists them (statuses: the one mapping).
+_ACTION_ERRORS = {
+    code: HTTP_STATUS[code]
+    for code in (
+        "UNAUTHENTICATED", "FORBIDDEN", "MALFORMED_EVENT", "BAD_SIGNATURE", "FORBIDDEN_KIND",
+        "UNKNOWN_SUBJECT", "UNREGISTERED_AUTHOR_KEY", "REPLAYED_EVENT", "NOT_FOUND",
+        "AMBIGUOUS_ALIAS", "INVALID_ALIAS", "BAD_INPUT", "UNAVAILABLE",
     )
+}  # fmt: skip
 
 
 def _envelope_schema(kind: EventKind, subject: str) -> dict[str, Any]:
@@ -229,7 +218,7 @@ def action_description(kind: EventKind, record: dict[str, Any], url: str, auth: 
             "header": "Authorization: Bearer <API token>",
             "scope": Scope.ATTEST.value,
         },
-        "errors": _ERRORS,
+        "errors": _ACTION_ERRORS,
     }
 
 
@@ -258,7 +247,7 @@ def _kind(request: Request) -> EventKind | None:
 async def action(request: Request) -> Response:
     kind = _kind(request)
     if kind is None:
-        return _error(
+        return error_response(
             "NOT_FOUND",
             f"no action {request.path_params['kind']!r}; the actions are "
             f"{[k.value for k in ACTIONS]}",
@@ -266,13 +255,8 @@ async def action(request: Request) -> Response:
     registry: RegistryState = request.app.state.registry
     try:
         record = await _record(request)
-    except AmbiguousAlias as exc:
-        return _error(exc.code, str(exc), candidates=list(exc.candidates))
-    except ServiceError as exc:
-        return _error(exc.code, str(exc))
-    except StoreUnavailable as exc:
-        log.warning("store unavailable: %s", exc)
-        return _error("UNAVAILABLE", "the graph database is unavailable; try again later")
+    except (ServiceError, StoreUnavailable) as exc:
+        return Refusal.of(exc).json()
     if request.method == "GET":
         return JSONResponse(
             action_description(kind, record, str(request.url), registry.settings.auth_required)
@@ -293,10 +277,10 @@ async def _submit(
         try:
             envelope = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as exc:
-            return _error("MALFORMED_EVENT", f"the body is not JSON: {exc}")
+            return error_response("MALFORMED_EVENT", f"the body is not JSON: {exc}")
         subject = envelope.get("event", {}).get("subject") if isinstance(envelope, dict) else None
         if isinstance(subject, str) and subject != record["pith_number"]:
-            return _error(
+            return error_response(
                 "MALFORMED_EVENT",
                 f"this action is for {record['pith_number']}; the event is about {subject}",
             )
@@ -310,12 +294,9 @@ async def _submit(
             expected_kind=kind,
         )
     except event_service.EventRefused as exc:
-        return _error(exc.code, str(exc))
-    except ServiceError as exc:
-        return _error(exc.code, str(exc))
-    except StoreUnavailable as exc:
-        log.warning("store unavailable: %s", exc)
-        return _error("UNAVAILABLE", "the graph database is unavailable; try again later")
+        return error_response(exc.code, str(exc))
+    except (ServiceError, StoreUnavailable) as exc:
+        return Refusal.of(exc).json()
     registry.generation.bump()  # an acknowledged write, as after the GraphQL mutation
     return JSONResponse(
         {"accepted": True, "log_index": index, "event_id": accepted.event_id, "event": accepted.to_json()},

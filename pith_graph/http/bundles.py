@@ -15,7 +15,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
-from pith_graph.http.papers import Refusal, paper_named
+from pith_graph.http.errors import Refusal
+from pith_graph.http.papers import paper_named
 from pith_graph.service import bundles
 from pith_graph.service.errors import NotFound
 from pith_graph.service.events import UnknownSubject

@@ -27,8 +27,9 @@ from pith_graph.core.badge import render_badge, render_error_badge
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.snippets import latex_snippet
 from pith_graph.http.dashboard_page import dashboard_page
+from pith_graph.http.errors import Refusal
 from pith_graph.http.explore_page import STATIC_DIR, STATIC_PREFIX, explorer_page
-from pith_graph.http.papers import Refusal, paper_named
+from pith_graph.http.papers import paper_named
 from pith_graph.service.events import record_status
 from pith_graph.store.errors import StoreUnavailable
 

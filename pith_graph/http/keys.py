@@ -24,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
 from pith_graph.core.key_documents import MIRRORS_PATH, SIGNING_KEY_PATH
+from pith_graph.http.errors import error_response
 from pith_graph.service.keys import mirror_manifest_document, published_keys, signing_key_json
 
 __all__ = ["routes"]
@@ -37,10 +38,7 @@ def _published(build: Callable[[Request, Path], dict[str, Any]]) -> Any:
             document = build(request, request.app.state.settings.data_dir)
         except keystore.KeyStoreError as exc:
             log.warning("cannot publish keys: %s", exc)
-            return JSONResponse(
-                {"error": {"code": "UNAVAILABLE", "message": "no signing key is configured"}},
-                status_code=503,
-            )
+            return error_response("UNAVAILABLE", "no signing key is configured")
         return JSONResponse(document, headers={"Cache-Control": "public, max-age=300"})
 
     return endpoint

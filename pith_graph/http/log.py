@@ -24,6 +24,7 @@ from pith_graph import keystore
 from pith_graph.app_state import RegistryState
 from pith_graph.core.merkle import TILE_WIDTH, InvalidProof, parse_tile_path
 from pith_graph.core.signing import PublicKey
+from pith_graph.http.errors import Refusal, error_response
 from pith_graph.service import log as log_service
 from pith_graph.service.keys import published_keys
 from pith_graph.store.errors import StoreUnavailable
@@ -37,13 +38,8 @@ _PARTIAL = "public, max-age=3600"
 _CHECKPOINT = "public, max-age=1"
 
 
-def _error(code: str, message: str, status: int) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-
-
-def _unavailable(exc: Exception) -> JSONResponse:
-    log.warning("store unavailable: %s", exc)
-    return _error("UNAVAILABLE", "the graph database is unavailable; try again later", 503)
+def _unavailable(exc: StoreUnavailable) -> JSONResponse:
+    return Refusal.of(exc).json()
 
 
 async def checkpoint(request: Request) -> Response:
@@ -53,7 +49,7 @@ async def checkpoint(request: Request) -> Response:
     except StoreUnavailable as exc:
         return _unavailable(exc)
     if note is None:
-        return _error("NOT_FOUND", "the log has no checkpoint yet", 404)
+        return error_response("NOT_FOUND", "the log has no checkpoint yet")
     return Response(
         note,
         media_type="text/plain; charset=utf-8",
@@ -67,7 +63,7 @@ async def tile(request: Request) -> Response:
     try:
         level, index, width = parse_tile_path(path)
     except InvalidProof as exc:
-        return _error("BAD_INPUT", str(exc), 400)
+        return error_response("BAD_INPUT", str(exc))
     try:
         data = await log_service.tile_bytes(
             registry.driver, registry.settings.neo4j_database, level, index, width
@@ -75,7 +71,7 @@ async def tile(request: Request) -> Response:
     except StoreUnavailable as exc:
         return _unavailable(exc)
     if data is None:
-        return _error("NOT_FOUND", f"{path} is not in the log (yet)", 404)
+        return error_response("NOT_FOUND", f"{path} is not in the log (yet)")
     return Response(
         data,
         media_type="application/octet-stream",
@@ -101,7 +97,7 @@ async def vkeys(request: Request) -> Response:
         lines = registry_vkeys(request.app.state.registry)
     except keystore.KeyStoreError as exc:
         log.warning("cannot publish keys: %s", exc)
-        return _error("UNAVAILABLE", "no signing key is configured", 503)
+        return error_response("UNAVAILABLE", "no signing key is configured")
     return Response(
         "".join(f"{line}\n" for line in lines),
         media_type="text/plain; charset=utf-8",
