@@ -40,17 +40,17 @@ schema: $(INSTALLED)
 clean:
 	rm -rf $(VENV) neo4j/launcher/target
 
-# Bulk ingest benchmark (issue 5): the whole shared data set vs the minimal driver-loop floor.
+# Bulk ingest benchmark: the whole shared data set vs the minimal driver-loop floor.
 .PHONY: bench-ingest
 bench-ingest: launcher
 	$(BIN)/python bench/ingest_bench.py
 
-# Signed events, merge, Merkle log, bundles (issue 6).
+# Signed events, merge, Merkle log, bundles.
 .PHONY: test-events
 test-events: launcher
 	$(BIN)/pytest -q tests/core/test_events.py tests/core/test_merge.py tests/core/test_merkle.py tests/core/test_verification.py tests/service tests/graphql/test_graphql_events.py tests/cli/test_log.py tests/cli/test_bundle.py
 
-# Explorer (issue 9): Debian's Chromium for the browser tests (Playwright never downloads one),
+# Explorer: Debian's Chromium for the browser tests (Playwright never downloads one),
 # and the front-end bundle, rebuilt from web/explore/ with the pinned npm packages and committed.
 CHROMIUM ?= /usr/bin/chromium
 browser:
@@ -59,7 +59,7 @@ browser:
 explorer:
 	cd web/explore && npm ci --no-audit --no-fund && node build.mjs
 
-# API benchmarks (issue 8): ours vs the floor (same Cypher, Python driver) vs the peer
+# API benchmarks: ours vs the floor (same Cypher, Python driver) vs the peer
 # (@neo4j/graphql on Node.js), 5 read workloads at concurrency 1 and 32, with wrk on loopback.
 # Writes bench/results/latest.{md,json}. BENCH_ARGS="--duration 20" for longer runs.
 PEER_MODULES := bench/peer/node_modules/.installed
@@ -78,7 +78,7 @@ bench: launcher $(BENCH_TOOLS) $(PEER_MODULES)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/api_bench.py $(BENCH_ARGS)
 
-# Growth (issue 8): synthetic graphs grown from hep-th to 30k, 300k (and 1M) papers; long.
+# Growth: synthetic graphs grown from hep-th to 30k, 300k (and 1M) papers; long.
 # BENCH_SCALE_SIZES=30000,300000,1000000 to include the 1M run.
 BENCH_SCALE_SIZES ?= 30000,300000
 bench-scale: launcher $(BENCH_TOOLS)

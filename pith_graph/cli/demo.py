@@ -1,7 +1,7 @@
 """``pith-graph demo load``: load the bundled demo sample (see ``pith_graph/demo/README.md``).
 
 The sample goes through ``pith-graph ingest`` (papers, then citations) and the founding record
-through ``pith-graph record import`` (verify, then write), when that command exists in this build.
+through ``pith-graph record import`` (verify, then write).
 ``pith-graph serve`` calls :func:`load_demo_if_empty` before it starts when ``PITH_LOAD_DEMO=1``.
 """
 
@@ -76,38 +76,9 @@ def _run_integrity(settings: Settings) -> None:
     print("pith-graph demo: " + "\n".join(summary_lines(report)), file=sys.stderr)
 
 
-def _has_command(parser: argparse.ArgumentParser, *path: str) -> bool:
-    for name in path:
-        groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if not groups or name not in groups[0].choices:
-            return False
-        parser = groups[0].choices[name]
-    return True
-
-
 def _import_founding_record(settings: Settings) -> None:
-    # `record import` (verify, then write) belongs to the registration service (issue 4); the
-    # demo uses it through the CLI so that there is exactly one import path.
-    from pith_graph.cli.main import build_parser
+    # Through `record import` (verify, then write): one import path for the demo and everyone.
+    from pith_graph.cli.record_import import import_record_file
 
-    if not _has_command(build_parser(), "record", "import"):
-        print(
-            "pith-graph demo: founding record not imported: `pith-graph record import` is not "
-            "in this build",
-            file=sys.stderr,
-        )
-        return
-    import os
-
-    from pith_graph.cli.main import main
-
-    previous = os.environ.get("NEO4J_URI")
-    os.environ["NEO4J_URI"] = settings.neo4j_uri or ""
-    try:
-        code = main(["record", "import", str(FOUNDING_RECORD)])
-    finally:
-        if previous is None:
-            os.environ.pop("NEO4J_URI", None)
-        else:
-            os.environ["NEO4J_URI"] = previous
+    code = import_record_file(settings, str(FOUNDING_RECORD))
     print(f"pith-graph demo: founding record import exited with {code}", file=sys.stderr)

@@ -25,14 +25,14 @@ _COMMAND_MODULES = (
     "pith_graph.cli.db",
     "pith_graph.cli.record",
     "pith_graph.cli.keys",
-    "pith_graph.cli.tokens",  # security (issue 7)
+    "pith_graph.cli.tokens",
     "pith_graph.cli.ingest",
     "pith_graph.cli.harvest",
     "pith_graph.cli.demo",
     "pith_graph.cli.schema",
-    "pith_graph.cli.events",  # events helper (issue 6)
-    "pith_graph.cli.bundle",  # events helper (issue 6)
-    "pith_graph.cli.log",  # events helper (issue 6)
+    "pith_graph.cli.events",
+    "pith_graph.cli.bundle",
+    "pith_graph.cli.log",
     "pith_graph.cli.witness",
     "pith_graph.cli.mirror",
     "pith_graph.cli.integrity",
@@ -57,13 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # command group not built yet in this checkout
-        module.register(subparsers)
+        importlib.import_module(module_name).register(subparsers)
     return parser
 
 

@@ -11,9 +11,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["add_parser"]
+if TYPE_CHECKING:
+    from pith_graph.config import Settings
+
+__all__ = ["add_parser", "import_record_file"]
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
@@ -27,8 +30,14 @@ def add_parser(commands: Any) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from pith_graph.cli._neo4j import connected_settings
     from pith_graph.config import Settings
+
+    return import_record_file(Settings.from_env(), args.file)
+
+
+def import_record_file(settings: Settings, file: str) -> int:
+    """Verify and store the record in ``file`` (``-``: stdin) with ``settings``; an exit code."""
+    from pith_graph.cli._neo4j import connected_settings
     from pith_graph.service.errors import BadInput
     from pith_graph.service.importing import import_record
     from pith_graph.service.keys import registry_trust_store
@@ -37,12 +46,11 @@ def _import(args: argparse.Namespace) -> int:
     from pith_graph.store.migrations import apply_migrations
 
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+        text = sys.stdin.read() if file == "-" else Path(file).read_text("utf-8")
         doc: Any = json.loads(text)
     except (OSError, ValueError) as exc:
-        print(f"pith-graph record import: cannot read {args.file}: {exc}", file=sys.stderr)
+        print(f"pith-graph record import: cannot read {file}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    settings = Settings.from_env()
     trust = registry_trust_store(settings.data_dir)
     try:
         with connected_settings(settings, quiet=True) as ready, open_driver(ready) as driver:

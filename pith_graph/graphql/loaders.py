@@ -9,7 +9,7 @@ from neo4j import AsyncDriver
 from strawberry.dataloader import DataLoader
 
 from pith_graph.service.dashboards import EVIDENCE
-from pith_graph.service.events import RecordStatus, record_status  # events helper (issue 6)
+from pith_graph.service.events import RecordStatus, record_status
 from pith_graph.store import citations, dashboards, papers
 from pith_graph.store.citations import NeighbourPage, PageKey
 from pith_graph.store.dashboards import RelatedKey, RelatedPage
@@ -23,7 +23,7 @@ class Loaders:
     paper_by_pith: DataLoader[str, dict[str, Any] | None]
     details_by_pith: DataLoader[str, PaperDetails | None]
     neighbour_page: DataLoader[PageKey, NeighbourPage]
-    # events helper (issue 6): derived verification status, events and summary per paper.
+    # Derived verification status, events and summary per paper.
     record_status_by_pith: DataLoader[str, RecordStatus | None]
     citations_by_year: DataLoader[str, list[dict[str, int]]]
     related_page: DataLoader[RelatedKey, RelatedPage]

@@ -27,7 +27,7 @@ from pith_graph.app_state import RegistryState
 from pith_graph.http import record_html
 from pith_graph.http.errors import Refusal
 from pith_graph.http.papers import paper_named
-from pith_graph.service.events import record_status  # events helper (issue 6)
+from pith_graph.service.events import record_status
 from pith_graph.service.records import record_document
 from pith_graph.store.errors import StoreUnavailable
 

@@ -19,7 +19,7 @@ from pith_graph.core.metadata import PaperMetadata
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.receipts import Receipt
 from pith_graph.core.record import CanonicalRecord
-from pith_graph.service.events import RecordStatus  # events helper (issue 6)
+from pith_graph.service.events import RecordStatus
 from pith_graph.store.papers import PaperDetails
 
 __all__ = ["claim_json", "metadata_of", "parse_stored_time", "record_document"]
