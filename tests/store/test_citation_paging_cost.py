@@ -79,7 +79,7 @@ def _walk(plan: Any, into: list[tuple[str, int, int, str]]) -> list[tuple[str, i
 
 
 def _profile(bolt: Driver, settings: Settings, key: PageKey) -> list[tuple[str, int, int, str]]:
-    query = "PROFILE " + citations._PAGES[(key.descending, key.aliases)]
+    query = "PROFILE " + citations._PAGES[(key.descending, key.aliases, key.brief)]
     _, summary, _ = bolt.execute_query(
         query, keys=[key.to_param()], limit=key.first + 1, database_=settings.neo4j_database
     )
@@ -164,6 +164,7 @@ def test_unfiltered_total_is_the_degree_counter(cited: str, bolt: Driver, settin
 
 
 @pytest.mark.parametrize("aliases", [False, True])
-def test_descending_query_is_the_ascending_one_reversed(aliases: bool) -> None:
+@pytest.mark.parametrize("brief", [False, True])
+def test_descending_query_is_the_ascending_one_reversed(aliases: bool, brief: bool) -> None:
     pages = citations._PAGES
-    assert pages[(True, aliases)].replace(" DESC", "") == pages[(False, aliases)]
+    assert pages[(True, aliases, brief)].replace(" DESC", "") == pages[(False, aliases, brief)]
