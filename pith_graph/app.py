@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from pith_graph import keystore
 from pith_graph.app_state import RegistryState
 from pith_graph.config import Settings
+from pith_graph.core.signing import PublicKey
 from pith_graph.graphql.asgi import PithGraphQL
 from pith_graph.graphql.schema import build_schema
 from pith_graph.http import extra_routes
@@ -27,6 +29,7 @@ from pith_graph.http.headers import SecurityHeaders
 from pith_graph.http.limits import BodySizeLimit
 from pith_graph.http.ratelimit import RateLimitMiddleware
 from pith_graph.service.log import run_integrator
+from pith_graph.service.mirror import run_follower
 from pith_graph.service.warmup import WriteWarmth
 from pith_graph.service.witness import request_cosignatures
 from pith_graph.store.driver import (
@@ -162,9 +165,32 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                     stop=stop_integrator,
                 )
             )
+            # PITH_MIRROR_ORIGIN: follow another registry in the background.
+            follower = None if settings.mirror_origin is None else asyncio.create_task(
+                run_follower(
+                    app.state.driver,
+                    settings.neo4j_database,
+                    settings.mirror_origin,
+                    lambda: keystore.trust_store_for(settings.data_dir),
+                    settings.mirror_interval,
+                    stop_integrator,
+                    origin_key=(
+                        PublicKey("origin", bytes.fromhex(settings.mirror_origin_key))
+                        if settings.mirror_origin_key else None
+                    ),
+                )
+            )
             try:
                 yield
             finally:
+                if follower is not None:
+                    stop_integrator.set()
+                    try:
+                        await asyncio.wait_for(asyncio.shield(follower), _INTEGRATOR_STOP_SECONDS)
+                    except TimeoutError:
+                        follower.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await follower
                 if integrator is not None:
                     # Let a round in progress finish (cancelling it mid-transaction would leave
                     # its session unclosed); cancel only if it does not end in time.

@@ -28,6 +28,9 @@
 | ``PITH_LOG_ORIGIN`` | the transparency log's origin line (and checkpoint key name) | host[:port] of the base URL |
 | ``PITH_WITNESS_NAME`` | this registry's name as a witness (cosignature key name) | ``<log origin>/witness`` |
 | ``PITH_LOG_INTERVAL`` | seconds between two integrations of new log entries into tiles and a checkpoint | ``1`` |
+| ``PITH_MIRROR_ORIGIN`` | ``serve`` follows the registry at this base URL (``pith-graph mirror follow``, in the background) | off |
+| ``PITH_MIRROR_INTERVAL`` | seconds between two syncs of ``PITH_MIRROR_ORIGIN`` (``30``, ``5m``) | ``60`` |
+| ``PITH_MIRROR_ORIGIN_KEY`` | the origin's Ed25519 public key (64 hex) to trust on first contact, instead of trust on first use | unset |
 """
 
 from __future__ import annotations
@@ -89,6 +92,38 @@ def _interval(env: Mapping[str, str], name: str) -> float:
     if not 60 <= value <= 30 * 86400:
         raise ConfigError(f"{name}={raw!r} is outside 1 minute..30 days")
     return value
+
+
+def _mirror_origin(env: Mapping[str, str]) -> str | None:
+    raw = env.get("PITH_MIRROR_ORIGIN", "").strip().rstrip("/")
+    if not raw or raw.lower() == "off":
+        return None
+    if not raw.startswith(("http://", "https://")) or len(raw) > 2000:
+        raise ConfigError(f"PITH_MIRROR_ORIGIN={raw[:100]!r} is not an http(s) base URL")
+    return raw
+
+
+def _mirror_interval(env: Mapping[str, str]) -> float:
+    raw = env.get("PITH_MIRROR_INTERVAL", "").strip().lower()
+    if not raw:
+        return 60.0
+    unit = _UNITS.get(raw[-1])
+    try:
+        value = float(raw[:-1] if unit else raw) * (unit or 1)
+    except ValueError as exc:
+        raise ConfigError(f"PITH_MIRROR_INTERVAL={raw!r} is not a duration (30, 5m, 1h)") from exc
+    if not 0.1 <= value <= 30 * 86400:
+        raise ConfigError(f"PITH_MIRROR_INTERVAL={raw!r} is outside 0.1 s..30 days")
+    return value
+
+
+def _mirror_origin_key(env: Mapping[str, str]) -> str | None:
+    raw = env.get("PITH_MIRROR_ORIGIN_KEY", "").strip().lower()
+    if not raw:
+        return None
+    if len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw):
+        raise ConfigError("PITH_MIRROR_ORIGIN_KEY is an Ed25519 public key: 64 hex characters")
+    return raw
 
 
 def _nonnegative(env: Mapping[str, str], name: str, default: float) -> float:
@@ -198,6 +233,10 @@ class Settings:
     log_origin_setting: str | None = None
     log_interval: float = 1.0
     witness_name_setting: str | None = None
+    # Following another registry from serve (off when mirror_origin is None).
+    mirror_origin: str | None = None
+    mirror_interval: float = 60.0
+    mirror_origin_key: str | None = None
     # The HTTP edge: rate limits per client and cost (loopback clients are exempt unless
     # rate_limit_loopback), and an optional cache of GraphQL GET answers (0 = off).
     rate_limit: str = "1200/minute"
@@ -246,6 +285,9 @@ class Settings:
             log_origin_setting=_log_origin(env),
             log_interval=_seconds(env, "PITH_LOG_INTERVAL", 1.0),
             witness_name_setting=_log_origin(env, "PITH_WITNESS_NAME"),
+            mirror_origin=_mirror_origin(env),
+            mirror_interval=_mirror_interval(env),
+            mirror_origin_key=_mirror_origin_key(env),
             rate_limit=_rate_limit(env),
             rate_limit_loopback=_flag(env, "PITH_RATE_LIMIT_LOOPBACK", False),
             response_cache_seconds=_seconds_or_off(env, "PITH_RESPONSE_CACHE_SECONDS"),

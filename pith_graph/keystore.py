@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pith_graph.core.key_documents import rotation_announcement
 from pith_graph.core.signing import (
     PublicKey,
     SigningKey,
@@ -67,6 +68,9 @@ class KeyInfo:
     status: KeyStatus
     created_at: str
     retired_at: str | None = None
+    # A key made by `keys rotate`: the handover statement signed by the key it retired
+    # (:func:`pith_graph.core.key_documents.rotation_announcement`).
+    rotation: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +79,7 @@ class KeyInfo:
             "status": self.status.value,
             "created_at": self.created_at,
             "retired_at": self.retired_at,
+            **({"rotation": dict(self.rotation)} if self.rotation else {}),
         }
 
 
@@ -116,6 +121,7 @@ def list_keys(data_dir: Path) -> tuple[KeyInfo, ...]:
                 status=KeyStatus(item["status"]),
                 created_at=item["created_at"],
                 retired_at=item.get("retired_at"),
+                rotation=item.get("rotation") if isinstance(item.get("rotation"), dict) else None,
             )
             for item in raw["keys"]
         )
@@ -164,20 +170,26 @@ def rotate_key(
     *,
     seed: bytes | None = None,
 ) -> KeyInfo:
-    """Retire the current key (it stays trusted) and make a new key current."""
+    """Retire the current key (it stays trusted) and make a new key current, announced by the
+    retired key (a signed handover that followers check before trusting the new key)."""
     moment = _now(now)
     existing = list_keys(data_dir)
     if not any(k.status is KeyStatus.CURRENT for k in existing):
         raise KeyStoreError(
             f"{keys_dir(data_dir)} has no current key; use `pith-graph keys generate`"
         )
+    (old,) = [k for k in existing if k.status is KeyStatus.CURRENT][-1:]
+    # A retired key whose seed was removed (compromised, say) announces nothing: followers then
+    # need the new key given by hand.
+    old_file = keys_dir(data_dir) / f"{old.key_id}.key"
+    announcer = load_key_file(old_file, old.key_id) if old_file.exists() else None
     retired = tuple(
         KeyInfo(k.key_id, k.public_key, KeyStatus.RETIRED, k.created_at, _stamp(moment))
         if k.status is KeyStatus.CURRENT
         else k
         for k in existing
     )
-    return _add_key(data_dir, retired, new_key_id, moment, seed)
+    return _add_key(data_dir, retired, new_key_id, moment, seed, announcer)
 
 
 def _add_key(
@@ -186,6 +198,7 @@ def _add_key(
     key_id: str | None,
     moment: datetime,
     seed: bytes | None,
+    announcer: SigningKey | None = None,
 ) -> KeyInfo:
     directory = keys_dir(data_dir)
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -195,7 +208,11 @@ def _add_key(
         raise KeyStoreError(f"key id {key_id!r} already exists in {directory}")
     key = signing_key_from_seed(key_id, key.export_seed())
     _write_key_file(directory / f"{key_id}.key", key)
-    info = KeyInfo(key_id, key.public_key, KeyStatus.CURRENT, _stamp(moment))
+    rotation = (
+        None if announcer is None
+        else rotation_announcement(announcer, key.public_key, _stamp(moment))
+    )  # fmt: skip
+    info = KeyInfo(key_id, key.public_key, KeyStatus.CURRENT, _stamp(moment), rotation=rotation)
     _write_index(data_dir, existing + (info,))
     return info
 

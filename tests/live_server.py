@@ -17,9 +17,9 @@ from pith_graph.neo4j_local import free_port
 
 
 @contextmanager
-def live_server(settings: Settings) -> Iterator[tuple[str, Settings]]:
-    """Serve ``settings`` (its port replaced by a free one); yield ``(base URL, settings)``."""
-    port = free_port()
+def live_server(settings: Settings, port: int | None = None) -> Iterator[tuple[str, Settings]]:
+    """Serve ``settings`` on ``port`` (default: a free one); yield ``(base URL, settings)``."""
+    port = port or free_port()
     served = dataclasses.replace(settings, host="127.0.0.1", port=port, base_url=None)
     config = uvicorn.Config(create_app(served), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)

@@ -2,6 +2,7 @@
 
     pith-graph mirror follow URL [--origin-key HEX] [--watch [--interval S]]
     pith-graph mirror list
+    pith-graph mirror hash      (compare with the origin's: equal once in step)
 
 Exit 0 synced, 1 the sync failed (origin unreachable, untrusted keys or tiles), 2 bad input,
 3 the origin's history was rewritten: nothing was imported from it, the evidence (both
@@ -37,6 +38,9 @@ def register(subparsers: Any) -> None:
     follow.add_argument("--interval", type=float, default=10.0, help="seconds between syncs with --watch")
     follow.set_defaults(func=_follow)
     commands.add_parser("list", help="the origins followed (JSON lines)").set_defaults(func=_list)
+    commands.add_parser(
+        "hash", help="content hash of this graph's papers, aliases, citations and events (JSON)"
+    ).set_defaults(func=_hash)
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -100,4 +104,12 @@ def _list(args: argparse.Namespace) -> int:
 
     for row in run_with_driver(go):
         print(json.dumps(row, sort_keys=True))
+    return 0
+
+
+def _hash(args: argparse.Namespace) -> int:
+    async def go(driver: AsyncDriver, settings: Settings) -> dict[str, str]:
+        return await service.content_hash(driver, settings.neo4j_database)
+
+    print(json.dumps(run_with_driver(go), indent=2, sort_keys=True))
     return 0

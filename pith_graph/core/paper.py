@@ -63,6 +63,9 @@ class PaperProperties:
     comments: str | None = None
     # When this version itself was submitted (citation_time_order compares it); None: unknown.
     version_created_at: str | None = None
+    # The base URL of the registry this paper was mirrored from (`pith-graph mirror follow`);
+    # None for a paper registered, ingested or imported here.
+    mirrored_from: str | None = None
 
     @classmethod
     def of(

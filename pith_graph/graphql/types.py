@@ -413,6 +413,10 @@ class Paper:
     reference_count: int = strawberry.field(
         description="Works this paper cites, unregistered ones included (= references.totalCount)."
     )
+    mirrored_from: str | None = strawberry.field(
+        description="The base URL of the registry this paper was mirrored from; null when it "
+        "was registered here."
+    )
     # The store row: the listing properties (store.papers.PAPER_FIELDS), or all of them.
     row: strawberry.Private[dict[str, Any]]
 

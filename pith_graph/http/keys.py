@@ -26,6 +26,8 @@ from pith_graph import keystore
 from pith_graph.core.key_documents import MIRRORS_PATH, SIGNING_KEY_PATH
 from pith_graph.http.errors import error_response
 from pith_graph.service.keys import mirror_manifest_document, published_keys, signing_key_json
+from pith_graph.store import mirror as mirror_store
+from pith_graph.store.errors import StoreUnavailable
 
 __all__ = ["routes"]
 
@@ -52,9 +54,20 @@ keys_document = _published(lambda request, data_dir: published_keys(data_dir))
 signing_key_endpoint = _published(
     lambda request, data_dir: signing_key_json(data_dir, _base_url(request))
 )
-mirrors_endpoint = _published(
-    lambda request, data_dir: mirror_manifest_document(data_dir, _base_url(request))
-)
+async def mirrors_endpoint(request: Request) -> JSONResponse:
+    """The manifest lists the registries this one follows (``pith-graph mirror follow``)."""
+    registry = request.app.state.registry
+    try:
+        origins = await mirror_store.mirror_origins(registry.driver, registry.settings.neo4j_database)
+    except StoreUnavailable as exc:
+        log.warning("store unavailable: %s", exc)
+        return JSONResponse(
+            {"error": {"code": "UNAVAILABLE", "message": "the graph database is unavailable; try again later"}},
+            status_code=503,
+        )
+    return await _published(
+        lambda request, data_dir: mirror_manifest_document(data_dir, _base_url(request), origins)
+    )(request)
 
 
 def routes() -> list[BaseRoute]:

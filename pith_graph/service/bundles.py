@@ -10,6 +10,7 @@ signer nonce. Registry events (record_created, graph_snapshot) are regenerated o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,9 +38,14 @@ from pith_graph.store.paper_writer import PaperConflict
 __all__ = ["ImportReport", "InvalidBundle", "bundle_state", "export_bundle", "import_bundle"]
 
 
-def _snapshot(paper: dict[str, Any]) -> dict[str, Any]:
-    """The export's graph snapshot: the paper section a record carries (what a mirror stores)."""
-    return {
+def _snapshot(paper: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The export's graph snapshot: the paper section a record carries and, when it cites
+    anything, its outgoing citations (what a mirror stores)."""
+    cited = sorted(
+        ({k: c.get(k) for k in ("kind", "target", "position", "raw")} for c in citations),
+        key=lambda c: (c["position"] is None, c["position"] or 0, c["kind"], c["target"]),
+    )
+    return {**({"citations": cited} if cited else {}),
         "paper": {
             "title": paper.get("title") or "",
             "authors_text": ", ".join(sorted(paper.get("authors") or [])),
@@ -66,7 +72,7 @@ async def export_bundle(
         canonical_record=json.loads(row["paper"]["canonical_json"]),
         receipt=receipt,
         aliases=sorted(row["aliases"], key=lambda a: (a["alias_kind"], a["alias_value"])),
-        graph_snapshot=_snapshot(row["paper"]),
+        graph_snapshot=_snapshot(row["paper"], row.get("citations") or []),
         events=events,
         key=key,
     )
@@ -99,7 +105,9 @@ class ImportReport:
         }
 
 
-def _arrival(bundle: dict[str, Any], receipt: Receipt, now: str) -> dict[str, Any]:
+def _arrival(
+    bundle: dict[str, Any], receipt: Receipt, now: str, mirrored_from: str | None = None
+) -> dict[str, Any]:
     """The paper writer's row for a verified bundle's paper (the same writer as registration)."""
     try:
         record = CanonicalRecord.from_json(bundle["canonical_record"])
@@ -131,12 +139,47 @@ def _arrival(bundle: dict[str, Any], receipt: Receipt, now: str) -> dict[str, An
             raise InvalidBundle("source_aliases", f"{a.value!r} is arXiv's DOI of another paper")
     aliases += [AliasRow(k, v, receipt_time(created)) for k, v in sorted(own)]
     return PaperArrival(
-        paper=PaperProperties.from_paper_section(record, pith, digest, paper),
+        paper=dataclasses.replace(
+            PaperProperties.from_paper_section(record, pith, digest, paper),
+            mirrored_from=mirrored_from,
+        ),
         receipt=receipt,
         aliases=tuple(aliases),
         now=now,
         created_at=receipt_time(created),
     ).to_row()
+
+
+MAX_BUNDLE_CITATIONS = 20_000
+
+
+def citation_rows(bundle: dict[str, Any], source_id: str) -> list[dict[str, Any]]:
+    """The citation writer's rows for the outgoing citations a verified bundle's graph snapshot
+    lists (signed by the origin registry with the snapshot)."""
+    snapshot: Any = next(
+        (e["event"]["payload"]["graph_snapshot"] for e in bundle["events"]
+         if e["event"]["event_type"] == "graph_snapshot"),
+        {},
+    )  # fmt: skip
+    cited = snapshot.get("citations") if isinstance(snapshot, dict) else None
+    if cited is None:
+        return []
+    if not isinstance(cited, list) or len(cited) > MAX_BUNDLE_CITATIONS:
+        raise InvalidBundle("graph_snapshot.citations", f"a list of at most {MAX_BUNDLE_CITATIONS} citations")
+    rows = []
+    for c in cited:
+        if (
+            not isinstance(c, dict)
+            or c.get("kind") not in ("arxiv", "doi")
+            or not isinstance(c.get("target"), str)
+            or not 0 < len(c["target"]) <= 300
+            or not (c.get("position") is None or (type(c["position"]) is int and 0 <= c["position"] < 2**31))
+            or not (c.get("raw") is None or (isinstance(c["raw"], str) and len(c["raw"]) <= 4000))
+        ):
+            raise InvalidBundle("graph_snapshot.citations", f"not a citation: {str(c)[:200]}")
+        rows.append({"citing": source_id, "kind": c["kind"], "target": c["target"],
+                     "position": c.get("position"), "raw": c.get("raw")})  # fmt: skip
+    return rows
 
 
 def receipt_time(text: Any) -> str | None:
@@ -156,8 +199,10 @@ async def import_bundle(
     now: datetime,
     *,
     trust_bundle_key: bool = False,
+    mirrored_from: str | None = None,
 ) -> ImportReport:
-    """Verify every signature of ``document``, then store what is new in one transaction."""
+    """Verify every signature of ``document``, then store what is new in one transaction
+    (``mirrored_from``: the origin registry's base URL, kept on a paper the import creates)."""
     # 1. verify everything (optionally trusting the bundle's own key, for a first mirror)
     if (
         trust_bundle_key
@@ -194,10 +239,13 @@ async def import_bundle(
     # 3. one write: the paper if missing, then the new events with their log leaves
     stamp = format_receipt_time(now)
     receipt = Receipt.from_json(bundle.document["receipt"])
-    row = _arrival(bundle.document, receipt, stamp)
+    row = _arrival(bundle.document, receipt, stamp, mirrored_from)
+    cites = citation_rows(bundle.document, row["paper"]["source_id"])
 
     try:
-        report.paper_created = await store.write_bundle_arrival(driver, database, row, fresh, stamp)
+        report.paper_created = await store.write_bundle_arrival(
+            driver, database, row, fresh, stamp, cites
+        )
     except PaperConflict as exc:
         raise InvalidBundle("canonical_record", str(exc)) from exc
     report.imported = [e.event_id for e in fresh]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,10 @@ def published_keys(data_dir: Path, rotates_at: str | None = None) -> dict[str, A
     """``/.well-known/pith/keys.json``: every key of the trust store (ours, current and
     retired, and the external registries'), each with its status."""
     try:
-        return published_keys_document(keystore.trust_store_for(data_dir), rotates_at=rotates_at)
+        rotations = {k.key_id: k.rotation for k in keystore.list_keys(data_dir) if k.rotation}
+        return published_keys_document(
+            keystore.trust_store_for(data_dir), rotates_at=rotates_at, rotations=rotations
+        )
     except ValueError as exc:
         raise keystore.KeyStoreError(f"{exc}; run `pith-graph keys generate`") from exc
 
@@ -68,6 +72,9 @@ def signing_key_json(data_dir: Path, base_url: str) -> dict[str, Any]:
     )
 
 
-def mirror_manifest_document(data_dir: Path, base_url: str) -> dict[str, Any]:
-    """``/pith-mirrors.json``: this registry as the primary mirror, with its signing key."""
-    return mirror_manifest(base_url, signing_key_json(data_dir, base_url))
+def mirror_manifest_document(
+    data_dir: Path, base_url: str, origins: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    """``/pith-mirrors.json``: this registry (primary, or a mirror of ``origins``: the
+    registries it follows, :func:`pith_graph.store.mirror.mirror_origins`), with its signing key."""
+    return mirror_manifest(base_url, signing_key_json(data_dir, base_url), origins=origins)

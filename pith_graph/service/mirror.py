@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,8 +31,10 @@ from typing import Any
 import requests
 from neo4j import AsyncDriver
 
+from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.errors import PithError
 from pith_graph.core.events import format_event_time
+from pith_graph.core.key_documents import announced_keys
 from pith_graph.core.log import parse_entry_bundle
 from pith_graph.core.merkle import (
     ENTRIES_LEVEL,
@@ -60,7 +63,9 @@ from pith_graph.service import bundles
 from pith_graph.service.errors import ServiceError
 from pith_graph.store import mirror as store
 
-__all__ = ["ForkDetected", "MirrorError", "SyncReport", "follow_once"]
+__all__ = ["ForkDetected", "MirrorError", "SyncReport", "content_hash", "follow_once", "run_follower"]
+
+log = logging.getLogger(__name__)
 
 _HASH = 32
 
@@ -108,17 +113,25 @@ async def _fetch(url: str) -> bytes:
 
 
 def _trusted_keys(
-    published: list[NoteVerifier], known: list[NoteVerifier], origin_key: PublicKey | None
+    published: list[NoteVerifier],
+    known: list[NoteVerifier],
+    origin_key: PublicKey | None,
+    key_list: list[Any],
 ) -> list[NoteVerifier]:
     if known:
-        if not any(p in known for p in published):
+        # A key not trusted yet is taken only when a trusted key announced it (a signed
+        # rotation in the origin's key list): a server cannot slip in a key of its own.
+        handed_over = announced_keys({k.public_key for k in known}, key_list)
+        accepted = [p for p in published if p in known or p.public_key in handed_over]
+        if not any(p in known for p in published) and not accepted:
             raise MirrorError("UNTRUSTED_KEYS", "the origin's published keys no longer include a trusted one")
-        return list(dict.fromkeys([*known, *published]))
+        return list(dict.fromkeys([*known, *accepted]))
     if origin_key is not None:
         if all(p.public_key != origin_key.raw for p in published):
             raise MirrorError("UNTRUSTED_KEYS", "the origin does not publish the key given with --origin-key")
+        handed_over = announced_keys({origin_key.raw}, key_list)
         return [p for p in published if p.public_key == origin_key.raw] + [
-            p for p in published if p.public_key != origin_key.raw
+            p for p in published if p.public_key != origin_key.raw and p.public_key in handed_over
         ]
     return published  # trust on first use
 
@@ -152,7 +165,9 @@ async def follow_once(
         if v.algorithm == ALG_ED25519
     ]
     known = [parse_vkey(v) for v in (state or {}).get("vkeys") or []]
-    trusted = _trusted_keys(published, known, origin_key)
+    key_document = json.loads(await _fetch(f"{base}/.well-known/pith/keys.json"))
+    key_list = [e for e in key_document.get("keys") or [key_document] if isinstance(e, dict)]
+    trusted = _trusted_keys(published, known, origin_key, key_list)
     note = (await _fetch(f"{base}/log/checkpoint")).decode("utf-8", "replace")
     try:
         text, _ = open_note(note, trusted)
@@ -200,7 +215,7 @@ async def follow_once(
         "size": int((state or {}).get("size") or 0), "checkpoint": (state or {}).get("checkpoint"),
     }  # fmt: skip
     # 3. entries, bundle by bundle; progress saved after each
-    trust = await _origin_trust(base, trust_store)
+    trust = _origin_trust(key_list, {v.public_key for v in trusted}, trust_store)
     first = next_index // TILE_WIDTH
     for index in range(first, (size + TILE_WIDTH - 1) // TILE_WIDTH):
         width = min(TILE_WIDTH, size - index * TILE_WIDTH)
@@ -231,13 +246,13 @@ async def follow_once(
     return report
 
 
-async def _origin_trust(base: str, trust_store: TrustStore) -> TrustStore:
-    """Our trust store plus the origin's own current and retired keys (as external keys)."""
-    document = json.loads(await _fetch(f"{base}/.well-known/pith/keys.json"))
-    for entry in document.get("keys") or [document]:
+def _origin_trust(key_list: list[Any], trusted: set[bytes], trust_store: TrustStore) -> TrustStore:
+    """Our trust store plus the origin's own current and retired keys (as external keys) that
+    its trusted log keys are: receipts must be signed by a key the mirror follows the log with."""
+    for entry in key_list:
         if entry.get("status", "current") in ("current", "retired"):
             key = PublicKey(str(entry["key_id"]), bytes.fromhex(entry["public_key_hex"]))
-            if key.key_id not in trust_store:
+            if key.raw in trusted and key.key_id not in trust_store:
                 trust_store = trust_store.with_key(key, KeyStatus.EXTERNAL)
     return trust_store
 
@@ -248,10 +263,56 @@ async def _import(
     body = pith.rsplit(":", 1)[-1]
     document = json.loads(await _fetch(f"{base}/pith/{body}/bundle.json"))
     try:
-        result = await bundles.import_bundle(driver, database, document, trust, datetime.now(UTC))
+        result = await bundles.import_bundle(
+            driver, database, document, trust, datetime.now(UTC), mirrored_from=base
+        )
     except (PithError, ServiceError) as exc:  # a bundle that does not verify: refused, go on
         report.refused.append(f"{pith}: {exc}")
         return
     report.bundles_imported += 1
     report.papers_created += int(bool(result.paper_created))
     report.events_imported += len(result.imported)
+
+
+async def run_follower(
+    driver: AsyncDriver,
+    database: str,
+    url: str,
+    trust_store: Callable[[], TrustStore],
+    interval: float,
+    stop: asyncio.Event,
+    *,
+    origin_key: PublicKey | None = None,
+) -> None:
+    """``serve``'s background mirror (``PITH_MIRROR_ORIGIN``): one sync every ``interval``
+    seconds until ``stop``. A failed sync is logged and retried; a rewritten history stops the
+    follower (the evidence is logged): nothing is imported from a fork, and no retry will change that."""
+    while not stop.is_set():
+        try:
+            report = await follow_once(driver, database, url, trust_store(), origin_key=origin_key)
+        except ForkDetected as exc:
+            log.error("mirror of %s STOPPED: %s; evidence: %s", url, exc, json.dumps(exc.evidence))
+            return
+        except MirrorError as exc:
+            log.warning("mirror of %s: %s: %s", url, exc.code, exc)
+        except Exception:  # the store unavailable, a network error: the next round retries
+            log.exception("mirror of %s: sync failed", url)
+        else:
+            if report.entries:
+                log.info(
+                    "mirror of %s: synced size %d, %d entries, %d new papers, %d refused",
+                    url, report.size, report.entries, report.papers_created, len(report.refused),
+                )  # fmt: skip
+        try:
+            await asyncio.wait_for(stop.wait(), interval)
+        except TimeoutError:
+            pass
+
+
+async def content_hash(driver: AsyncDriver, database: str) -> dict[str, str]:
+    """SHA-256 (hex) of the canonical JSON of the graph's papers, aliases, citations and
+    events, each and all together: equal on a mirror and its origin once in step."""
+    content = await store.graph_content(driver, database)
+    out = {kind: sha256_digest(canonical_bytes(rows)).hex for kind, rows in content.items()}
+    out["all"] = sha256_digest(canonical_bytes(out)).hex
+    return out

@@ -82,7 +82,7 @@ def record_document(
         raise ValueError(f"paper {paper['pith_number']} has no receipt")
     alias_times = [a["created_at"] for a in details.aliases if a.get("created_at")]
     created = parse_stored_time(paper.get("created_at"))
-    return build_record_document(
+    document = build_record_document(
         metadata_of(paper),
         CanonicalRecord.from_json(json.loads(paper["canonical_json"])),
         Digest.from_hex(paper["canonical_sha256"]),
@@ -96,3 +96,7 @@ def record_document(
         graph=status.graph if status is not None else None,
         **derived,
     )
+    if paper.get("mirrored_from"):
+        # Served by a mirror: where the signed record came from (its receipt is the origin's).
+        document["mirrored_from"] = paper["mirrored_from"]
+    return document

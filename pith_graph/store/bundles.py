@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from pith_graph.core.events import SignedEvent
 from pith_graph.store._run import read_async, write_transaction_async
+from pith_graph.store.citation_writer import add_citations_in_async
 from pith_graph.store.events import insert_events
 from pith_graph.store.paper_writer import WriteStatus, write_papers_async
 
@@ -23,7 +24,12 @@ WITH pith, p, r ORDER BY r.signed_at DESC
 WITH pith, p, collect(r)[0] AS r
 RETURN pith, p {.*} AS paper, r {.*} AS receipt,
        [(a:Alias)-[:ALIAS_OF]->(p) | {alias_kind: a.kind, alias_value: a.value,
-                                      created_at: a.created_at}] AS aliases
+                                      created_at: a.created_at}] AS aliases,
+       [(p)-[c:CITES]->(t) | {
+          kind: CASE WHEN t:Work THEN t.kind WHEN t.source_kind = 'arxiv' THEN 'arxiv' ELSE 'doi' END,
+          target: CASE WHEN t:Work THEN t.value WHEN t.source_kind = 'arxiv' THEN t.source_id
+                  ELSE head([(d:Alias {kind: 'doi'})-[:ALIAS_OF]->(t) | d.value]) END,
+          position: c.position, raw: c.raw}] AS citations
 """
 
 _BY_BODY = """
@@ -35,7 +41,8 @@ RETURN body, p.pith_number AS pith_number
 async def papers_for_export(
     driver: AsyncDriver, database: str, pith_numbers: Sequence[str]
 ) -> list[dict[str, Any] | None]:
-    """Paper properties, newest receipt and aliases of each pith number, in key order."""
+    """Paper properties, newest receipt, aliases and outgoing citations (``kind``, ``target``,
+    ``position``, ``raw``: the citation writer's row) of each pith number, in key order."""
     records = await read_async(driver, database, _EXPORT, pith_numbers=list(pith_numbers))
     return [
         None
@@ -44,6 +51,7 @@ async def papers_for_export(
             "paper": dict(r["paper"]),
             "receipt": dict(r["receipt"] or {}),
             "aliases": list(r["aliases"]),
+            "citations": [dict(c) for c in r["citations"] if c["target"] is not None],
         }
         for r in records
     ]
@@ -62,15 +70,18 @@ async def write_bundle_arrival(
     row: dict[str, Any],
     events: Sequence[SignedEvent],
     accepted_at: str,
+    citations: Sequence[Mapping[str, Any]] = (),
 ) -> bool:
-    """ONE transaction: the bundle's paper if missing, then ``events`` with their log leaves;
-    True when the paper was created. Raises what the paper writer and :func:`insert_events`
-    raise (nothing is written)."""
+    """ONE transaction: the bundle's paper if missing, then ``events`` with their log leaves,
+    then the paper's outgoing ``citations`` (citation writer rows); True when the paper was
+    created. Raises what the paper writer and :func:`insert_events` raise (nothing is written)."""
 
     async def write(tx: AsyncManagedTransaction) -> bool:
         (written,) = await write_papers_async(tx, [row])
         if events:
             await insert_events(tx, list(events), accepted_at)
+        if citations:
+            await add_citations_in_async(tx, citations)
         return written.status is WriteStatus.CREATED
 
     return await write_transaction_async(driver, database, write)

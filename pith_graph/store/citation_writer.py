@@ -9,17 +9,17 @@ edge carries the sort keys of the keyset pages (:mod:`pith_graph.store.citations
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from neo4j import Driver, ManagedTransaction
+from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
 
-from pith_graph.store._run import tx_rows, write_transaction
+from pith_graph.store._run import WritePlan, run_plan, run_plan_async, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
-from pith_graph.store.counts import PENDING_ON_CREATE, refresh_counts
+from pith_graph.store.counts import PENDING_ON_CREATE, refresh_counts_statement
 
-__all__ = ["CitationOutcome", "add_citations", "add_citations_in"]
+__all__ = ["CitationOutcome", "add_citations", "add_citations_in", "add_citations_in_async", "citation_plan"]
 
 _CITE_ARXIV: LiteralString = (
     """
@@ -67,36 +67,41 @@ class CitationOutcome:
     resolved: bool
 
 
-def _cite_batch(
-    tx: ManagedTransaction, arxiv_rows: list[dict[str, Any]], doi_rows: list[dict[str, Any]]
-) -> list[tuple[int, bool, bool]]:
-    out: list[tuple[int, bool, bool]] = []
-    for query, rows in ((_CITE_ARXIV, arxiv_rows), (_CITE_DOI, doi_rows)):
-        if rows:
-            result = tx_rows(tx, query, rows=rows)
-            out.extend((r["i"], r["citing_found"], r["resolved"]) for r in result)
-    refresh_counts(tx, source_ids=[row["citing"] for row in (*arxiv_rows, *doi_rows)])
-    return out
-
-
-def add_citations_in(
-    tx: ManagedTransaction, citations: Sequence[dict[str, Any]]
-) -> list[CitationOutcome]:
-    """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}`` in the
-    caller's transaction; one outcome per row, in row order. A row whose citing paper is not
-    registered writes nothing (its outcome says so)."""
+def citation_plan(citations: Sequence[Mapping[str, Any]]) -> WritePlan[list[CitationOutcome]]:
+    """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}``; one outcome
+    per row, in row order. A row whose citing paper is not registered writes nothing (its
+    outcome says so). A plan, so that sync and async transactions run the same statements."""
     arxiv_rows: list[dict[str, Any]] = []
     doi_rows: list[dict[str, Any]] = []
     for i, row in enumerate(citations):
         (arxiv_rows if row["kind"] == "arxiv" else doi_rows).append({**row, "i": i})
     outcomes = [CitationOutcome(False, False)] * len(citations)
-    for i, found, resolved in _cite_batch(tx, arxiv_rows, doi_rows):
-        outcomes[i] = CitationOutcome(found, resolved)
+    for query, rows in ((_CITE_ARXIV, arxiv_rows), (_CITE_DOI, doi_rows)):
+        if rows:
+            for r in (yield query, {"rows": rows}):
+                outcomes[r["i"]] = CitationOutcome(r["citing_found"], r["resolved"])
+    recount = refresh_counts_statement(source_ids=[row["citing"] for row in (*arxiv_rows, *doi_rows)])
+    if recount is not None:
+        yield recount
     return outcomes
 
 
+def add_citations_in(
+    tx: ManagedTransaction, citations: Sequence[Mapping[str, Any]]
+) -> list[CitationOutcome]:
+    """:func:`citation_plan` in the caller's transaction."""
+    return run_plan(tx, citation_plan(citations))
+
+
+async def add_citations_in_async(
+    tx: AsyncManagedTransaction, citations: Sequence[Mapping[str, Any]]
+) -> list[CitationOutcome]:
+    """:func:`citation_plan` in the caller's asynchronous transaction (bundle import)."""
+    return await run_plan_async(tx, citation_plan(citations))
+
+
 def add_citations(
-    driver: Driver, database: str, citations: Sequence[dict[str, Any]]
+    driver: Driver, database: str, citations: Sequence[Mapping[str, Any]]
 ) -> list[CitationOutcome]:
     """:func:`add_citations_in`, in ONE transaction of its own."""
     return write_transaction(driver, database, add_citations_in, citations)

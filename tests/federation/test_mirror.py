@@ -1,12 +1,17 @@
 """A mirror follows an origin registry (each on its own Neo4j): same papers, receipts and events,
-resumes after a crash, stops on a rewritten history without importing from it."""
+resumes after a kill -9, stops on a rewritten history without importing from it."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,32 +92,59 @@ def follow(second_settings: Settings, url: str, **kw: Any) -> mirror.SyncReport:
     return arun(second_settings, go)
 
 
-def test_the_mirror_ends_with_the_origins_state_and_resumes(
+def follow_process(second_settings: Settings, url: str) -> subprocess.Popen[bytes]:
+    """`pith-graph mirror follow URL` as a user runs it: its own process, on the mirror's Neo4j."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PITH_", "NEO4J_"))}
+    env.update(NEO4J_URI=str(second_settings.neo4j_uri), PITH_DATA_DIR=str(second_settings.data_dir))
+    if second_settings.neo4j_password:
+        env["NEO4J_PASSWORD"] = second_settings.neo4j_password
+    cli = str(Path(sys.executable).with_name("pith-graph"))
+    return subprocess.Popen([cli, "mirror", "follow", url], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_a_mirror_killed_mid_sync_resumes_to_the_state_of_a_clean_sync(
     origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver, second_clean: Driver
 ) -> None:
     url, _ = origin
-    papers = register(settings, 0, 300)
+    papers = register(settings, 0, 400)
     event = signed(EventKind.CITATION_SIGNATURE, papers[0], payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]))
     trust = keystore.trust_store_for(settings.data_dir)
     arun(settings, lambda d: event_service.submit_event(d, settings.neo4j_database, event.to_json(), now=datetime.now(UTC), trust=trust))
-    wait_integrated(url, 301)
+    wait_integrated(url, 401)
 
-    def crash(done: int, total: int) -> None:
-        raise KeyboardInterrupt("killed after the first entry bundle")
-
-    with pytest.raises(KeyboardInterrupt):
-        follow(second_settings, url, progress=crash)
-    assert 0 < len(graph_state(second_clean)) < 300
-    report = follow(second_settings, url)  # resumes
-    assert report.size == 301 and not report.refused
+    child = follow_process(second_settings, url)
+    try:
+        # SIGKILL once the first entry bundle is saved, while the second is being imported.
+        deadline = time.monotonic() + 600
+        while True:
+            assert child.poll() is None, "the sync ended before it could be killed"
+            assert time.monotonic() < deadline, "the sync made no progress"
+            saved = second_clean.execute_query("MATCH (m:MirrorOrigin) RETURN m.next_index AS n").records
+            if saved and saved[0]["n"]:
+                break
+            time.sleep(0.02)
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(30)
+    assert child.returncode == -signal.SIGKILL
+    assert 0 < len(graph_state(second_clean)) < 400
+    rerun = follow_process(second_settings, url)  # resumes
+    out, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, err.decode()
+    assert "size 401" in out.decode()
     assert graph_state(second_clean) == graph_state(clean_graph)
-    # Growth, including a new key on the origin: still in step.
-    more = register(settings, 300, 5)
-    wait_integrated(url, 306)
+    # Growth: still in step; a sync with nothing new imports nothing.
+    more = register(settings, 400, 5)
+    wait_integrated(url, 406)
     again = follow(second_settings, url)
     assert again.entries == 5 and graph_state(second_clean) == graph_state(clean_graph)
     assert follow(second_settings, url).entries == 0  # idempotent
     assert more[0] in {row["pith"] for row in graph_state(second_clean)}
+    hashes = [arun(s, lambda d, s=s: mirror.content_hash(d, s.neo4j_database)) for s in (settings, second_settings)]
+    assert hashes[0] == hashes[1]
 
 
 def test_a_rewritten_history_stops_the_mirror(
