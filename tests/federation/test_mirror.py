@@ -129,6 +129,9 @@ def test_a_mirror_killed_mid_sync_resumes_to_the_state_of_a_clean_sync(
         if child.poll() is None:
             child.kill()
             child.wait(30)
+        for pipe in (child.stdout, child.stderr):
+            if pipe is not None:
+                pipe.close()
     assert child.returncode == -signal.SIGKILL
     assert 0 < len(graph_state(second_clean)) < 400
     rerun = follow_process(second_settings, url)  # resumes
