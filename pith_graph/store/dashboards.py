@@ -11,8 +11,9 @@ They read the stored counts of :mod:`pith_graph.store.counts` (``citation_count`
 * ``citationsByYear`` reads a paper's ``in_key`` range of the CITES sort-key index
   (``store/citations.py``): the citing paper's year is the first four characters of its part of
   the key, so no citing node is read.
-* ``related`` counts two-hop neighbours (co-cited: ``p <- c -> q``; coupled: ``p -> r <- q``) and
-  reads the evidence (the first shared papers by pith number) only for the page returned.
+* ``related`` counts two-hop neighbours (co-cited: ``p <- s -> q``; coupled: ``p -> s <- q``) in
+  one pass from ``p`` (exact scores over every neighbour: its cost is the sum of the stored counts
+  of ``p``'s citing papers or references), keeping the shared ``s`` of each for the evidence.
 
 A *filter* parameter is a map ``{latest_only, categories, primary_only, year_from, year_to,
 min_cited, license, has_findings}`` (``categories``/``year_*``/``license``/``has_findings`` null
@@ -59,9 +60,17 @@ _FILTER: LiteralString = """
   AND ($f.year_from IS NULL OR p.year >= $f.year_from)
   AND ($f.year_to IS NULL OR p.year <= $f.year_to)
   AND ($f.license IS NULL OR p.license = $f.license)
-  AND ($f.min_cited = 0 OR p.citation_count >= $f.min_cited)
-  AND ($f.has_findings IS NULL OR $f.has_findings = EXISTS {
-        MATCH (finding:IntegrityFinding)-[:FINDING_OF]->(p) WHERE finding.active = true })"""
+  AND ($f.min_cited = 0 OR p.citation_count >= $f.min_cited)"""
+# ``hasFindings``, only in the queries of a filter that has it: the planner evaluates the EXISTS
+# on every scanned paper whatever the parameter (a walk of each paper's relationships).
+_FINDINGS: LiteralString = """
+  AND $f.has_findings = EXISTS {
+        MATCH (finding:IntegrityFinding)-[:FINDING_OF]->(p) WHERE finding.active = true }"""
+
+
+def _filter(findings: bool) -> LiteralString:
+    return _FILTER + _FINDINGS if findings else _FILTER
+
 
 # The filter on an aggregate cell ``c`` (a PaperCell or a CitationCell: the same dimensions),
 # the paper filter of ``_FILTER`` but for ``citedByAtLeast``/``hasFindings``, which no cell holds.
@@ -112,11 +121,14 @@ MATCH (p:Paper)
 PAPER_ORDERS = tuple(_SCANS)
 
 # The total of a filtered list, only when asked for: a scan of the filtered set.
-_TOTAL: LiteralString = """
+def _total(findings: bool) -> LiteralString:
+    return """
 CALL () {
   WITH 1 AS one WHERE $want_total
   MATCH (p:Paper)
-  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL AND""" + _FILTER + """
+  WHERE p.submitted_at >= $lo AND p.submitted_at <= $hi AND p.pith_number IS NOT NULL AND""" + _filter(
+        findings
+    ) + """
   RETURN count(p) AS total
 }"""
 
@@ -131,14 +143,14 @@ CALL () {
 }"""
 
 
-def _page_query(order: str, total_from_cells: bool) -> LiteralString:
+def _page_query(order: str, total_from_cells: bool, findings: bool) -> LiteralString:
     scan, sort = _SCANS[order]
     return (
-        (_TOTAL_FROM_CELLS if total_from_cells else _TOTAL)
+        (_TOTAL_FROM_CELLS if total_from_cells else _total(findings))
         + """
 CALL () {"""
         + scan
-        + _FILTER
+        + _filter(findings)
         + """
   WITH p"""
         + sort
@@ -152,8 +164,11 @@ RETURN total, rows
     )
 
 
-_PAGES: dict[tuple[str, bool], LiteralString] = {
-    (order, cells): _page_query(order, cells) for order in PAPER_ORDERS for cells in (False, True)
+_PAGES: dict[tuple[str, bool, bool], LiteralString] = {
+    (order, cells, findings): _page_query(order, cells, findings)
+    for order in PAPER_ORDERS
+    for cells in (False, True)
+    for findings in (False, True)
 }
 
 # A grouping key of a paper ``k`` (a list: a paper has several categories).
@@ -187,7 +202,8 @@ _SETS: dict[str, LiteralString] = {scan: range_ + " AND" for scan, range_ in _SC
 SCANS = tuple(_SCAN_RANGES)
 
 
-def _aggregate_query(key: str, citations: bool, scan: str) -> LiteralString:
+def _aggregate_query(key: str, citations: bool, scan: str, findings: bool) -> LiteralString:
+    filter_ = _filter(findings)
     if citations:  # the CITES edges into the set, grouped by their citing paper ``k``
         groups: LiteralString = """
   CALL (p) {
@@ -197,7 +213,7 @@ def _aggregate_query(key: str, citations: bool, scan: str) -> LiteralString:
   }"""
         total: LiteralString = "sum(p.citation_count)"
         cost: LiteralString = (
-            "count(p) + sum(CASE WHEN" + _FILTER + " THEN p.citation_count ELSE 0 END)"
+            "count(p) + sum(CASE WHEN" + filter_ + " THEN p.citation_count ELSE 0 END)"
         )
     else:
         groups = """
@@ -223,7 +239,7 @@ CALL () {"""
 CALL (cost) {
   WITH 1 AS one WHERE $want_total AND cost < $cap"""
         + _SETS[scan]
-        + _FILTER
+        + filter_
         + """
   RETURN """
         + total
@@ -232,7 +248,7 @@ CALL (cost) {
 CALL (cost) {
   WITH 1 AS one WHERE cost < $cap"""
         + _SETS[scan]
-        + _FILTER
+        + filter_
         + groups
         + """
   WITH key, sum(n) AS n
@@ -243,11 +259,12 @@ RETURN cost, total, groups
     )
 
 
-_AGGREGATES: dict[tuple[str, bool, str], LiteralString] = {
-    (key, citations, scan): _aggregate_query(key, citations, scan)
+_AGGREGATES: dict[tuple[str, bool, str, bool], LiteralString] = {
+    (key, citations, scan, findings): _aggregate_query(key, citations, scan, findings)
     for key in AGGREGATE_KEYS
     for citations in (False, True)
     for scan in SCANS
+    for findings in (False, True)
 }
 
 _BY_YEAR: LiteralString = """
@@ -265,7 +282,11 @@ ORDER BY i
 """
 
 
-def _related_query(pattern: LiteralString, evidence: LiteralString) -> LiteralString:
+def _related_query(pattern: LiteralString) -> LiteralString:
+    # One pass over the two-hop pattern: the score of ``q`` is the number of shared papers ``s``
+    # reaching it, and the evidence is read from the ``s`` collected on that pass. (Matching the
+    # evidence again per returned paper started from ``q``, a highly cited paper for the top
+    # scores, and read its citations: most of the query's time.)
     return (
         """
 UNWIND range(0, size($keys) - 1) AS i
@@ -275,22 +296,19 @@ CALL (k) {
         + pattern
         + """
   WHERE q <> p
-  WITH q, count(*) AS score
-  RETURN count(q) AS total, collect({q: q, score: score}) AS all
+  WITH q, count(*) AS score, collect(s) AS via
+  RETURN count(q) AS total, collect({q: q, score: score, via: via}) AS all
 }
 CALL (k, all) {
   UNWIND all AS cand
-  WITH cand.q AS q, cand.score AS score
+  WITH cand.q AS q, cand.score AS score, cand.via AS via
   WHERE k.after IS NULL OR score < k.after.score
         OR (score = k.after.score AND q.pith_number > k.after.t)
-  WITH q, score ORDER BY score DESC, q.pith_number LIMIT $limit
-  MATCH (p:Paper {pith_number: k.pith})
+  WITH q, score, via ORDER BY score DESC, q.pith_number LIMIT $limit
   RETURN collect({score: score, paper: q """
         + PAPER_FIELDS
         + """,
-    shared: COLLECT { MATCH """
-        + evidence
-        + """ WITH s ORDER BY s.pith_number LIMIT $evidence RETURN s """
+    shared: COLLECT { UNWIND via AS s WITH s ORDER BY s.pith_number LIMIT $evidence RETURN s """
         + PAPER_FIELDS
         + """ AS s }}) AS rows
 }
@@ -302,12 +320,10 @@ ORDER BY i
 
 _RELATED: dict[str, LiteralString] = {
     "COCITATION": _related_query(
-        "(p:Paper {pith_number: k.pith})<-[:CITES]-(:Paper)-[:CITES]->(q:Paper)",
-        "(p)<-[:CITES]-(s:Paper)-[:CITES]->(q)",
+        "(p:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)-[:CITES]->(q:Paper)"
     ),
     "COUPLING": _related_query(
-        "(p:Paper {pith_number: k.pith})-[:CITES]->(:Paper)<-[:CITES]-(q:Paper)",
-        "(p)-[:CITES]->(s:Paper)<-[:CITES]-(q)",
+        "(p:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)<-[:CITES]-(q:Paper)"
     ),
 }
 
@@ -413,7 +429,7 @@ async def paper_page(
     records = await read_async(
         driver,
         database,
-        _PAGES[(order, cells_answer(flt, "YEAR", False))],
+        _PAGES[(order, cells_answer(flt, "YEAR", False), flt.get("has_findings") is not None)],
         f=flt,
         lo=lo,
         hi=hi,
@@ -477,7 +493,7 @@ async def aggregate(
     records = await read_async(
         driver,
         database,
-        _AGGREGATES[(key, citations, aggregate_scan(flt))],
+        _AGGREGATES[(key, citations, aggregate_scan(flt), flt.get("has_findings") is not None)],
         f=flt,
         lo=lo,
         hi=hi,
