@@ -327,24 +327,24 @@ _RELATED: dict[str, LiteralString] = {
     ),
 }
 
+# One record holding every row as a list: the driver's cost per record, not Neo4j's, was most of
+# a step's time (a step of a thousand citations: 40 ms as records, 6 ms as one list).
 _EXPAND: dict[str, LiteralString] = {
     "out": """
 UNWIND $piths AS pn
 MATCH (:Paper {pith_number: pn})-[:CITES]->(q:Paper)
-RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites,
-       true AS outward
+RETURN collect([pn, q.pith_number, q.citation_count, q.reference_count, true]) AS rows
 """,
     "in": """
 UNWIND $piths AS pn
 MATCH (:Paper {pith_number: pn})<-[:CITES]-(q:Paper)
-RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited, q.reference_count AS cites,
-       false AS outward
+RETURN collect([pn, q.pith_number, q.citation_count, q.reference_count, false]) AS rows
 """,
     "both": """
 UNWIND $piths AS pn
 MATCH (p:Paper {pith_number: pn})-[r:CITES]-(q:Paper)
-RETURN pn AS parent, q.pith_number AS child, q.citation_count AS cited,
-       q.reference_count AS cites, startNode(r) = p AS outward
+RETURN collect([pn, q.pith_number, q.citation_count, q.reference_count, startNode(r) = p])
+       AS rows
 """,
 }
 
@@ -579,8 +579,8 @@ async def expand_frontier(
     cites, ``in`` = the papers citing it, ``both`` (a pair citing each other gives two rows)."""
     records = await read_async(driver, database, _EXPAND[direction], piths=list(piths))
     return [
-        (r["parent"], r["child"], int(r["cited"] or 0), int(r["cites"] or 0), bool(r["outward"]))
-        for r in records
+        (parent, child, int(cited or 0), int(cites or 0), bool(outward))
+        for parent, child, cited, cites, outward in records[0]["rows"]
     ]
 
 
