@@ -178,6 +178,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                         PublicKey("origin", bytes.fromhex(settings.mirror_origin_key))
                         if settings.mirror_origin_key else None
                     ),
+                    data_dir=settings.data_dir,  # one follower, however many workers
                 )
             )
             try:

@@ -7,6 +7,7 @@ import threading
 
 from neo4j import AsyncDriver, Driver
 
+from pith_graph import keystore
 from pith_graph.config import Settings
 from pith_graph.core.signing import SigningKey
 from pith_graph.http.caching import WriteGeneration
@@ -24,6 +25,7 @@ class RegistryState:
         self.driver = driver
         self.sync_driver = sync_driver
         self._key: SigningKey | None = None
+        self._key_index: tuple[int, int, int] | None = None
         self._lock = threading.Lock()
         # Host-wide (all worker processes): acknowledged writes, and every client's budget.
         self.generation = WriteGeneration(settings.data_dir)
@@ -34,8 +36,12 @@ class RegistryState:
         )
 
     def signing_key(self) -> SigningKey:
-        """The registry key, generated on first use when the data directory has none."""
+        """The registry key, generated on first use when the data directory has none, and
+        loaded again when the key index changes: a key rotated (``pith-graph keys rotate``)
+        while the server runs signs the next receipt and checkpoint, without a restart."""
+        index = keystore.key_index_stamp(self.settings.data_dir)
         with self._lock:
-            if self._key is None:
+            if self._key is None or index != self._key_index:
                 self._key = registry_signing_key(self.settings.data_dir)
+                self._key_index = keystore.key_index_stamp(self.settings.data_dir)
             return self._key

@@ -40,6 +40,7 @@ __all__ = [
     "KeyStoreError",
     "data_dir_from_env",
     "generate_key",
+    "key_index_stamp",
     "keys_dir",
     "list_keys",
     "load_key_file",
@@ -91,6 +92,16 @@ def data_dir_from_env(env: Mapping[str, str] | None = None) -> Path:
 
 def keys_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "keys"
+
+
+def key_index_stamp(data_dir: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime ns, size) of ``keys.json``, None without one: the index is replaced
+    atomically on every change, so a different stamp means other keys."""
+    try:
+        stat = (keys_dir(data_dir) / "keys.json").stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _now(now: datetime | None) -> datetime:

@@ -1,7 +1,10 @@
 """`pith-graph witness`: which logs this registry witnesses, and which witnesses it asks.
 
     pith-graph witness key                          this registry's witness name and vkey
-    pith-graph witness add-log ORIGIN VKEY...       cosign checkpoints of that log (its note vkeys)
+    pith-graph witness add-log ORIGIN VKEY... [--url URL]
+                                                    cosign checkpoints of that log (its note vkeys);
+                                                    its key rotations are followed from URL's
+                                                    /.well-known/pith/keys.json (default https://ORIGIN)
     pith-graph witness remove-log ORIGIN
     pith-graph witness logs                         witnessed logs, their latest cosigned size
     pith-graph witness add-witness URL VKEY         ask that witness (POST URL/add-checkpoint)
@@ -37,6 +40,7 @@ def register(subparsers: Any) -> None:
     add_log = commands.add_parser("add-log", help="witness a log: its origin and note vkey(s)")
     add_log.add_argument("origin")
     add_log.add_argument("vkeys", nargs="+", metavar="VKEY")
+    add_log.add_argument("--url", help="the log's base URL, where its key rotations are read (default https://ORIGIN)")
     add_log.set_defaults(func=_add_log)
     remove_log = commands.add_parser("remove-log", help="stop witnessing a log")
     remove_log.add_argument("origin")
@@ -75,9 +79,11 @@ def _add_log(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if any(v.algorithm != ALG_ED25519 or v.name != args.origin for v in verifiers):
         return _fail("each VKEY is an Ed25519 note key named after the ORIGIN (GET <log>/log/vkeys)")
+    if args.url is not None and not args.url.startswith(("http://", "https://")):
+        return _fail(f"{args.url!r} is not an http(s) URL")
 
     async def go(driver: AsyncDriver, settings: Settings) -> None:
-        await store.put_witnessed_log(driver, settings.neo4j_database, args.origin, args.vkeys)
+        await store.put_witnessed_log(driver, settings.neo4j_database, args.origin, args.vkeys, args.url)
 
     run_with_driver(go)
     print(f"witnessing {args.origin} ({len(verifiers)} key(s))")

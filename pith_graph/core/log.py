@@ -6,6 +6,12 @@ bytes") of::
 
     receipt leaf: {"canonical_sha256", "key_id", "leaf_type": "receipt", "pith_number", "signature_b64"}
     event leaf:   {"event_id", "leaf_type": "event", "pith_number"}
+    citations leaf: {"citations_sha256", "leaf_type": "citations", "pith_number"}
+
+A citations leaf records that a paper's outgoing citations changed after its receipt (or an
+earlier citations leaf): ``citations_sha256`` is the SHA-256 of the canonical bytes of the new
+list, in the form a bundle's graph snapshot lists them (:func:`snapshot_citations`). A mirror
+following the log refetches the paper's bundle when it meets one.
 
 A signed tree head (STH) is ``{"tree_head": {"log_id", "root_hash", "timestamp", "tree_size"},
 "key_id", "public_key_fingerprint", "signature_b64"}``: Ed25519 over the raw SHA-256 of the
@@ -56,6 +62,7 @@ from pith_graph.core.signing import PublicKey, SigningKey, sign_digest, verify_d
 __all__ = [
     "LOG_ID",
     "checkpoint_note",
+    "citations_leaf",
     "entry_bundle",
     "event_leaf",
     "integrate_entries",
@@ -64,6 +71,7 @@ __all__ = [
     "parse_entry_bundle",
     "receipt_leaf",
     "sign_tree_head",
+    "snapshot_citations",
     "verify_cosigned_checkpoint",
     "verify_proof_document",
     "verify_tree_head",
@@ -86,6 +94,25 @@ def receipt_leaf(pith_number: str, receipt: Receipt) -> dict[str, str]:
 def event_leaf(event: SignedEvent) -> dict[str, str]:
     """The leaf object of an accepted event."""
     return {"leaf_type": "event", "pith_number": event.subject, "event_id": event.event_id}
+
+
+def snapshot_citations(citations: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A paper's outgoing citations in their canonical order and form (``kind``, ``target``,
+    ``position``, ``raw``): by position (none last), then kind and target."""
+    cited = ({k: c.get(k) for k in ("kind", "target", "position", "raw")} for c in citations)
+    return sorted(
+        (c for c in cited if c["target"] is not None),
+        key=lambda c: (c["position"] is None, c["position"] or 0, c["kind"], c["target"]),
+    )
+
+
+def citations_leaf(pith_number: str, citations: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The leaf object recording that ``pith_number`` now cites ``citations`` (any order)."""
+    return {
+        "leaf_type": "citations",
+        "pith_number": pith_number,
+        "citations_sha256": sha256_digest(canonical_bytes(snapshot_citations(citations))).hex,
+    }
 
 
 def leaf_hash_hex(leaf: Mapping[str, Any]) -> str:

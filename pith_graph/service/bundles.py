@@ -1,7 +1,7 @@
 """Export a record's signed bundle, compute its merged state, and import a bundle on a mirror.
 
 Import verifies **every** signature first (:func:`pith_graph.core.bundle.verify_bundle`), then
-makes one write transaction: the paper if this instance does not have it (with its receipt and
+makes one write transaction (for one bundle or, in a mirror's sync, for many): the paper if this instance does not have it (with its receipt and
 the receipt's log leaf), and every user event not stored yet, each with its log leaf. Events
 already stored are skipped (import is idempotent); an event reusing a stored (signer, nonce) pair
 with other content is an equivocation: skipped and reported, as the store holds one statement per
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -22,7 +23,9 @@ from pith_graph.core.aliases import ARXIV_DOI_PREFIX, derived_aliases
 from pith_graph.core.bundle import InvalidBundle, build_bundle, verify_bundle
 from pith_graph.core.canonical import Digest
 from pith_graph.core.document import ABSTRACT_EXCERPT_LENGTH
+from pith_graph.core.errors import PithError
 from pith_graph.core.events import USER_KINDS
+from pith_graph.core.log import snapshot_citations
 from pith_graph.core.merge import merge_state
 from pith_graph.core.paper import AliasRow, PaperArrival, PaperProperties
 from pith_graph.core.pith_number import parse_pith_number
@@ -30,21 +33,26 @@ from pith_graph.core.receipts import Receipt, format_receipt_time
 from pith_graph.core.record import CanonicalRecord
 from pith_graph.core.signing import SigningKey
 from pith_graph.core.trust import KeyStatus, TrustStore
+from pith_graph.service.errors import ServiceError
 from pith_graph.service.events import UnknownSubject
 from pith_graph.store import bundles as store
 from pith_graph.store import events as event_store
 from pith_graph.store.paper_writer import PaperConflict
 
-__all__ = ["ImportReport", "InvalidBundle", "bundle_state", "export_bundle", "import_bundle"]
+__all__ = [
+    "ImportReport",
+    "InvalidBundle",
+    "bundle_state",
+    "export_bundle",
+    "import_bundle",
+    "import_bundles",
+]
 
 
 def _snapshot(paper: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
     """The export's graph snapshot: the paper section a record carries and, when it cites
     anything, its outgoing citations (what a mirror stores)."""
-    cited = sorted(
-        ({k: c.get(k) for k in ("kind", "target", "position", "raw")} for c in citations),
-        key=lambda c: (c["position"] is None, c["position"] or 0, c["kind"], c["target"]),
-    )
+    cited = snapshot_citations(citations)
     return {**({"citations": cited} if cited else {}),
         "paper": {
             "title": paper.get("title") or "",
@@ -220,34 +228,94 @@ async def import_bundle(
             raise InvalidBundle("registry_key", str(exc)) from exc
         if key.key_id not in trust_store:
             trust_store = trust_store.with_key(key, KeyStatus.EXTERNAL)
-    bundle = verify_bundle(document, trust_store)
-    report = ImportReport(bundle.pith_number)
-    user_events = [e for e in bundle.events if e.kind in USER_KINDS]
-    # 2. what is new
-    flags = await event_store.new_event_rows(driver, database, user_events) if user_events else []
-    fresh = []
-    seen_slots: set[tuple[bytes, str]] = set()
-    for event, (stored, slot_used) in zip(user_events, flags, strict=True):
-        slot = (event.signer.public_key, event.nonce)
-        if stored:
-            report.already_stored.append(event.event_id)
-        elif slot_used or slot in seen_slots:
-            report.conflicting.append(event.event_id)
-        else:
-            seen_slots.add(slot)
-            fresh.append(event)
-    # 3. one write: the paper if missing, then the new events with their log leaves
-    stamp = format_receipt_time(now)
-    receipt = Receipt.from_json(bundle.document["receipt"])
-    row = _arrival(bundle.document, receipt, stamp, mirrored_from)
-    cites = citation_rows(bundle.document, row["paper"]["source_id"])
+    (outcome,) = await import_bundles(
+        driver, database, [document], trust_store, now, mirrored_from=mirrored_from
+    )
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
-    try:
-        report.paper_created = await store.write_bundle_arrival(
-            driver, database, row, fresh, stamp, cites
-        )
-    except PaperConflict as exc:
-        raise InvalidBundle("canonical_record", str(exc)) from exc
-    report.imported = [e.event_id for e in fresh]
-    report.state_sha256 = bundle_state(bundle.document, trust_store)["state_sha256"]
-    return report
+
+@dataclass
+class _Arrival:
+    index: int
+    report: ImportReport
+    document: dict[str, Any]
+    user_events: list[Any]
+    row: dict[str, Any]
+    citations: list[dict[str, Any]]
+    fresh: list[Any] = field(default_factory=list)
+
+
+async def import_bundles(
+    driver: AsyncDriver,
+    database: str,
+    documents: Sequence[Any],
+    trust_store: TrustStore,
+    now: datetime,
+    *,
+    mirrored_from: str | None = None,
+) -> list[ImportReport | PithError | ServiceError]:
+    """Import several bundles with one write (a mirror's sync): each is verified on its own (a
+    bundle that does not verify gets its error as its outcome; the others go on), then their
+    papers, new events and citations are written in ONE transaction. Should that write refuse
+    (a paper stored here with other content), each is written in its own, so that only the
+    conflicting bundle is refused. One outcome per document, in order."""
+    stamp = format_receipt_time(now)
+    outcomes: list[ImportReport | PithError | ServiceError | None] = [None] * len(documents)
+    arrivals: list[_Arrival] = []
+    # 1. verify everything
+    for i, document in enumerate(documents):
+        try:
+            bundle = verify_bundle(document, trust_store)
+            receipt = Receipt.from_json(bundle.document["receipt"])
+            row = _arrival(bundle.document, receipt, stamp, mirrored_from)
+            cites = citation_rows(bundle.document, row["paper"]["source_id"])
+        except (PithError, ServiceError) as exc:
+            outcomes[i] = exc
+            continue
+        report = ImportReport(bundle.pith_number)
+        report.state_sha256 = bundle_state(bundle.document, trust_store)["state_sha256"]
+        user_events = [e for e in bundle.events if e.kind in USER_KINDS]
+        arrivals.append(_Arrival(i, report, bundle.document, user_events, row, cites))
+    # 2. what is new, for all of them with one read
+    events = [e for a in arrivals for e in a.user_events]
+    flags = iter(await event_store.new_event_rows(driver, database, events) if events else [])
+    seen_slots: set[tuple[bytes, str]] = set()
+    for a in arrivals:
+        for event in a.user_events:
+            stored, slot_used = next(flags)
+            slot = (event.signer.public_key, event.nonce)
+            if stored:
+                a.report.already_stored.append(event.event_id)
+            elif slot_used or slot in seen_slots:
+                a.report.conflicting.append(event.event_id)
+            else:
+                seen_slots.add(slot)
+                a.fresh.append(event)
+
+    # 3. one write: the papers if missing, then the new events with their log leaves, then
+    # the papers' outgoing citations
+    async def write(group: list[_Arrival]) -> None:
+        created = await store.write_bundle_arrivals(
+            driver, database, [a.row for a in group], [e for a in group for e in a.fresh], stamp,
+            [c for a in group for c in a.citations],
+        )  # fmt: skip
+        for a, new in zip(group, created, strict=True):
+            a.report.paper_created = new
+            a.report.imported = [e.event_id for e in a.fresh]
+            outcomes[a.index] = a.report
+
+    if arrivals:
+        try:
+            await write(arrivals)
+        except PaperConflict as exc:
+            if len(arrivals) == 1:
+                outcomes[arrivals[0].index] = InvalidBundle("canonical_record", str(exc))
+            else:
+                for a in arrivals:
+                    try:
+                        await write([a])
+                    except PaperConflict as one:
+                        outcomes[a.index] = InvalidBundle("canonical_record", str(one))
+    return [o for o in outcomes if o is not None]

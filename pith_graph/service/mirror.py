@@ -14,25 +14,31 @@ One sync (:func:`follow_once`):
    (``/pith/<body>/bundle.json``) and imported by :func:`pith_graph.service.bundles.import_bundle`
    (every signature verified against the origin's published keys, receipts kept as the origin
    signed them, nothing re-signed);
-4. progress is saved after every entry bundle, so a killed sync resumes where it stopped; imports
-   are idempotent, so redoing a bundle's imports changes nothing.
+4. entry bundles are read a few at a time; the papers they name are fetched concurrently, once
+   each however many entries name them, and imported many to a transaction (through the same
+   writers); progress is saved as soon as an entry bundle's papers are all imported, so a killed
+   sync resumes where it stopped; imports are idempotent, so redoing an import changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import json
 import logging
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import requests
 from neo4j import AsyncDriver
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
-from pith_graph.core.errors import PithError
 from pith_graph.core.events import format_event_time
 from pith_graph.core.key_documents import announced_keys
 from pith_graph.core.log import parse_entry_bundle
@@ -60,14 +66,26 @@ from pith_graph.core.note import (
 from pith_graph.core.signing import PublicKey
 from pith_graph.core.trust import KeyStatus, TrustStore
 from pith_graph.service import bundles
-from pith_graph.service.errors import ServiceError
 from pith_graph.store import mirror as store
 
-__all__ = ["ForkDetected", "MirrorError", "SyncReport", "content_hash", "follow_once", "run_follower"]
+__all__ = [
+    "ForkDetected",
+    "MirrorError",
+    "SyncReport",
+    "content_hash",
+    "follow_once",
+    "follower_lock",
+    "run_follower",
+]
 
 log = logging.getLogger(__name__)
 
 _HASH = 32
+# A round of a sync reads this many entry bundles (256 entries each), fetches the bundles of
+# the papers they name FETCHERS at a time, and writes IMPORT_BATCH papers per transaction.
+ENTRY_BUNDLES_PER_ROUND = 4
+FETCHERS = 8
+IMPORT_BATCH = 64
 
 
 class MirrorError(Exception):
@@ -98,8 +116,15 @@ class SyncReport:
     refused: list[str] = field(default_factory=list)
 
 
+_sessions = threading.local()
+
+
 def _get(url: str) -> requests.Response:
-    return requests.get(url, timeout=30)
+    # One keep-alive session per fetching thread (a session is not shared between threads).
+    session = getattr(_sessions, "session", None)
+    if session is None:
+        session = _sessions.session = requests.Session()
+    return session.get(url, timeout=30)
 
 
 async def _fetch(url: str) -> bytes:
@@ -214,31 +239,55 @@ async def follow_once(
         "url": base, "origin": checkpoint.origin, "vkeys": [v.vkey for v in trusted],
         "size": int((state or {}).get("size") or 0), "checkpoint": (state or {}).get("checkpoint"),
     }  # fmt: skip
-    # 3. entries, bundle by bundle; progress saved after each
+    # 3. entries, a group of entry bundles at a time: the papers they name fetched
+    # concurrently (once each, whatever the number of entries naming them), imported
+    # IMPORT_BATCH to a transaction; progress saved as soon as an entry bundle is covered
     trust = _origin_trust(key_list, {v.public_key for v in trusted}, trust_store)
-    first = next_index // TILE_WIDTH
-    for index in range(first, (size + TILE_WIDTH - 1) // TILE_WIDTH):
-        width = min(TILE_WIDTH, size - index * TILE_WIDTH)
-        data = await _fetch(f"{base}/log/{format_tile_path(ENTRIES_LEVEL, index, width)}")
-        entries = parse_entry_bundle(data)
-        if len(entries) != width:
-            raise MirrorError("BAD_TILES", f"entry bundle {index} holds {len(entries)} entries, not {width}")
-        level0 = b"".join(leaf_hash(e) for e in entries)
-        try:
-            check_tiles(size, {**tiles, (0, index): level0}, checkpoint.root_hash)
-        except InvalidProof as exc:
-            raise MirrorError("BAD_TILES", f"entry bundle {index} is not the log's: {exc}") from exc
-        skip = max(0, next_index - index * TILE_WIDTH)
-        subjects = list(dict.fromkeys(json.loads(e)["pith_number"] for e in entries[skip:]))
-        for pith in subjects:
-            await _import(driver, database, base, pith, trust, report)
-        report.entries += width - skip
-        next_index = index * TILE_WIDTH + width
-        await store.save_mirror_origin(
-            driver, database, **saved, next_index=next_index, now=format_event_time(datetime.now(UTC))
-        )
-        if progress is not None:
-            progress(next_index, size)
+    last = (size + TILE_WIDTH - 1) // TILE_WIDTH
+    for first in range(next_index // TILE_WIDTH, last, ENTRY_BUNDLES_PER_ROUND):
+        indices = range(first, min(first + ENTRY_BUNDLES_PER_ROUND, last))
+        datas = await asyncio.gather(*(
+            _fetch(f"{base}/log/{format_tile_path(ENTRIES_LEVEL, i, min(TILE_WIDTH, size - i * TILE_WIDTH))}")
+            for i in indices
+        ))  # fmt: skip
+        subjects: dict[str, int] = {}  # pith number -> the first entry bundle naming it
+        ends: dict[int, int] = {}
+        for index, data in zip(indices, datas, strict=True):
+            width = min(TILE_WIDTH, size - index * TILE_WIDTH)
+            entries = parse_entry_bundle(data)
+            if len(entries) != width:
+                raise MirrorError("BAD_TILES", f"entry bundle {index} holds {len(entries)} entries, not {width}")
+            level0 = b"".join(leaf_hash(e) for e in entries)
+            try:
+                check_tiles(size, {**tiles, (0, index): level0}, checkpoint.root_hash)
+            except InvalidProof as exc:
+                raise MirrorError("BAD_TILES", f"entry bundle {index} is not the log's: {exc}") from exc
+            skip = max(0, next_index - index * TILE_WIDTH)
+            for e in entries[skip:]:
+                subjects.setdefault(json.loads(e)["pith_number"], index)
+            report.entries += width - skip
+            ends[index] = index * TILE_WIDTH + width
+        names = list(subjects)
+        documents = await _fetch_bundles(base, names)
+        done = first
+        for start in range(0, len(names), IMPORT_BATCH):
+            chunk = names[start : start + IMPORT_BATCH]
+            await _import(driver, database, base, chunk, documents, trust, report)
+            # every entry bundle before the next chunk's first one is covered
+            covered = subjects[names[start + IMPORT_BATCH]] if start + IMPORT_BATCH < len(names) else indices[-1] + 1
+            if covered > done:
+                done = covered
+                next_index = ends[covered - 1]
+                await store.save_mirror_origin(
+                    driver, database, **saved, next_index=next_index, now=format_event_time(datetime.now(UTC))
+                )
+                if progress is not None:
+                    progress(next_index, size)
+        if not names:
+            next_index = ends[indices[-1]]
+            await store.save_mirror_origin(
+                driver, database, **saved, next_index=next_index, now=format_event_time(datetime.now(UTC))
+            )
     await store.save_mirror_origin(
         driver, database, **{**saved, "size": size, "checkpoint": note},
         next_index=max(next_index, size), now=format_event_time(datetime.now(UTC)),
@@ -257,21 +306,66 @@ def _origin_trust(key_list: list[Any], trusted: set[bytes], trust_store: TrustSt
     return trust_store
 
 
+async def _fetch_bundles(base: str, pith_numbers: list[str]) -> dict[str, bytes]:
+    """The signed bundles of ``pith_numbers``, FETCHERS requests at a time."""
+    gate = asyncio.Semaphore(FETCHERS)
+
+    async def one(pith: str) -> bytes:
+        async with gate:
+            return await _fetch(f"{base}/pith/{pith.rsplit(':', 1)[-1]}/bundle.json")
+
+    return dict(zip(pith_numbers, await asyncio.gather(*(one(p) for p in pith_numbers)), strict=True))
+
+
 async def _import(
-    driver: AsyncDriver, database: str, base: str, pith: str, trust: TrustStore, report: SyncReport
+    driver: AsyncDriver,
+    database: str,
+    base: str,
+    pith_numbers: list[str],
+    documents: dict[str, bytes],
+    trust: TrustStore,
+    report: SyncReport,
 ) -> None:
-    body = pith.rsplit(":", 1)[-1]
-    document = json.loads(await _fetch(f"{base}/pith/{body}/bundle.json"))
+    """Import the bundles of ``pith_numbers`` with one write; a bundle that does not verify is
+    refused (listed in the report) and the others go on."""
+    parsed: list[Any] = []
+    for pith in pith_numbers:
+        try:
+            parsed.append(json.loads(documents[pith]))
+        except ValueError as exc:
+            report.refused.append(f"{pith}: the bundle is not JSON: {exc}")
+    outcomes = await bundles.import_bundles(
+        driver, database, parsed, trust, datetime.now(UTC), mirrored_from=base
+    )
+    for document, outcome in zip(parsed, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            pith = document.get("pith_number") if isinstance(document, dict) else None
+            report.refused.append(f"{pith}: {outcome}")
+            continue
+        report.bundles_imported += 1
+        report.papers_created += int(bool(outcome.paper_created))
+        report.events_imported += len(outcome.imported)
+
+
+@contextlib.contextmanager
+def follower_lock(data_dir: Path) -> Iterator[bool]:
+    """Hold ``$PITH_DATA_DIR/mirror/follower.lock`` (an ``flock``) if no other process (or
+    open file) holds it: yields whether this one does. The kernel drops the lock with its
+    holder, however that ends, so a waiting worker takes over from a killed one."""
+    path = Path(data_dir) / "mirror" / "follower.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        result = await bundles.import_bundle(
-            driver, database, document, trust, datetime.now(UTC), mirrored_from=base
-        )
-    except (PithError, ServiceError) as exc:  # a bundle that does not verify: refused, go on
-        report.refused.append(f"{pith}: {exc}")
-        return
-    report.bundles_imported += 1
-    report.papers_created += int(bool(result.paper_created))
-    report.events_imported += len(result.imported)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, f"{os.getpid()}\n".encode())
+        yield True
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the lock
 
 
 async def run_follower(
@@ -283,10 +377,42 @@ async def run_follower(
     stop: asyncio.Event,
     *,
     origin_key: PublicKey | None = None,
+    data_dir: Path | None = None,
 ) -> None:
     """``serve``'s background mirror (``PITH_MIRROR_ORIGIN``): one sync every ``interval``
     seconds until ``stop``. A failed sync is logged and retried; a rewritten history stops the
-    follower (the evidence is logged): nothing is imported from a fork, and no retry will change that."""
+    follower (the evidence is logged): nothing is imported from a fork, and no retry will change that.
+
+    With ``data_dir``, only the process holding its :func:`follower_lock` follows (``serve
+    --workers N`` starts N of these); the others retry the lock every ``interval``."""
+    if data_dir is None:
+        await _follow(driver, database, url, trust_store, interval, stop, origin_key)
+        return
+    waiting = False
+    while not stop.is_set():
+        with follower_lock(data_dir) as held:
+            if held:
+                log.info("mirror of %s: followed by this process (pid %d)", url, os.getpid())
+                await _follow(driver, database, url, trust_store, interval, stop, origin_key)
+                return
+        if not waiting:
+            log.info("mirror of %s: another process follows; pid %d waits", url, os.getpid())
+            waiting = True
+        try:
+            await asyncio.wait_for(stop.wait(), interval)
+        except TimeoutError:
+            pass
+
+
+async def _follow(
+    driver: AsyncDriver,
+    database: str,
+    url: str,
+    trust_store: Callable[[], TrustStore],
+    interval: float,
+    stop: asyncio.Event,
+    origin_key: PublicKey | None,
+) -> None:
     while not stop.is_set():
         try:
             report = await follow_once(driver, database, url, trust_store(), origin_key=origin_key)

@@ -3,6 +3,11 @@
 * As a witness: :func:`add_checkpoint` answers ``POST /add-checkpoint`` for the logs configured
   with ``pith-graph witness add-log`` (origin + vkeys), cosigning with this registry's witness key
   (``$PITH_DATA_DIR/witness/witness.key``, its own key: one Ed25519 key per cosigner).
+  A log's key rotation is followed: a checkpoint signed by none of the log's configured keys
+  makes the witness read the log's published keys (``<url>/log/vkeys`` and
+  ``<url>/.well-known/pith/keys.json``, the URL given with ``add-log --url``, else
+  ``https://<origin>``) and add the keys that a configured key handed over to by a signed
+  rotation announcement; nothing else is ever added.
 * As a log: :func:`request_cosignatures` posts our latest checkpoint, with a consistency proof
   from the size each witness last cosigned, to the witnesses configured with ``pith-graph witness
   add-witness``, checks the cosignatures they return and stores them; ``/log/checkpoint`` then
@@ -13,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import logging
 import os
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +31,10 @@ import requests
 from neo4j import AsyncDriver
 
 from pith_graph.core.events import format_event_time
+from pith_graph.core.key_documents import announced_keys
 from pith_graph.core.note import (
     ALG_COSIGNATURE_V1,
+    ALG_ED25519,
     InvalidNote,
     NoteVerifier,
     add_signatures,
@@ -90,6 +99,7 @@ async def add_checkpoint(
     except (WitnessRefusal, InvalidNote) as exc:
         return 400, f"{exc}\n", "text/plain; charset=utf-8"
     origin = text.split("\n", 1)[0]
+    await _follow_rotation(driver, database, origin, request.note)
     timestamp = int(now.timestamp())
 
     def decide(
@@ -122,6 +132,49 @@ async def add_checkpoint(
         driver, database, origin, uuid.uuid4().hex, format_event_time(now), decide
     )
     return answer  # type: ignore[no-any-return]
+
+
+# A witness reads a log's key list at most this often (per origin and process), however many
+# checkpoints signed by unknown keys it is sent.
+KEY_REFRESH_SECONDS = 5.0
+_refreshed_at: dict[str, float] = {}
+
+
+def _get_text(url: str) -> str:
+    response = requests.get(url, timeout=15)
+    response.raise_for_status()
+    return response.text
+
+
+async def _follow_rotation(driver: AsyncDriver, database: str, origin: str, note: str) -> None:
+    """Add the rotated keys of a witnessed log whose checkpoint none of its known keys signed."""
+    config = await store.witnessed_log(driver, database, origin)
+    if config is None:
+        return
+    known = [parse_vkey(v) for v in config["vkeys"] or []]
+    _, signatures = parse_note(note)
+    if {(s.name, s.key_id) for s in signatures} & {(v.name, v.key_id) for v in known}:
+        return
+    moment = time.monotonic()
+    if moment - _refreshed_at.get(origin, -KEY_REFRESH_SECONDS) < KEY_REFRESH_SECONDS:
+        return
+    _refreshed_at[origin] = moment
+    base = str(config.get("url") or f"https://{origin}").rstrip("/")
+    try:
+        published = [parse_vkey(line) for line in (await asyncio.to_thread(_get_text, f"{base}/log/vkeys")).split()]
+        document = json.loads(await asyncio.to_thread(_get_text, f"{base}/.well-known/pith/keys.json"))
+        entries = [e for e in document.get("keys") or [document] if isinstance(e, dict)]
+    except (requests.RequestException, ValueError, InvalidNote, AttributeError) as exc:
+        log.warning("witnessed log %s: its keys could not be read from %s: %s", origin, base, exc)
+        return
+    handed_over = announced_keys({v.public_key for v in known if v.algorithm == ALG_ED25519}, entries)
+    rotated = [
+        v.vkey for v in published
+        if v.name == origin and v.algorithm == ALG_ED25519 and v not in known and v.public_key in handed_over
+    ]  # fmt: skip
+    if rotated:
+        await store.add_witnessed_log_keys(driver, database, origin, rotated)
+        log.info("witnessed log %s: follows its rotation to %s", origin, ", ".join(rotated))
 
 
 def _post(url: str, body: bytes) -> requests.Response:

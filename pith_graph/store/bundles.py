@@ -10,11 +10,11 @@ from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from pith_graph.core.events import SignedEvent
 from pith_graph.store._run import read_async, write_transaction_async
-from pith_graph.store.citation_writer import add_citations_in_async
+from pith_graph.store.citation_writer import OUTGOING_CITATIONS, add_citations_in_async
 from pith_graph.store.events import insert_events
 from pith_graph.store.paper_writer import WriteStatus, write_papers_async
 
-__all__ = ["papers_for_export", "pith_numbers_by_body", "write_bundle_arrival"]
+__all__ = ["papers_for_export", "pith_numbers_by_body", "write_bundle_arrivals"]
 
 _EXPORT = """
 UNWIND $pith_numbers AS pith
@@ -25,11 +25,7 @@ WITH pith, p, collect(r)[0] AS r
 RETURN pith, p {.*} AS paper, r {.*} AS receipt,
        [(a:Alias)-[:ALIAS_OF]->(p) | {alias_kind: a.kind, alias_value: a.value,
                                       created_at: a.created_at}] AS aliases,
-       [(p)-[c:CITES]->(t) | {
-          kind: CASE WHEN t:Work THEN t.kind WHEN t.source_kind = 'arxiv' THEN 'arxiv' ELSE 'doi' END,
-          target: CASE WHEN t:Work THEN t.value WHEN t.source_kind = 'arxiv' THEN t.source_id
-                  ELSE head([(d:Alias {kind: 'doi'})-[:ALIAS_OF]->(t) | d.value]) END,
-          position: c.position, raw: c.raw}] AS citations
+       """ + OUTGOING_CITATIONS + """ AS citations
 """
 
 _BY_BODY = """
@@ -64,24 +60,25 @@ async def pith_numbers_by_body(
     return [r["pith_number"] for r in records]
 
 
-async def write_bundle_arrival(
+async def write_bundle_arrivals(
     driver: AsyncDriver,
     database: str,
-    row: dict[str, Any],
+    rows: Sequence[dict[str, Any]],
     events: Sequence[SignedEvent],
     accepted_at: str,
     citations: Sequence[Mapping[str, Any]] = (),
-) -> bool:
-    """ONE transaction: the bundle's paper if missing, then ``events`` with their log leaves,
-    then the paper's outgoing ``citations`` (citation writer rows); True when the paper was
-    created. Raises what the paper writer and :func:`insert_events` raise (nothing is written)."""
+) -> list[bool]:
+    """ONE transaction: the bundles' papers where missing, then ``events`` with their log
+    leaves, then the papers' outgoing ``citations`` (citation writer rows); per row, whether
+    its paper was created. Raises what the paper writer and :func:`insert_events` raise
+    (nothing is written)."""
 
-    async def write(tx: AsyncManagedTransaction) -> bool:
-        (written,) = await write_papers_async(tx, [row])
+    async def write(tx: AsyncManagedTransaction) -> list[bool]:
+        written = await write_papers_async(tx, list(rows))
         if events:
             await insert_events(tx, list(events), accepted_at)
         if citations:
             await add_citations_in_async(tx, citations)
-        return written.status is WriteStatus.CREATED
+        return [w.status is WriteStatus.CREATED for w in written]
 
     return await write_transaction_async(driver, database, write)

@@ -5,21 +5,57 @@ registered version of the cited one; a cited arXiv id or DOI that is not registe
 ``(:Work {kind, value})``, re-pointed to the paper when it arrives (:mod:`pith_graph.store.paper_writer`).
 Edges are ``MERGE``d, so a retried or re-run batch leaves the graph as one clean run would. Each
 edge carries the sort keys of the keyset pages (:mod:`pith_graph.store.citations`).
+
+A citing paper whose outgoing citations this write changed gets a ``citations`` log leaf
+(:func:`pith_graph.core.log.citations_leaf`) in the same transaction, so that a mirror following
+the log learns of citations added after the paper's receipt. The list is compared with the one
+its last citations leaf recorded: a re-run that changes nothing appends nothing.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
 from neo4j import AsyncManagedTransaction, Driver, ManagedTransaction
 
+from pith_graph.core.log import citations_leaf
 from pith_graph.store._run import WritePlan, run_plan, run_plan_async, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
 from pith_graph.store.counts import PENDING_ON_CREATE, refresh_counts_statement
+from pith_graph.store.log import leaf_rows, leaves_statement
 
-__all__ = ["CitationOutcome", "add_citations", "add_citations_in", "add_citations_in_async", "citation_plan"]
+__all__ = [
+    "OUTGOING_CITATIONS",
+    "CitationOutcome",
+    "add_citations",
+    "add_citations_in",
+    "add_citations_in_async",
+    "citation_plan",
+]
+
+# A paper ``p``'s outgoing citations as citation writer rows (``kind``, ``target``,
+# ``position``, ``raw``): what a bundle carries and a citations leaf digests.
+OUTGOING_CITATIONS: LiteralString = """[(p)-[c:CITES]->(t) | {
+          kind: CASE WHEN t:Work THEN t.kind WHEN t.source_kind = 'arxiv' THEN 'arxiv' ELSE 'doi' END,
+          target: CASE WHEN t:Work THEN t.value WHEN t.source_kind = 'arxiv' THEN t.source_id
+                  ELSE head([(d:Alias {kind: 'doi'})-[:ALIAS_OF]->(t) | d.value]) END,
+          position: c.position, raw: c.raw}]"""
+
+_CITED_NOW: LiteralString = (
+    """
+UNWIND $source_ids AS sid
+MATCH (p:Paper {source_id: sid, is_latest: true})
+OPTIONAL MATCH (l:LogEntry {pith_number: p.pith_number, leaf_type: 'citations'})
+WITH p, l ORDER BY l.index DESC
+WITH p, collect(l.leaf_json)[0] AS logged
+RETURN p.pith_number AS pith, logged, """
+    + OUTGOING_CITATIONS
+    + """ AS citations
+"""
+)
 
 _CITE_ARXIV: LiteralString = (
     """
@@ -80,9 +116,19 @@ def citation_plan(citations: Sequence[Mapping[str, Any]]) -> WritePlan[list[Cita
         if rows:
             for r in (yield query, {"rows": rows}):
                 outcomes[r["i"]] = CitationOutcome(r["citing_found"], r["resolved"])
-    recount = refresh_counts_statement(source_ids=[row["citing"] for row in (*arxiv_rows, *doi_rows)])
+    citing = [row["citing"] for row in (*arxiv_rows, *doi_rows)]
+    recount = refresh_counts_statement(source_ids=citing)
     if recount is not None:
         yield recount
+    if citing:
+        changed = []
+        for r in (yield _CITED_NOW, {"source_ids": sorted(set(citing))}):
+            leaf = citations_leaf(r["pith"], r["citations"])
+            if r["logged"] is None or json.loads(r["logged"]) != leaf:
+                changed.append((f"citations:{r['pith']}:{leaf['citations_sha256']}", leaf))
+        if changed:
+            # Last: the log head's lock is held from here to the commit only.
+            yield leaves_statement(leaf_rows(changed), token=changed[0][0])
     return outcomes
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "integrated_head",
     "latest_receipt_entries",
     "leaf_rows",
+    "leaves_statement",
     "log_entries_by_ref",
     "log_leaf_hashes",
     "log_size",
@@ -113,6 +114,11 @@ def leaf_rows(leaves: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str,
         }
         for ref, leaf in leaves
     ]
+
+
+def leaves_statement(rows: Sequence[Mapping[str, Any]], token: str) -> Statement:
+    """:func:`append_leaves` as a statement of a write plan (``rows`` not empty)."""
+    return _APPEND, {"rows": list(rows), "token": token}
 
 
 async def append_leaves(

@@ -18,6 +18,7 @@ from pith_graph.store._run import read_async, tx_rows_async, write_async, write_
 
 __all__ = [
     "add_checkpoint",
+    "add_witnessed_log_keys",
     "cosignature_lines",
     "delete_log_witness",
     "delete_witnessed_log",
@@ -27,17 +28,26 @@ __all__ = [
     "record_cosignature",
     "set_witness_size",
     "witness_evidence",
+    "witnessed_log",
     "witnessed_logs",
 ]
 
 _PUT_LOG: LiteralString = """
 MERGE (l:WitnessedLog {origin: $origin}) ON CREATE SET l.size = 0
-SET l.vkeys = $vkeys
+SET l.vkeys = $vkeys, l.url = $url
+"""
+# A union, so that two refreshes at once both keep what they add.
+_ADD_LOG_KEYS: LiteralString = """
+MATCH (l:WitnessedLog {origin: $origin})
+SET l.vkeys = l.vkeys + [v IN $vkeys WHERE NOT v IN l.vkeys]
+"""
+_LOG: LiteralString = """
+MATCH (l:WitnessedLog {origin: $origin}) RETURN l.vkeys AS vkeys, l.url AS url
 """
 _DELETE_LOG: LiteralString = "MATCH (l:WitnessedLog {origin: $origin}) DETACH DELETE l RETURN count(*) AS n"
 _LOGS: LiteralString = """
 MATCH (l:WitnessedLog)
-RETURN l.origin AS origin, l.vkeys AS vkeys, l.size AS size, l.root_hash AS root_hash,
+RETURN l.origin AS origin, l.vkeys AS vkeys, l.url AS url, l.size AS size, l.root_hash AS root_hash,
        l.checkpoint AS checkpoint, l.updated_at AS updated_at
 ORDER BY origin
 """
@@ -87,8 +97,21 @@ async def _write(driver: AsyncDriver, database: str, query: LiteralString, **par
     return [dict(r) for r in records]
 
 
-async def put_witnessed_log(driver: AsyncDriver, database: str, origin: str, vkeys: Sequence[str]) -> None:
-    await _write(driver, database, _PUT_LOG, origin=origin, vkeys=list(vkeys))
+async def put_witnessed_log(
+    driver: AsyncDriver, database: str, origin: str, vkeys: Sequence[str], url: str | None = None
+) -> None:
+    """Witness ``origin`` with note keys ``vkeys``; ``url``: where it publishes its key list
+    (rotations are followed from there)."""
+    await _write(driver, database, _PUT_LOG, origin=origin, vkeys=list(vkeys), url=url)
+
+
+async def witnessed_log(driver: AsyncDriver, database: str, origin: str) -> dict[str, Any] | None:
+    records = await read_async(driver, database, _LOG, origin=origin)
+    return dict(records[0]) if records else None
+
+
+async def add_witnessed_log_keys(driver: AsyncDriver, database: str, origin: str, vkeys: Sequence[str]) -> None:
+    await _write(driver, database, _ADD_LOG_KEYS, origin=origin, vkeys=list(vkeys))
 
 
 async def delete_witnessed_log(driver: AsyncDriver, database: str, origin: str) -> bool:

@@ -323,7 +323,9 @@ def test_schema_requires_every_top_level_key() -> None:
     schema = json.loads(SCHEMA.read_text("utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["required"] == list(TOP_LEVEL_KEYS) == list(load_seed())
-    assert set(schema["properties"]) == set(TOP_LEVEL_KEYS)
+    # Required on every record; a mirror's records add where they were mirrored from.
+    assert set(schema["properties"]) == set(TOP_LEVEL_KEYS) | {"mirrored_from"}
+    assert schema["properties"]["mirrored_from"]["type"] == "string"
 
 
 def test_founding_and_built_records_validate_against_schema() -> None:
@@ -332,3 +334,7 @@ def test_founding_and_built_records_validate_against_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(load_seed(), schema, cls=jsonschema.Draft202012Validator)
     jsonschema.validate(_build_founding_like(), schema, cls=jsonschema.Draft202012Validator)
+    mirrored = {**load_seed(), "mirrored_from": "https://origin.example"}
+    jsonschema.validate(mirrored, schema, cls=jsonschema.Draft202012Validator)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**mirrored, "mirrored_from": 7}, schema, cls=jsonschema.Draft202012Validator)

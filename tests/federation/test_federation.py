@@ -132,7 +132,7 @@ def test_a_mirror_and_a_witness_follow_an_origin_through_a_key_rotation_and_catc
     def configure_witness(witness_url: str) -> str:
         vkey = http_get(f"{witness_url}/witness/vkey").strip()
         log_vkeys = http_get(f"{origin_url}/log/vkeys").split()
-        arun(second_settings, lambda d: witness_store.put_witnessed_log(d, db, ORIGIN, log_vkeys))
+        arun(second_settings, lambda d: witness_store.put_witnessed_log(d, db, ORIGIN, log_vkeys, origin_url))
         arun(settings, lambda d: witness_store.put_log_witness(d, db, WITNESS, witness_url, vkey))
         return vkey
 
@@ -146,7 +146,7 @@ def test_a_mirror_and_a_witness_follow_an_origin_through_a_key_rotation_and_catc
             trust = keystore.trust_store_for(origin_settings.data_dir)
             event = signed(EventKind.CITATION_SIGNATURE, papers[3], payload_for(EventKind.CITATION_SIGNATURE, cited=papers[1]))
             arun(origin_settings, lambda d: event_service.submit_event(d, db, event.to_json(), now=datetime_now(), trust=trust))
-            wait_until("the witness's cosignature", lambda: cosigned_size(origin_url, origin_settings, witness_vkey) >= 31)
+            wait_until("the witness's cosignature", lambda: cosigned_size(origin_url, origin_settings, witness_vkey) >= 61)
             with live_server(mirror_settings) as (mirror_url, _):
                 wait_until("the mirror in step", in_step)
                 hashes = content_hash(mirror_settings)
@@ -175,12 +175,11 @@ def test_a_mirror_and_a_witness_follow_an_origin_through_a_key_rotation_and_catc
         with live_server(origin_settings, port=port):
             vkeys = http_get(f"{origin_url}/log/vkeys").split()
             assert len(vkeys) == 2  # the new key first, the retired one beside it
-            # The witness operator adds the new key (the origin is the same log).
-            configure_witness(witness_url)
-            # Citations written after a paper's receipt travel with its bundle: the mirror,
-            # back after the registrations, fetches them with the papers.
+            # The witness follows the rotation from the origin's key list: its operator adds nothing.
+            # Each citing paper's citations get a log leaf of their own (30 receipt leaves, 30
+            # citations leaves and an event so far); the mirror fetches them with the papers.
             more = register(origin_settings, 30, 10)
-            wait_until("the origin's checkpoint", lambda: "\n41\n" in http_get(f"{origin_url}/log/checkpoint"))
+            wait_until("the origin's checkpoint", lambda: "\n81\n" in http_get(f"{origin_url}/log/checkpoint"))
             with live_server(mirror_settings) as (mirror_url, _):
                 wait_until("the mirror in step after the rotation", in_step)
                 receipts = second_clean.execute_query(
@@ -189,7 +188,9 @@ def test_a_mirror_and_a_witness_follow_an_origin_through_a_key_rotation_and_catc
                 assert sorted(r["n"] for r in receipts) == [10, 30]  # receipts under both keys, all verified
                 assert {old_key.fingerprint, new_info.public_key.fingerprint} == {r["f"] for r in receipts}
                 assert answers(origin_url, "2607.20035") == answers(mirror_url, "2607.20035")
-                wait_until("a cosignature under the new key", lambda: cosigned_size(origin_url, origin_settings, witness_vkey) >= 41)
+                wait_until("a cosignature under the new key", lambda: cosigned_size(origin_url, origin_settings, witness_vkey) >= 81)
+                witnessed = arun(second_settings, lambda d: witness_store.witnessed_log(d, db, ORIGIN))
+                assert witnessed is not None and len(witnessed["vkeys"]) == 2
                 assert more[0] in {r["pith"] for r in second_clean.execute_query("MATCH (p:Paper) RETURN p.pith_number AS pith").records}
 
                 # 3. The origin rewrites its history under the same key: both notice, nothing is imported.
@@ -199,14 +200,14 @@ def test_a_mirror_and_a_witness_follow_an_origin_through_a_key_rotation_and_catc
                     "OR n:LogCosignature OR n:Paper OR n:Receipt OR n:Alias OR n:Event OR n:Work DETACH DELETE n"
                 )
                 register(origin_settings, 100, 45)  # another history, longer than the one seen
-                wait_until("the rewritten checkpoint", lambda: "\n45\n" in http_get(f"{origin_url}/log/checkpoint"))
+                wait_until("the rewritten checkpoint", lambda: "\n90\n" in http_get(f"{origin_url}/log/checkpoint"))
                 wait_until("the mirror's refusal", lambda: "STOPPED" in caplog.text)
                 with pytest.raises(mirror.ForkDetected) as info:
                     arun(mirror_settings, lambda d: mirror.follow_once(d, db, origin_url, keystore.trust_store_for(mirror_settings.data_dir)))
-                assert "\n41\n" in info.value.evidence["previous_checkpoint"] and "\n45\n" in info.value.evidence["checkpoint"]
+                assert "\n81\n" in info.value.evidence["previous_checkpoint"] and "\n90\n" in info.value.evidence["checkpoint"]
                 assert info.value.evidence["consistency_proof"]
                 refused = wait_until("the witness's refusal", lambda: [
                     e for e in arun(second_settings, lambda d: witness_store.witness_evidence(d, db, ORIGIN)) if e["status"] == 422
                 ])  # fmt: skip
-                assert refused[0]["cosigned_size"] == 41
+                assert refused[0]["cosigned_size"] == 81
                 assert content_hash(mirror_settings) == before

@@ -4,6 +4,7 @@ resumes after a kill -9, stops on a rewritten history without importing from it.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import signal
 import subprocess
@@ -19,14 +20,17 @@ from conformance.test_tlog_go import http_get
 from events_support import arun, payload_for, signed
 from live_server import live_server
 from neo4j import AsyncDriver, Driver
+from starlette.testclient import TestClient
 
 from pith_graph import keystore
+from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
 from pith_graph.core.metadata import parse_metadata
 from pith_graph.service import events as event_service
 from pith_graph.service import mirror
 from pith_graph.service.registration import prepare, registration_rows
+from pith_graph.store.citation_writer import add_citations
 from pith_graph.store.driver import open_driver
 from pith_graph.store.paper_writer import write_papers
 
@@ -169,3 +173,70 @@ def test_a_rewritten_history_stops_the_mirror(
     assert "previous_checkpoint" in info.value.evidence and "consistency_proof" in info.value.evidence
     assert "\n20\n" in info.value.evidence["previous_checkpoint"] and "\n30\n" in info.value.evidence["checkpoint"]
     assert graph_state(second_clean) == before  # nothing imported from the fork
+
+
+def test_citations_added_after_the_papers_reach_a_mirror_already_past_them(
+    origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver, second_clean: Driver
+) -> None:
+    url, _ = origin
+    a, b = register(settings, 0, 2)
+    wait_integrated(url, 2)
+    assert follow(second_settings, url).entries == 2
+    # Later, A cites B (and an unregistered work): one citations leaf names A in the log.
+    rows = [
+        {"citing": "2605.10000", "kind": "arxiv", "target": "2605.10001", "position": 0, "raw": None},
+        {"citing": "2605.10000", "kind": "doi", "target": "10.9999/late.1", "position": 1, "raw": "Late, 2020"},
+    ]
+    with open_driver(settings) as driver:
+        add_citations(driver, settings.neo4j_database, rows)
+        add_citations(driver, settings.neo4j_database, rows)  # a re-run changes nothing: no leaf
+    leaves = clean_graph.execute_query("MATCH (l:LogEntry {leaf_type: 'citations'}) RETURN l.pith_number AS p").records
+    assert [r["p"] for r in leaves] == [a]
+    wait_integrated(url, 3)
+    again = follow(second_settings, url)
+    assert again.entries == 1 and again.bundles_imported == 1
+    hashes = [arun(s, lambda d, s=s: mirror.content_hash(d, s.neo4j_database)) for s in (settings, second_settings)]
+    assert hashes[0] == hashes[1]
+    cited = second_clean.execute_query(
+        "MATCH (:Paper {pith_number: $a})-[:CITES]->(t) RETURN coalesce(t.pith_number, t.value) AS t ORDER BY t", a=a
+    ).records
+    assert [r["t"] for r in cited] == sorted([b, "10.9999/late.1"])
+
+
+def test_one_worker_follows_however_many_serve_and_another_takes_over(
+    origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver,
+    second_clean: Driver, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    url, _ = origin
+    register(settings, 0, 3)
+    wait_integrated(url, 3)
+    caplog.set_level(logging.INFO, logger="pith_graph.service.mirror")
+    # Two apps on one data directory: what `serve --workers 2` runs, one per process.
+    workers = dataclasses.replace(
+        second_settings, data_dir=tmp_path / "mirror", mirror_origin=url, mirror_interval=0.2, log_interval=0.0
+    )
+
+    def said(text: str) -> int:
+        return sum(text in r.getMessage() for r in caplog.records)
+
+    def wait_for(what: str, check: Any) -> None:
+        deadline = time.monotonic() + 60
+        while not check():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.1)
+
+    holder: TestClient | None = TestClient(create_app(workers))
+    holder.__enter__()  # the first worker up takes the lock
+    try:
+        with TestClient(create_app(workers)):
+            wait_for("the mirror in step", lambda: graph_state(second_clean) == graph_state(clean_graph))
+            wait_for("the waiting worker", lambda: said("another process follows") == 1)
+            assert said("followed by this process") == 1
+            holder.__exit__(None, None, None)  # the follower's worker exits: the other takes over
+            holder = None
+            wait_for("the takeover", lambda: said("followed by this process") == 2)
+            register(settings, 3, 2)
+            wait_for("the mirror in step again", lambda: graph_state(second_clean) == graph_state(clean_graph))
+    finally:
+        if holder is not None:
+            holder.__exit__(None, None, None)
