@@ -239,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
                               "are not in the floor", file=sys.stderr)
                 print(f"{name}: {len(load.ours)} bodies; ours runs "
                       f"{statistics.fmean(len(c) for c in captured) if captured else 0:.1f} "
-                      "queries per request", file=sys.stderr, flush=True)
+                      "queries per request in "
+                      f"{statistics.fmean(len(floor.waves(c)) for c in captured) if captured else 0:.1f}"
+                      " waves", file=sys.stderr, flush=True)
                 serial_ms: dict[str, float] = {}
                 for c in levels:
                     for target in targets:

@@ -3,9 +3,12 @@
 The queries are not copied from the store: they are *captured*. Our app is run in-process on a
 driver that records every ``execute_query`` (query text and parameters) while it answers each
 benchmark request once; the floor then replays each request's queries, in order, on a plain
-``AsyncDriver`` (same pool options as ours), with the same concurrency. So the floor follows the
-store whatever it becomes, and ``ours / floor`` is exactly what HTTP, GraphQL parsing,
-validation, execution, the resolvers' Python and JSON cost on top of the database.
+``AsyncDriver`` (same pool options as ours), with the same concurrency. Queries our app had in
+flight at once (a record's status read beside its lookup) are replayed at once too: replayed one
+after the other they would make the floor slower than the same Cypher through the same driver.
+So the floor follows the store whatever it becomes, and ``ours / floor`` is exactly what HTTP,
+GraphQL parsing, validation, execution, the resolvers' Python and JSON cost on top of the
+database.
 """
 
 from __future__ import annotations
@@ -25,26 +28,37 @@ from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.store.driver import open_async_driver
 
-Captured = list[tuple[str, dict[str, Any], str]]  # (query, parameters, routing)
+# (query, parameters, routing, wave): queries of one wave were in flight at the same time.
+Captured = list[tuple[str, dict[str, Any], str, int]]
 _current: contextvars.ContextVar[Captured | None] = contextvars.ContextVar("captured", default=None)
 
 
 class _RecordingDriver:
-    """An AsyncDriver that notes each ``execute_query`` of the request being captured."""
+    """An AsyncDriver that notes each ``execute_query`` of the request being captured, and
+    which of them overlapped: a query started while another was in flight joins its wave."""
 
     def __init__(self, driver: AsyncDriver) -> None:
         self._driver = driver
         self.sessions_opened = 0
+        self._in_flight = 0
+        self._wave = 0
 
     async def execute_query(self, query: Any, parameters_: Any = None, **kwargs: Any) -> Any:
         captured = _current.get()
-        if captured is not None:
-            # Parameters come as ``parameters_`` or as keyword arguments (those without a
-            # trailing underscore, which the driver keeps for its own options).
-            params = {**(parameters_ or {}),
-                      **{k: v for k, v in kwargs.items() if not k.endswith("_")}}
-            captured.append((query, params, str(kwargs.get("routing_", "w"))))
-        return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
+        if captured is None:
+            return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
+        # Parameters come as ``parameters_`` or as keyword arguments (those without a
+        # trailing underscore, which the driver keeps for its own options).
+        params = {**(parameters_ or {}),
+                  **{k: v for k, v in kwargs.items() if not k.endswith("_")}}
+        if self._in_flight == 0:
+            self._wave += 1
+        captured.append((query, params, str(kwargs.get("routing_", "w")), self._wave))
+        self._in_flight += 1
+        try:
+            return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
+        finally:
+            self._in_flight -= 1
 
     def session(self, *args: Any, **kwargs: Any) -> Any:
         if _current.get() is not None:
@@ -106,6 +120,19 @@ async def capture(settings: Settings, bodies: list[dict[str, Any]]) -> tuple[lis
     return out, driver.sessions_opened
 
 
+def waves(queries: Captured) -> list[list[tuple[str, dict[str, Any], str]]]:
+    """The captured queries of one request as waves: each wave's queries run at once, the
+    waves one after the other, as our app ran them."""
+    out: list[list[tuple[str, dict[str, Any], str]]] = []
+    last = None
+    for query, params, routing, wave in queries:
+        if wave != last:
+            out.append([])
+            last = wave
+        out[-1].append((query, params, routing))
+    return out
+
+
 @dataclass
 class FloorResult:
     requests: int
@@ -131,10 +158,13 @@ async def _replay(
             queries = requests[rng.randrange(len(requests))]
             started = time.perf_counter()
             try:
-                for query, params, routing in queries:
-                    await driver.execute_query(
-                        query, parameters_=params, database_=database, routing_=routing
-                    )
+                for wave in waves(queries):
+                    await asyncio.gather(*(
+                        driver.execute_query(
+                            query, parameters_=params, database_=database, routing_=routing
+                        )
+                        for query, params, routing in wave
+                    ))
             except Exception as exc:
                 errors += 1
                 first_error = first_error or f"{type(exc).__name__}: {exc}"

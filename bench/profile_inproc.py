@@ -7,8 +7,11 @@ For each workload, answers its benchmark bodies one at a time through the ASGI a
 mean time per request, the time inside the driver's ``execute_query`` calls (the database and
 Bolt; concurrent calls add up), this process's CPU time per request (HTTP aside, everything
 Python does: GraphQL, resolvers, JSON, the driver's decoding) and the queries per request. ``--cprofile`` adds the
-functions with the most time (cumulative and own). Without ``--uri`` it starts the benchmark's
-Neo4j (``bench/.data/real``).
+functions with the most time (cumulative and own). ``--floor`` adds the CPU time per request of
+the floor (the same requests' captured queries replayed on a plain driver, :mod:`floor`) and of
+ours, both as this thread's CPU time: unlike wall time, it does not stretch when the machine is
+shared, so it says what ours costs above the driver however loaded the machine is. Without
+``--uri`` it starts the benchmark's Neo4j (``bench/.data/real``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import cProfile
 import io
 import json
 import pstats
+import statistics
 import sys
 import time
 from collections.abc import Iterator
@@ -103,6 +107,41 @@ async def _run(settings: Settings, bodies: list[dict[str, Any]], requests: int,
     }
 
 
+async def _cpu_against_floor(settings: Settings, bodies: list[dict[str, Any]], requests: int,
+                             rounds: int = 3) -> tuple[float, float]:
+    """Median thread CPU ms per request of ours (through the ASGI app) and of the floor (the
+    captured queries of the same bodies on a plain driver), measured alternately."""
+    sample = bodies[: min(len(bodies), 50)]
+    captured, _ = await floor.capture(settings, sample)
+    encoded = [json.dumps(b).encode() for b in sample]
+    app = create_app(settings)
+    driver = open_async_driver(settings)
+    ours: list[float] = []
+    replay: list[float] = []
+    try:
+        async with app.router.lifespan_context(app):
+            for body in encoded[:3]:
+                await floor._post(app, body)
+            for _ in range(rounds):
+                started = time.thread_time()
+                for i in range(requests):
+                    await floor._post(app, encoded[i % len(encoded)])
+                ours.append((time.thread_time() - started) / requests)
+                started = time.thread_time()
+                for i in range(requests):
+                    for wave in floor.waves(captured[i % len(captured)]):
+                        await asyncio.gather(*(
+                            driver.execute_query(query, parameters_=params,
+                                                 database_=settings.neo4j_database,
+                                                 routing_=routing)
+                            for query, params, routing in wave
+                        ))
+                replay.append((time.thread_time() - started) / requests)
+    finally:
+        await driver.close()
+    return 1000 * statistics.median(ours), 1000 * statistics.median(replay)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--uri", default=None)
@@ -110,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--floor", action="store_true",
+                        help="also the thread CPU time per request of ours and of the floor")
     args = parser.parse_args(argv)
     with _database(args.uri) as (settings, sync_driver):
         loads = workloads.build(sync_driver)
@@ -119,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
             m = asyncio.run(_run(settings, loads[name].ours, n, profile))
             print(f"{name:<14} {m['ms']:8.2f} ms/request  driver {m['db_ms']:8.2f} ms  "
                   f"Python CPU {m['cpu_ms']:8.2f} ms  queries {m['queries']:.1f}", flush=True)
+            if args.floor:
+                ours, floor_cpu = asyncio.run(_cpu_against_floor(settings, loads[name].ours, n))
+                print(f"{'':<14} thread CPU per request: ours {ours:8.2f} ms  floor {floor_cpu:8.2f} ms"
+                      f"  above the driver {ours - floor_cpu:8.2f} ms", flush=True)
             if profile is not None:
                 for order in ("cumulative", "tottime"):
                     out = io.StringIO()
