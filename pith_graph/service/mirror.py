@@ -66,6 +66,7 @@ from pith_graph.core.note import (
 from pith_graph.core.signing import PublicKey
 from pith_graph.core.trust import KeyStatus, TrustStore
 from pith_graph.service import bundles
+from pith_graph.store import log as log_store
 from pith_graph.store import mirror as store
 
 __all__ = [
@@ -113,6 +114,7 @@ class SyncReport:
     bundles_imported: int = 0
     papers_created: int = 0
     events_imported: int = 0
+    in_step: int = 0  # papers named only by citations leaves the mirror already matched
     refused: list[str] = field(default_factory=list)
 
 
@@ -251,6 +253,8 @@ async def follow_once(
             for i in indices
         ))  # fmt: skip
         subjects: dict[str, int] = {}  # pith number -> the first entry bundle naming it
+        cited: dict[str, list[dict[str, Any]]] = {}  # its citations leaves
+        fetch: set[str] = set()  # named by another leaf: always fetched
         ends: dict[int, int] = {}
         for index, data in zip(indices, datas, strict=True):
             width = min(TILE_WIDTH, size - index * TILE_WIDTH)
@@ -264,9 +268,23 @@ async def follow_once(
                 raise MirrorError("BAD_TILES", f"entry bundle {index} is not the log's: {exc}") from exc
             skip = max(0, next_index - index * TILE_WIDTH)
             for e in entries[skip:]:
-                subjects.setdefault(json.loads(e)["pith_number"], index)
+                leaf = json.loads(e)
+                subjects.setdefault(leaf["pith_number"], index)
+                if leaf.get("leaf_type") == "citations":
+                    cited.setdefault(leaf["pith_number"], []).append(leaf)
+                else:
+                    fetch.add(leaf["pith_number"])
             report.entries += width - skip
             ends[index] = index * TILE_WIDTH + width
+        # A paper named only by citations leaves whose list this mirror already holds (its own
+        # log's latest citations leaf of the paper is the same leaf) is in step: not refetched.
+        only_cited = [p for p in cited if p not in fetch]
+        if only_cited:
+            ours = await log_store.latest_entries(driver, database, only_cited, "citations")
+            for pith, entry in zip(only_cited, ours, strict=True):
+                if entry is not None and all(leaf == entry["leaf"] for leaf in cited[pith]):
+                    del subjects[pith]
+                    report.in_step += 1
         names = list(subjects)
         documents = await _fetch_bundles(base, names)
         done = first

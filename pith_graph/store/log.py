@@ -35,6 +35,7 @@ __all__ = [
     "checkpoint_notes",
     "integrate_batch",
     "integrated_head",
+    "latest_entries",
     "latest_receipt_entries",
     "leaf_rows",
     "leaves_statement",
@@ -93,9 +94,9 @@ OPTIONAL MATCH (l:LogEntry {ref: ref})
 RETURN ref, l.index AS index, l.leaf_json AS leaf_json, l.leaf_hash AS leaf_hash
 """
 
-_LATEST_RECEIPT = """
+_LATEST_OF_TYPE = """
 UNWIND $pith_numbers AS pith
-OPTIONAL MATCH (l:LogEntry {pith_number: pith, leaf_type: 'receipt'})
+OPTIONAL MATCH (l:LogEntry {pith_number: pith, leaf_type: $leaf_type})
 WITH pith, l ORDER BY l.index DESC
 WITH pith, collect(l)[0] AS l
 RETURN pith, l.index AS index, l.leaf_json AS leaf_json, l.leaf_hash AS leaf_hash
@@ -163,12 +164,21 @@ async def log_entries_by_ref(
     return [_entry(r) for r in records]
 
 
+async def latest_entries(
+    driver: AsyncDriver, database: str, pith_numbers: Sequence[str], leaf_type: str
+) -> list[dict[str, Any] | None]:
+    """The newest leaf of type ``leaf_type`` of each pith number, in key order; ``None`` for a miss."""
+    records = await read_async(
+        driver, database, _LATEST_OF_TYPE, pith_numbers=list(pith_numbers), leaf_type=leaf_type
+    )
+    return [_entry(r) for r in records]
+
+
 async def latest_receipt_entries(
     driver: AsyncDriver, database: str, pith_numbers: Sequence[str]
 ) -> list[dict[str, Any] | None]:
     """The newest receipt leaf of each pith number, in key order; ``None`` for a miss."""
-    records = await read_async(driver, database, _LATEST_RECEIPT, pith_numbers=list(pith_numbers))
-    return [_entry(r) for r in records]
+    return await latest_entries(driver, database, pith_numbers, "receipt")
 
 
 def registration_leaf_row(pith_number: str, receipt: Receipt) -> dict[str, Any]:

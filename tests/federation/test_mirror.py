@@ -201,6 +201,11 @@ def test_citations_added_after_the_papers_reach_a_mirror_already_past_them(
         "MATCH (:Paper {pith_number: $a})-[:CITES]->(t) RETURN coalesce(t.pith_number, t.value) AS t ORDER BY t", a=a
     ).records
     assert [r["t"] for r in cited] == sorted([b, "10.9999/late.1"])
+    # A sync that redoes the round (killed before it saved its progress) finds the paper in
+    # step: the mirror's own latest citations leaf of A is the same leaf; nothing is refetched.
+    second_clean.execute_query("MATCH (m:MirrorOrigin) SET m.next_index = 2")
+    redo = follow(second_settings, url)
+    assert (redo.entries, redo.in_step, redo.bundles_imported) == (1, 1, 0)
 
 
 def test_one_worker_follows_however_many_serve_and_another_takes_over(
