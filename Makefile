@@ -21,11 +21,24 @@ launcher: $(INSTALLED)
 serve: launcher
 	PITH_HOST=$(HOST) PITH_PORT=$(PORT) PITH_LOAD_DEMO=$${PITH_LOAD_DEMO:-1} $(BIN)/pith-graph serve
 
-# The store and GraphQL tests run a second time through the routing scheme (neo4j://), the code
-# path of a cluster or Aura.
+# The drills start their own Neo4j or service processes and spend most of their time waiting on
+# them (restarts, kills, three registries, the offline importer), so they run beside the rest of
+# the suite in a second pytest process with its own session Neo4j; their output follows the
+# suite's. The store and GraphQL tests then run a second time through the routing scheme
+# (neo4j://), the code path of a cluster or Aura. Any failure fails `make test`.
+DRILLS := tests/test_app_fail_fast.py tests/test_neo4j_local.py tests/cli/test_serve.py \
+	tests/cli/test_backup.py tests/cli/test_demo.py tests/security/test_faults.py \
+	tests/federation tests/ingest/test_bulk.py tests/http/test_edge.py
 test: launcher browser lint
-	$(BIN)/pytest
-	PITH_TEST_ROUTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/store tests/graphql
+	@log=$$(mktemp -t pith-test-drills.XXXXXX); \
+	$(BIN)/pytest -q -p no:cacheprovider $(DRILLS) >$$log 2>&1 & drills=$$!; \
+	trap 'kill $$drills 2>/dev/null; rm -f $$log' EXIT; \
+	$(BIN)/pytest $(addprefix --ignore=,$(DRILLS)); suite=$$?; \
+	PITH_TEST_ROUTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/store tests/graphql; routed=$$?; \
+	wait $$drills; drilled=$$?; \
+	echo "--- the drills, run beside the suite: $(DRILLS)"; cat $$log; \
+	echo "--- make test: suite exit $$suite, routed re-run exit $$routed, drills exit $$drilled"; \
+	test $$suite -eq 0 && test $$routed -eq 0 && test $$drilled -eq 0
 
 # ruff (pyflakes, import order, bugbear, pyupgrade, …) and mypy (strict for the pure core):
 # zero findings, or `make test` stops here.

@@ -44,11 +44,14 @@ def _wait_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> N
     pytest.fail(f"pith-graph serve not ready in {_READY_TIMEOUT}s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """``pith-graph serve`` with ``PITH_LOAD_DEMO=1`` (as ``make serve``) on the session Neo4j.
+
+    One server for every browser module: they only read, and loading the demo is the slow part.
+    The browser tests are the last of the suite, so no other test empties the graph under it.
 
     ``PITH_EXPLORE_URL`` points the tests at a server already running on the demo data instead
     (for iterating on the page; the suite itself always starts its own).
@@ -57,8 +60,8 @@ def demo_server(
     if existing:
         yield existing
         return
-    request.getfixturevalue("clean_graph_module")
     settings: Settings = request.getfixturevalue("settings")
+    _delete_all_but_migrations(request.getfixturevalue("bolt"), settings)
     assert settings.neo4j_uri is not None
     port = free_port()
     data_dir = tmp_path_factory.mktemp("explore-serve")
@@ -91,15 +94,13 @@ def demo_server(
             process.wait()
 
 
-@pytest.fixture(scope="module")
-def clean_graph_module(bolt: Driver, settings: Settings) -> Driver:
-    """An empty graph for the module, so that the serve command loads the demo into it."""
+def _delete_all_but_migrations(bolt: Driver, settings: Settings) -> None:
+    """An empty graph, so that the serve command loads the demo into it."""
     with bolt.session(database=settings.neo4j_database) as session:
         session.run(
             "MATCH (n) WHERE NOT n:SchemaMigration "
             "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         ).consume()
-    return bolt
 
 
 @pytest.fixture(scope="module")
