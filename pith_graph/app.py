@@ -13,16 +13,16 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
 from pith_graph import keystore
-from pith_graph.app_state import RegistryState
 from pith_graph.config import Settings
 from pith_graph.core.signing import PublicKey
 from pith_graph.graphql.asgi import PithGraphQL
-from pith_graph.graphql.schema import build_schema
+from pith_graph.graphql.schema import build_schema, schema_sdl
 from pith_graph.http import extra_routes
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.caching import ConditionalGet
 from pith_graph.http.errors import error_response
 from pith_graph.http.headers import SecurityHeaders
@@ -86,6 +86,11 @@ async def readyz(request: Request) -> JSONResponse:
             status_code=503,
         )
     return JSONResponse({"status": "ready"})
+
+
+async def schema_document(request: Request) -> PlainTextResponse:
+    """``/schema.graphql``: the SDL of the API this server runs."""
+    return PlainTextResponse(schema_sdl(), media_type="application/graphql")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -218,6 +223,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
         Route("/readyz", readyz),
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
+        Route("/schema.graphql", schema_document, methods=["GET"]),
         *extra_routes(),
     ]
     return Starlette(

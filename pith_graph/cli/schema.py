@@ -23,10 +23,11 @@ def register(subparsers: Any) -> None:
 
 
 def schema_sdl() -> str:
-    """The SDL of the live schema, newline-terminated."""
-    from pith_graph.graphql.schema import build_schema
+    """The SDL of the live schema, newline-terminated (imported here so that the CLI's other
+    commands start without loading the GraphQL layer)."""
+    from pith_graph.graphql import schema
 
-    return build_schema().as_str().rstrip("\n") + "\n"
+    return schema.schema_sdl()
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -16,13 +16,14 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from pith_graph.app_state import RegistryState
 from pith_graph.graphql.context import Context, set_request_loaders
 from pith_graph.graphql.loaders import make_loaders
 from pith_graph.graphql.persisted import PersistedQueries, PersistedQueryError
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.caching import ResponseCache
+from pith_graph.http.errors import http_error
 
-__all__ = ["PithGraphQL", "http_error"]
+__all__ = ["PithGraphQL"]
 
 
 def _unencodable(value: object) -> bool:
@@ -48,14 +49,6 @@ def _unencodable(value: object) -> bool:
 _NOT_REPLAYED = frozenset({b"content-length", b"content-type", b"ratelimit", b"ratelimit-policy"})
 
 _HTTP_CODES = {400: "BAD_INPUT", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE"}
-
-
-def http_error(status: int, code: str, message: str) -> JSONResponse:
-    """A refusal before GraphQL ran, in the GraphQL response shape."""
-    return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
-        status_code=status,
-    )
 
 
 class PithGraphQL(GraphQL[Context, None]):

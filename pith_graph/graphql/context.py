@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from pith_graph.app_state import RegistryState
 from pith_graph.graphql.loaders import Loaders
+from pith_graph.http.app_state import RegistryState
 from pith_graph.service.tokens import Principal, authenticate
 
 __all__ = ["Context", "request_loaders", "set_request_loaders", "to_thread"]

@@ -27,11 +27,12 @@ from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from pith_graph.http.errors import shorten_message
 from pith_graph.service.errors import AmbiguousAlias, ServiceError
 from pith_graph.store._run import as_store_error
 from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
-__all__ = ["MAX_MESSAGE_CHARS", "CodedErrors", "PithSchema", "error_code", "shorten_message"]
+__all__ = ["CodedErrors", "PithSchema", "error_code"]
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +47,6 @@ _REQUEST_ERRORS: tuple[tuple[re.Pattern[str], str, str | None], ...] = (
     # thousand copies of one field overflow its recursion): refused as too complex.
     (re.compile(r"Validation aborted"), "QUERY_TOO_COMPLEX", None),
 )
-
-
-# Messages quote the input they refuse; a 100,000-character alias is not echoed back whole.
-MAX_MESSAGE_CHARS = 400
-
-
-def shorten_message(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
-    """``message`` cut to ``limit`` characters, saying how much was left out."""
-    if len(message) <= limit:
-        return message
-    return f"{message[:limit]}… ({len(message) - limit:,} more characters not shown)"
 
 
 def _with(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:

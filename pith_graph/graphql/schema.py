@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import strawberry
@@ -35,7 +35,7 @@ from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 from pith_graph.graphql.execution import PithExecution
 
-__all__ = ["build_schema"]
+__all__ = ["build_schema", "schema_sdl"]
 
 
 @strawberry.type
@@ -219,3 +219,10 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
     # Lists of plain objects (a resolveMany answer, a page's edges) are completed by a plan.
     options.setdefault("execution_context_class", PithExecution)
     return PithSchema(query=query, mutation=mutation, subscription=subscription, **options)
+
+
+@lru_cache(maxsize=1)
+def schema_sdl() -> str:
+    """The SDL of the schema, newline-terminated: what ``/schema.graphql`` serves and
+    ``pith-graph schema export`` writes."""
+    return build_schema().as_str().rstrip("\n") + "\n"

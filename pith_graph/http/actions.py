@@ -19,15 +19,15 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
-from pith_graph.app_state import RegistryState
 from pith_graph.core.events import EVENT_VERSION, TARGETS, EventKind, SignerType
 from pith_graph.core.tokens import Scope
-from pith_graph.graphql.context import to_thread
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.errors import HTTP_STATUS, Refusal, error_response
 from pith_graph.service import events as event_service
 from pith_graph.service import tokens
@@ -284,7 +284,7 @@ async def _submit(
                 "MALFORMED_EVENT",
                 f"this action is for {record['pith_number']}; the event is about {subject}",
             )
-        trust = await to_thread(keystore.trust_store_for, registry.settings.data_dir)
+        trust = await anyio.to_thread.run_sync(keystore.trust_store_for, registry.settings.data_dir)
         accepted, index = await event_service.submit_event(
             registry.driver,
             database,

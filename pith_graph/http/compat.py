@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pith_graph.app_state import RegistryState
 from pith_graph.http import record_html
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.errors import Refusal
 from pith_graph.http.papers import paper_named
 from pith_graph.service.events import record_status

@@ -13,11 +13,17 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from pith_graph.graphql.errors import shorten_message
 from pith_graph.service.errors import AmbiguousAlias, ServiceError
 from pith_graph.store.errors import StoreUnavailable
 
-__all__ = ["HTTP_STATUS", "Refusal", "error_response"]
+__all__ = [
+    "HTTP_STATUS",
+    "MAX_MESSAGE_CHARS",
+    "Refusal",
+    "error_response",
+    "http_error",
+    "shorten_message",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,25 @@ HTTP_STATUS = {
     "RATE_LIMITED": 429,
     "UNAVAILABLE": 503,
 }
+
+# Messages quote the input they refuse; a 100,000-character alias is not echoed back whole.
+MAX_MESSAGE_CHARS = 400
+
+
+def shorten_message(message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` cut to ``limit`` characters, saying how much was left out."""
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}… ({len(message) - limit:,} more characters not shown)"
+
+
+def http_error(status: int, code: str, message: str) -> JSONResponse:
+    """A refusal before GraphQL ran, in the GraphQL response shape."""
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+    )
+
 
 _UNAVAILABLE = "the graph database is unavailable; try again later"
 

@@ -22,10 +22,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pith_graph.app_state import RegistryState
 from pith_graph.core.badge import render_badge, render_error_badge
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.snippets import latex_snippet
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.dashboard_page import dashboard_page
 from pith_graph.http.errors import Refusal
 from pith_graph.http.explore_page import STATIC_DIR, STATIC_PREFIX, explorer_page

@@ -1,24 +1,15 @@
-"""``/``: a landing page pointing to the explorer, GraphiQL and the API's documentation; and
-``/schema.graphql``, the SDL of the API this server runs."""
+"""``/``: a landing page pointing to the explorer, GraphiQL and the API's documentation
+(``/schema.graphql``, which the GraphQL app serves)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import __version__
 
 __all__ = ["landing_page", "routes"]
-
-@lru_cache(maxsize=1)
-def _sdl() -> str:
-    from pith_graph.graphql.schema import build_schema
-
-    return build_schema().as_str() + "\n"
-
 
 def landing_page() -> str:
     return f"""<!doctype html>
@@ -52,12 +43,7 @@ async def landing(request: Request) -> Response:
     return HTMLResponse(landing_page())
 
 
-async def schema_sdl(request: Request) -> Response:
-    return PlainTextResponse(_sdl(), media_type="application/graphql")
-
-
 def routes() -> list[BaseRoute]:
     return [
         Route("/", landing, methods=["GET"]),
-        Route("/schema.graphql", schema_sdl, methods=["GET"]),
     ]

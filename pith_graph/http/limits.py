@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pith_graph.graphql.asgi import http_error
+from pith_graph.http.errors import http_error
 
 __all__ = ["BodySizeLimit"]
 

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
-from pith_graph.app_state import RegistryState
 from pith_graph.core.merkle import TILE_WIDTH, InvalidProof, parse_tile_path
 from pith_graph.core.signing import PublicKey
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.errors import Refusal, error_response
 from pith_graph.service import log as log_service
 from pith_graph.service.keys import published_keys

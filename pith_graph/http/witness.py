@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from pith_graph.app_state import RegistryState
 from pith_graph.core.signing import SigningKey
+from pith_graph.http.app_state import RegistryState
 from pith_graph.service import witness as service
 from pith_graph.store import witness as store
 from pith_graph.store.errors import StoreUnavailable
