@@ -28,7 +28,7 @@ serve: launcher
 # (neo4j://), the code path of a cluster or Aura. Any failure fails `make test`.
 DRILLS := tests/test_app_fail_fast.py tests/test_neo4j_local.py tests/cli/test_serve.py \
 	tests/cli/test_backup.py tests/cli/test_demo.py tests/security/test_faults.py \
-	tests/federation tests/ingest/test_bulk.py tests/http/test_edge.py
+	tests/federation tests/ingest/test_bulk.py
 test: launcher browser lint
 	@log=$$(mktemp -t pith-test-drills.XXXXXX); \
 	$(BIN)/pytest -q -p no:cacheprovider $(DRILLS) >$$log 2>&1 & drills=$$!; \

@@ -299,7 +299,9 @@ class Ingestor:
                 else:
                     self.stats.citations_unresolved += 1
 
-        self._submit(lambda: add_citations(self.driver, self.database, rows), done)
+        self._submit(
+            lambda: add_citations(self.driver, self.database, rows, log_changes=False), done
+        )
 
 
 def _claim(registered_sha256: str, other: Prepared, path: Path, line: int) -> dict[str, str]:

@@ -103,10 +103,13 @@ class CitationOutcome:
     resolved: bool
 
 
-def citation_plan(citations: Sequence[Mapping[str, Any]]) -> WritePlan[list[CitationOutcome]]:
+def citation_plan(
+    citations: Sequence[Mapping[str, Any]], *, log_changes: bool = True
+) -> WritePlan[list[CitationOutcome]]:
     """Write citation rows ``{citing, kind ('arxiv'|'doi'), target, position, raw}``; one outcome
     per row, in row order. A row whose citing paper is not registered writes nothing (its
-    outcome says so). A plan, so that sync and async transactions run the same statements."""
+    outcome says so). A plan, so that sync and async transactions run the same statements.
+    ``log_changes=False`` appends no citations leaf (file ingest: see :func:`add_citations`)."""
     arxiv_rows: list[dict[str, Any]] = []
     doi_rows: list[dict[str, Any]] = []
     for i, row in enumerate(citations):
@@ -120,7 +123,7 @@ def citation_plan(citations: Sequence[Mapping[str, Any]]) -> WritePlan[list[Cita
     recount = refresh_counts_statement(source_ids=citing)
     if recount is not None:
         yield recount
-    if citing:
+    if citing and log_changes:
         changed = []
         for r in (yield _CITED_NOW, {"source_ids": sorted(set(citing))}):
             leaf = citations_leaf(r["pith"], r["citations"])
@@ -147,7 +150,20 @@ async def add_citations_in_async(
 
 
 def add_citations(
-    driver: Driver, database: str, citations: Sequence[Mapping[str, Any]]
+    driver: Driver,
+    database: str,
+    citations: Sequence[Mapping[str, Any]],
+    *,
+    log_changes: bool = True,
 ) -> list[CitationOutcome]:
-    """:func:`add_citations_in`, in ONE transaction of its own."""
-    return write_transaction(driver, database, add_citations_in, citations)
+    """:func:`add_citations_in`, in ONE transaction of its own.
+
+    ``pith-graph ingest`` passes ``log_changes=False``: its citations arrive in batches whose
+    split would decide how many citations leaves a paper gets, and the offline importer
+    (``ingest --bulk``) must write the very same graph, so file ingest logs no citations leaf.
+    """
+
+    def write(tx: ManagedTransaction) -> list[CitationOutcome]:
+        return run_plan(tx, citation_plan(citations, log_changes=log_changes))
+
+    return write_transaction(driver, database, write)
