@@ -15,7 +15,7 @@ that much metadata is stored identically.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from pith_graph.core.canonical import Digest, canonical_bytes
@@ -151,11 +151,13 @@ class PaperProperties:
 
     def to_row(self) -> dict[str, Any]:
         """The property map the writer stores (lists for tuples; ``None`` is not stored)."""
-        return {
-            k: list(v) if isinstance(v, tuple) else v
-            for k, v in asdict(self).items()
-            if v is not None
-        }
+        # Plain getattr, not dataclasses.asdict (a deep copy): bulk ingest builds one per paper.
+        row: dict[str, Any] = {}
+        for name in _PAPER_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                row[name] = list(value) if isinstance(value, tuple) else value
+        return row
 
 
 # The properties the writer itself sets: the same on every path.
@@ -166,7 +168,8 @@ WRITER_PROPERTIES = (
     "citation_count",
     "reference_count",
 )
-PAPER_PROPERTIES = tuple(f.name for f in fields(PaperProperties)) + WRITER_PROPERTIES
+_PAPER_FIELDS = tuple(f.name for f in fields(PaperProperties))
+PAPER_PROPERTIES = _PAPER_FIELDS + WRITER_PROPERTIES
 # Bookkeeping other layers keep on a paper node; never part of a paper's content, never read as one.
 # ``integrity_dirty``: the integrity layer's "changed since its last run" token, set by every writer;
 # ``count_cell``: the aggregate cell the paper is counted in (store/counts.py).
@@ -176,7 +179,7 @@ LARGE_PROPERTIES = frozenset({"abstract", "canonical_json"})
 
 
 def _replace(props: PaperProperties, **changes: Any) -> PaperProperties:
-    return PaperProperties(**{**asdict(props), **changes})
+    return replace(props, **changes)
 
 
 def authors_of_text(text: str) -> tuple[str, ...]:

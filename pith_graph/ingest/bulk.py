@@ -18,12 +18,17 @@ node and relationship of the graph model, and Neo4j's offline importer builds th
    latest registered version; a DOI through its alias, the lowest pith number of the latest
    versions; otherwise a ``Work``); one edge per pair, the last row's ``position``/``raw``; the
    four sort keys of every edge; citation and reference counts.
-3. ``nodes``: the Paper file, now that ``is_latest`` and the counts are known, and the works.
+   Rows are resolved in worker processes forked with the graph of phase 1; the edges are made
+   unique with numpy and their lines written in parallel parts.
+3. ``nodes``: the Paper file, now that ``is_latest`` and the counts are known, and the
+   aggregate cells (``PaperCell``, ``CitationCell``, each paper's ``count_cell``): what
+   :func:`pith_graph.store.counts.rebuild_cells` would build from the loaded graph.
 4. ``import``: ``org.neo4j.cli.AdminTool database import full`` on the launcher's classpath,
-   into a temporary store.
-5. ``schema``: the temporary store is started on a free port, every migration's constraints and
-   indexes are created (:func:`~pith_graph.store.migrations.apply_schema_for_bulk_load`), empty
-   lists the importer cannot write are set, and the counts are checked against phase 1 and 2.
+   into a temporary store; node ids are given as the importer's actual ids (no id mapping).
+5. ``schema``: the temporary store is started on a free port, empty lists the importer cannot
+   write are set (by node id), every migration's constraints and indexes are created
+   (:func:`~pith_graph.store.migrations.apply_schema_for_bulk_load`), and the counts are checked
+   against phases 1 and 2 (from the database's count store).
 6. ``swap``: the temporary store is renamed into place.
 
 A run interrupted at any point leaves the registry's store absent (or as it was: empty) or whole;
@@ -39,11 +44,11 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from pith_graph.core.signing import SigningKey, signing_key_from_seed
 from pith_graph.ingest.errors import IngestError, MalformedLine
@@ -56,7 +61,7 @@ from pith_graph.ingest.formats import (
     parse_lines,
 )
 from pith_graph.ingest.pipeline import IngestStats, order_files
-from pith_graph.ingest.reader import InputFile
+from pith_graph.ingest.reader import InputFile, block_lines
 from pith_graph.service.registration import prepare, registration_rows
 
 __all__ = [
@@ -69,7 +74,7 @@ __all__ = [
 ]
 
 ARRAY_DELIMITER = "\x1f"  # passed as --array-delimiter=U+001F; never in metadata text
-_CHUNK_LINES = 2000
+_BLOCK_BYTES = 1 << 21  # a worker's unit: about 1,600 papers of the arXiv snapshot
 
 
 class BulkImportError(IngestError):
@@ -104,6 +109,9 @@ def _quote(text: str) -> str:
 
 def _field(value: Any) -> str:
     """One CSV field as the importer reads it: empty = no property, ``""`` = the empty string."""
+    kind = value.__class__
+    if kind is str:  # the common case first: a few million fields a second
+        return '"' + value.replace('"', '""') + '"'
     if value is None:
         return ""
     if value is True:
@@ -117,8 +125,8 @@ def _field(value: Any) -> str:
     return _quote(str(value))
 
 
-def _line(values: Sequence[Any]) -> str:
-    return ",".join(_field(v) for v in values) + "\n"
+def _line(values: Iterable[Any]) -> str:
+    return ",".join([_field(v) for v in values]) + "\n"
 
 
 def _type(value: Any) -> str:
@@ -159,6 +167,8 @@ def _paper_columns() -> tuple[tuple[str, str], ...]:
 # -- phase 1 in worker processes ---------------------------------------------------------------
 
 _COLUMNS = _paper_columns()
+_COLUMN_NAMES = frozenset(n for n, _ in _COLUMNS)
+_LIST_COLUMNS = tuple(n for n, t in _COLUMNS if t == ":string[]")
 _worker_key: SigningKey | None = None
 _worker_now: datetime | None = None
 
@@ -169,103 +179,110 @@ def _init_worker(key_id: str, seed: bytes, now: datetime) -> None:
     _worker_now = now
 
 
-@dataclass(frozen=True, slots=True)
-class _Formatted:
-    """One signed paper as the main process needs it: keys, and its CSV fragments."""
+class _Signed(NamedTuple):
+    """One signed paper as the main process needs it: its keys, and its finished CSV text (a
+    plain tuple crosses the process boundary several times cheaper than a dataclass)."""
 
     line: int
     warnings: tuple[str, ...]
-    columns: tuple[tuple[str, str], ...]
-    receipt_columns: tuple[str, ...]
     source_id: str
     version: int
     sha: str
     pith: str
     submitted_at: str | None
     primary_cat: str | None
-    now: str
     paper_text: str  # the Paper line up to (without) is_latest and the counts, no newline
     canonical_json: str  # kept as a source claim if this version is registered with other content
-    receipt_text: str  # the receipt's property fields
-    aliases: tuple[tuple[str, str], ...]
+    receipt_line: str  # its Receipt line after the node id
+    aliases: tuple[tuple[str, str], ...]  # (kind:value, its Alias line after the node id)
+    dois: tuple[str, ...]  # its DOI aliases' values
     log_text: str  # the log entry's fields after its id and index
     empty_lists: tuple[str, ...]
+    cell: tuple[int, str, str, tuple[str, ...]]  # year, license, primary, categories
 
 
-def _format(line: int, warnings: tuple[str, ...], row: dict[str, Any]) -> _Formatted:
-    paper, receipt, leaf = row["paper"], row["receipt"], row["log_leaf"]
-    columns = _COLUMNS
-    unknown = set(paper) - {n for n, _ in columns}
-    if unknown:
-        raise BulkImportError(f"line {line}: paper properties {sorted(unknown)} are not in the model")
-    seen: set[tuple[str, str]] = set()
-    aliases = []
+class _Chunk(NamedTuple):
+    receipt_columns: tuple[str, ...]
+    now: str
+    items: list[tuple[Any, ...]]  # _Signed, or ("bad" | "skip", line, reason)
+
+
+def _signed(line: int, warnings: tuple[str, ...], row: dict[str, Any]) -> _Signed:
+    paper, receipt, leaf, now = row["paper"], row["receipt"], row["log_leaf"], row["now"]
+    if not paper.keys() <= _COLUMN_NAMES:
+        unknown = sorted(set(paper) - _COLUMN_NAMES)
+        raise BulkImportError(f"line {line}: paper properties {unknown} are not in the model")
+    pith = paper["pith_number"]
+    aliases: dict[str, str] = {}
+    dois = []
     for alias in row["aliases"]:
-        key = (alias["kind"], alias["value"])
-        if key not in seen:
-            seen.add(key)
-            aliases.append(key)
-    return _Formatted(
-        line=line,
-        warnings=warnings,
-        columns=tuple(columns),
-        receipt_columns=tuple(receipt),
-        source_id=paper["source_id"],
-        version=paper["version"],
-        sha=row["canonical_sha256"],
-        pith=paper["pith_number"],
-        submitted_at=paper.get("submitted_at"),
-        primary_cat=paper.get("primary_cat"),
-        now=row["now"],
-        paper_text=_line([paper.get(n) for n, _ in columns]
-                         + [row["now"], row["now"], f"bulk {row['now']}"])[:-1],
-        canonical_json=paper["canonical_json"],
-        receipt_text=_line(list(receipt.values()))[:-1],
-        aliases=tuple(aliases),
-        log_text=_line([leaf["leaf_hash"], leaf["leaf_type"], leaf["ref"], leaf["pith_number"],
-                        leaf["leaf_json"]])[:-1],
-        empty_lists=tuple(n for n, t in columns
-                          if t == ":string[]" and n in paper and not paper[n]),
+        kind, value = alias["kind"], alias["value"]
+        aid = f"{kind}:{value}"
+        if aid not in aliases:
+            aliases[aid] = _line((kind, value, now))
+            if kind == "doi":
+                dois.append(value)
+    get = paper.get
+    return _Signed(
+        line,
+        warnings,
+        paper["source_id"],
+        paper["version"],
+        row["canonical_sha256"],
+        pith,
+        get("submitted_at"),
+        get("primary_cat"),
+        _line([get(n) for n, _ in _COLUMNS] + [now, now, f"bulk {now}"])[:-1],
+        paper["canonical_json"],
+        _line(receipt.values()),
+        tuple(aliases.items()),
+        tuple(dois),
+        _line((leaf["leaf_hash"], leaf["leaf_type"], leaf["ref"], leaf["pith_number"],
+               leaf["leaf_json"]))[:-1],
+        tuple(n for n in _LIST_COLUMNS if n in paper and not paper[n]),
+        (paper["year"], paper["license"], paper["primary_cat"], tuple(paper["categories"])),
     )
 
 
-def _paper_chunk(args: tuple[Format, list[tuple[int, str]]]) -> list[tuple[Any, ...]]:
-    """Parse, hash, sign and format one chunk of lines (in a worker process)."""
-    fmt, lines = args
+def _paper_chunk(args: tuple[Format, int, bytes]) -> _Chunk:
+    """Parse, hash, sign and format one block of lines (in a worker process)."""
+    fmt, number, block = args
     assert _worker_key is not None and _worker_now is not None
-    out: list[tuple[Any, ...]] = []
-    for item in parse_lines(fmt, lines):
+    parsed = list(parse_lines(fmt, block_lines(number, block)))
+    papers = [item for item in parsed if isinstance(item, PaperLine)]
+    rows = iter(registration_rows([prepare(p.paper) for p in papers], _worker_key, _worker_now))
+    items: list[tuple[Any, ...]] = []
+    receipt_columns: tuple[str, ...] = ()
+    now = ""
+    for item in parsed:
         if isinstance(item, PaperLine):
-            (row,) = registration_rows([prepare(item.paper)], _worker_key, _worker_now)
-            out.append(("paper", item.line, _format(item.line, item.warnings, row)))
+            row = next(rows)
+            receipt_columns, now = tuple(row["receipt"]), row["now"]
+            items.append(_signed(item.line, item.warnings, row))
         elif isinstance(item, BadLine):
-            out.append(("bad", item.line, item.reason))
+            items.append(("bad", item.line, item.reason))
         elif isinstance(item, SkippedLine):
-            out.append(("skip", item.line, item.reason))
-    return out
+            items.append(("skip", item.line, item.reason))
+    return _Chunk(receipt_columns, now, items)
 
 
-def _chunks(file: InputFile, fmt: Format) -> Iterator[tuple[Format, list[tuple[int, str]]]]:
-    chunk: list[tuple[int, str]] = []
-    for pair in file.lines():
-        chunk.append(pair)
-        if len(chunk) >= _CHUNK_LINES:
-            yield fmt, chunk
-            chunk = []
-    if chunk:
-        yield fmt, chunk
+def _blocks(file: InputFile, fmt: Format) -> Iterator[tuple[Format, int, bytes]]:
+    for number, block in file.blocks(_BLOCK_BYTES):
+        yield fmt, number, block
 
 
 # -- the import files --------------------------------------------------------------------------
 
 
 class _Files:
-    """The import directory: one header file and one data file per node label / relationship."""
+    """The import directory: one header file and one data file (or several parts, written in
+    parallel) per node label / relationship."""
 
     def __init__(self, directory: Path) -> None:
         self.dir = directory
         self.open: dict[str, IO[str]] = {}
         self.headers: dict[str, str] = {}
+        self.parts: dict[str, list[Path]] = {}
 
     def header(self, name: str, columns: Sequence[str]) -> None:
         self.headers[name] = ",".join(columns) + "\n"
@@ -283,19 +300,24 @@ class _Files:
             handle.close()
 
     def arg(self, name: str) -> str:
-        data = self.dir / f"{name}.csv"
-        if not data.exists():
-            data.write_text("", encoding="utf-8")
-        return f"{self.dir / f'{name}.header.csv'},{data}"
+        parts = self.parts.get(name)
+        if parts is None:
+            data = self.dir / f"{name}.csv"
+            if not data.exists():
+                data.write_text("", encoding="utf-8")
+            parts = [data]
+        return ",".join([str(self.dir / f"{name}.header.csv"), *map(str, parts)])
 
 
-@dataclass
+@dataclass(slots=True)
 class _Paper:
     pith: str
+    node: int  # its node id in the store (the importer's --id-type=actual)
     source_id: str
     version: int
     submitted_at: str | None
     primary_cat: str | None
+    cell: tuple[int, str, str, tuple[str, ...]]  # year, license, primary, categories
 
 
 class _Graph:
@@ -303,20 +325,29 @@ class _Graph:
 
     def __init__(self) -> None:
         self.papers: list[_Paper] = []
-        self.by_version: dict[tuple[str, int], tuple[str, str]] = {}  # -> (sha, pith)
+        # -> (sha, pith, index)
+        self.by_version: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.versions: dict[str, list[tuple[int, int]]] = {}  # source id -> [(version, index)]
         self.latest: dict[str, int] = {}
         self.doi: dict[str, list[int]] = {}
-        self.empty_lists: dict[str, list[str]] = {}
+        self.empty_lists: dict[str, list[int]] = {}  # property -> node ids of papers
         self.cited = array("q")
         self.citing = array("q")
         # other sources' records of registered versions (the metadata_conflict detector reads
-        # them): (registered sha, other sha) -> [registered pith, other canonical JSON, sources]
-        self.claims: dict[tuple[str, str], tuple[str, str, list[str]]] = {}
+        # them): (registered sha, other sha) -> [registered index, other canonical JSON, sources]
+        self.claims: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
+        # Node ids are handed out in one sequence, densely, as the importer's ACTUAL ids: no
+        # string id to map, the importer's costliest step with pith numbers as ids.
+        self.nodes = 0
+        self.edges: Any = None  # the paper edges' keys (citing index * papers + cited), sorted
 
-    def claim(self, registered: tuple[str, str], other: _Formatted, source: str) -> None:
+    def node(self) -> int:
+        self.nodes += 1
+        return self.nodes - 1
+
+    def claim(self, registered: tuple[str, str, int], other: _Signed, source: str) -> None:
         key = (registered[0], other.sha)
-        held = self.claims.setdefault(key, (registered[1], other.canonical_json, []))
+        held = self.claims.setdefault(key, (registered[2], other.canonical_json, []))
         if source not in held[2]:
             held[2].append(source)
 
@@ -334,11 +365,23 @@ def _phase_papers(
 ) -> Path:
     """Phase 1; returns the temporary file holding the Paper rows (length-prefixed, log order)."""
     stats = report.stats
-    columns: tuple[tuple[str, str], ...] | None = None
-    aliases_seen: set[tuple[str, str]] = set()
+    aliases_seen: dict[str, int] = {}  # kind:value -> node id
     pending = out.dir / "papers.pending"
     started, last = time.monotonic(), 0.0
     stamp = None
+    out.header(
+        "papers",
+        [":ID", *(f"{n}{t}" for n, t in _COLUMNS),
+         "created_at", "updated_at", "integrity_dirty", "count_cell", "is_latest:boolean",
+         "citation_count:long", "reference_count:long"],
+    )
+    out.header("has_receipt", [":START_ID", ":END_ID"])
+    out.header("aliases", [":ID", "kind", "value", "created_at"])
+    out.header("alias_of", [":START_ID", ":END_ID"])
+    out.header("log_entries", [":ID", "index:long", "leaf_hash", "leaf_type", "ref",
+                               "pith_number", "leaf_json"])
+    papers, by_version, versions_of = graph.papers, graph.by_version, graph.versions
+    doi, empty_lists = graph.doi, graph.empty_lists
     with pending.open("w", encoding="utf-8", newline="") as held:
         receipts = out.writer("receipts")
         has_receipt = out.writer("has_receipt")
@@ -350,111 +393,200 @@ def _phase_papers(
             if not fmt.has_papers:
                 continue
             file = InputFile(path)
-            for results in pool.imap(_paper_chunk, _chunks(file, fmt), chunksize=1):
-                for result in results:
-                    kind, line = result[0], result[1]
-                    if kind == "bad":
-                        stats.malformed += 1
-                        reporter.problem(path, line, "malformed", result[2])
-                        if strict:
-                            raise MalformedLine(str(path), line, result[2])
+            for chunk in pool.imap(_paper_chunk, _blocks(file, fmt), chunksize=1):
+                if chunk.now and receipt_columns is None:
+                    receipt_columns, stamp = chunk.receipt_columns, chunk.now
+                    out.header("receipts", [":ID", *receipt_columns])
+                if chunk.now and chunk.receipt_columns != receipt_columns:
+                    raise BulkImportError(f"{path}: the receipt row changed shape")
+                held_text, receipt_text, has_receipt_text = [], [], []
+                alias_text, alias_of_text, log_text = [], [], []
+                for f in chunk.items:
+                    if f.__class__ is not _Signed:
+                        kind, line, reason = f
+                        if kind == "bad":
+                            stats.malformed += 1
+                            reporter.problem(path, line, "malformed", reason)
+                            if strict:
+                                raise MalformedLine(str(path), line, reason)
+                        else:
+                            stats.skipped[reason] += 1
+                            reporter.problem(path, line, "skipped", reason)
                         continue
-                    if kind == "skip":
-                        stats.skipped[result[2]] += 1
-                        reporter.problem(path, line, "skipped", result[2])
-                        continue
-                    f: _Formatted = result[2]
                     for warning in f.warnings:
                         stats.warnings += 1
-                        reporter.problem(path, line, "warning", warning)
+                        reporter.problem(path, f.line, "warning", warning)
                     version = (f.source_id, f.version)
-                    known = graph.by_version.get(version)
+                    known = by_version.get(version)
                     if known is not None:
                         if known[0] == f.sha:
                             stats.papers_unchanged += 1
                         else:
-                            graph.claim(known, f, f"{path.name}:{line}")
+                            graph.claim(known, f, f"{path.name}:{f.line}")
                             stats.papers_conflicting += 1
                             stats.skipped["version registered with other metadata"] += 1
                             reporter.problem(
-                                path, line, "skipped",
+                                path, f.line, "skipped",
                                 f"{version[0]}v{version[1]} is registered as {known[1]} with "
                                 "other metadata",
                             )
                         continue
-                    if columns is None:
-                        columns, receipt_columns, stamp = f.columns, f.receipt_columns, f.now
-                        out.header(
-                            "papers",
-                            [f"{n}{t}" if n != "pith_number" else "pith_number:ID(Paper)"
-                             for n, t in columns]
-                            + ["created_at", "updated_at", "integrity_dirty", "is_latest:boolean",
-                               "citation_count:long", "reference_count:long"],
-                        )
-                        out.header("receipts", [":ID(Receipt)", *receipt_columns])
-                        out.header("has_receipt", [":START_ID(Paper)", ":END_ID(Receipt)"])
-                        out.header("aliases", [":ID(Alias)", "kind", "value", "created_at"])
-                        out.header("alias_of", [":START_ID(Alias)", ":END_ID(Paper)"])
-                        out.header("log_entries", [":ID(LogEntry)", "index:long", "leaf_hash",
-                                                   "leaf_type", "ref", "pith_number", "leaf_json"])
-                    if f.columns != columns or f.receipt_columns != receipt_columns:
-                        raise BulkImportError(f"{path}:{line}: the paper row changed shape")
-                    index = len(graph.papers)
+                    index = len(papers)
                     pith = f.pith
-                    quoted = _quote(pith)
-                    graph.by_version[version] = (f.sha, pith)
-                    graph.papers.append(_Paper(pith, f.source_id, f.version, f.submitted_at,
-                                               f.primary_cat))
-                    graph.versions.setdefault(f.source_id, []).append((f.version, index))
+                    node = graph.node()
+                    receipt_node, log_node = graph.node(), graph.node()
+                    by_version[version] = (f.sha, pith, index)
+                    papers.append(_Paper(pith, node, f.source_id, f.version, f.submitted_at,
+                                         f.primary_cat, f.cell))
+                    held_versions = versions_of.get(f.source_id)
+                    if held_versions is None:
+                        versions_of[f.source_id] = [(f.version, index)]
+                    else:
+                        held_versions.append((f.version, index))
                     for name in f.empty_lists:
-                        graph.empty_lists.setdefault(name, []).append(pith)
-                    held.write(f"{index} {len(f.paper_text)}\n{f.paper_text}")
-                    receipts.write(f"{quoted},{f.receipt_text}\n")
-                    has_receipt.write(f"{quoted},{quoted}\n")
-                    for akey in f.aliases:
-                        aid = _quote(f"{akey[0]}:{akey[1]}")
-                        if akey not in aliases_seen:
-                            aliases_seen.add(akey)
-                            alias_nodes.write(_line([f"{akey[0]}:{akey[1]}", akey[0], akey[1],
-                                                     f.now]))
-                        alias_of.write(f"{aid},{quoted}\n")
-                        if akey[0] == "doi":
-                            graph.doi.setdefault(akey[1], []).append(index)
-                    log.write(f"{index},{index},{f.log_text}\n")
+                        empty_lists.setdefault(name, []).append(node)
+                    held_text.append(f"{index} {len(f.paper_text)}\n{f.paper_text}")
+                    receipt_text.append(f"{receipt_node},{f.receipt_line}")
+                    has_receipt_text.append(f"{node},{receipt_node}\n")
+                    for aid, alias_line in f.aliases:
+                        alias_node = aliases_seen.get(aid)
+                        if alias_node is None:
+                            alias_node = aliases_seen[aid] = graph.node()
+                            alias_text.append(f"{alias_node},{alias_line}")
+                        alias_of_text.append(f"{alias_node},{node}\n")
+                    for value in f.dois:
+                        doi.setdefault(value, []).append(index)
+                    log_text.append(f"{log_node},{index},{f.log_text}\n")
                     stats.papers_new += 1
+                held.write("".join(held_text))
+                receipts.write("".join(receipt_text))
+                has_receipt.write("".join(has_receipt_text))
+                alias_nodes.write("".join(alias_text))
+                alias_of.write("".join(alias_of_text))
+                log.write("".join(log_text))
                 now_t = time.monotonic()
                 if now_t - last >= 2.0:
                     last = now_t
                     rate = stats.papers_seen / max(now_t - started, 1e-9)
                     reporter.progress("papers", f"{stats.papers_seen:,} papers ({rate:,.0f}/s)")
+    if receipt_columns is None:
+        out.header("receipts", [":ID"])
     # versions: is_latest and SUPERSEDES between consecutive registered versions
     supersedes = out.writer("supersedes")
-    out.header("supersedes", [":START_ID(Paper)", ":END_ID(Paper)"])
+    out.header("supersedes", [":START_ID", ":END_ID"])
     for sid, versions in graph.versions.items():
         versions.sort()
         graph.latest[sid] = versions[-1][1]
         for (_, older), (_, newer) in zip(versions, versions[1:], strict=False):
-            supersedes.write(_line([graph.papers[newer].pith, graph.papers[older].pith]))
-    out.header("log_head", [":ID(LogHead)", "log_id", "size:long", "lock_token"])
-    if graph.papers:
-        out.writer("log_head").write(_line(["main", "main", len(graph.papers), f"bulk {stamp}"]))
+            supersedes.write(f"{papers[newer].node},{papers[older].node}\n")
+    out.header("log_head", [":ID", "log_id", "size:long", "lock_token"])
+    if papers:
+        out.writer("log_head").write(_line([graph.node(), "main", len(papers), f"bulk {stamp}"]))
     # No (:LogIntegration) node and no tiles: like after a transactional ingest, nothing is tiled
     # yet, and the integrator (serve's start-up) creates the node and tiles the log from leaf 0.
-    out.header("source_claims", [":ID(SourceClaim)", "paper_sha256", "canonical_sha256",
-                                 "canonical_json", "sources:string[]"])
-    out.header("claims_version_of", [":START_ID(SourceClaim)", ":END_ID(Paper)"])
+    out.header("source_claims", [":ID", "paper_sha256", "canonical_sha256", "canonical_json",
+                                 "sources:string[]"])
+    out.header("claims_version_of", [":START_ID", ":END_ID"])
     claims, claims_of = out.writer("source_claims"), out.writer("claims_version_of")
-    for (registered, other), (pith, canonical, sources) in graph.claims.items():
-        cid = f"{registered}:{other}"
-        claims.write(_line([cid, registered, other, canonical, sources]))
-        claims_of.write(_line([cid, pith]))
-    graph.cited = array("q", bytes(8 * len(graph.papers)))
-    graph.citing = array("q", bytes(8 * len(graph.papers)))
+    for (registered, other), (index, canonical, sources) in graph.claims.items():
+        claim_node = graph.node()
+        claims.write(_line([claim_node, registered, other, canonical, sources]))
+        claims_of.write(f"{claim_node},{papers[index].node}\n")
+    graph.cited = array("q", bytes(8 * len(papers)))
+    graph.citing = array("q", bytes(8 * len(papers)))
     return pending
 
 
-def _sort_key(p: _Paper) -> str:
-    return f"{p.submitted_at or '~'} {p.pith}"
+# -- phase 2 -------------------------------------------------------------------------------------
+
+_EDGE_PARTS = 2  # the CITES file is written in this many parts, one per worker
+
+
+def _citation_chunk(args: tuple[Format, int, bytes]) -> tuple[Any, ...]:
+    """Parse and resolve one block of citation rows (in a worker forked after phase 1, so it
+    holds the graph): the paper edges as ``citing * n + cited`` keys in row order, the rows
+    among them with a position or raw text, the rows to works, and the problems."""
+    fmt, number, block = args
+    graph = _worker_graph
+    assert graph is not None
+    papers, latest, doi_of = graph.papers, graph.latest, graph.doi
+    n = max(len(papers), 1)
+    keys = array("q")
+    valued: list[tuple[int, Any, Any]] = []  # (offset in keys, position, raw)
+    to_work: list[tuple[int, str, str, Any, Any]] = []
+    problems: list[tuple[int, str, str]] = []
+    doi_target = _worker_doi_target
+    skipped = 0
+    for item in parse_lines(fmt, block_lines(number, block)):
+        if item.__class__ is CitationLine:
+            c = item.citation  # type: ignore[union-attr]
+            citing = latest.get(c.citing)
+            if citing is None:
+                skipped += 1
+                problems.append((item.line, "skipped", "citing paper is not registered"))
+                continue
+            kind = c.target_kind.value
+            if kind == "arxiv":
+                target = latest.get(c.target)
+            else:
+                if c.target not in doi_target:
+                    found = [i for i in doi_of.get(c.target, ())
+                             if latest.get(papers[i].source_id) == i]
+                    doi_target[c.target] = (
+                        min(found, key=lambda i: papers[i].pith) if found else None
+                    )
+                target = doi_target[c.target]
+            if target is not None:
+                if c.position is not None or c.raw is not None:
+                    valued.append((len(keys), c.position, c.raw))
+                keys.append(citing * n + target)
+            else:
+                to_work.append((citing, kind, c.target, c.position, c.raw))
+        elif isinstance(item, BadLine):
+            problems.append((item.line, "malformed", item.reason))
+        elif isinstance(item, SkippedLine):
+            problems.append((item.line, "skipped", item.reason))
+    return keys, valued, to_work, problems
+
+
+_worker_graph: _Graph | None = None
+_worker_doi_target: dict[str, int | None] = {}
+
+
+def _edge_part(args: tuple[int, int, str]) -> tuple[int, int]:
+    """Write the CITES lines of unique edges ``start:end`` to ``path`` (in a worker forked after
+    the edges are known): every edge with the four sort keys of its ends."""
+    start, end, path = args
+    edges = _worker_edges
+    assert edges is not None
+    keys, values, node, pith, sort_key, cat_key = edges
+    n = max(len(node), 1)
+    lines = []
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for offset in range(start, end):
+            ci, ti = divmod(int(keys[offset]), n)
+            c, t = pith[ci], pith[ti]
+            value = values.get(offset)
+            extra = ",," if value is None else f",{_field(value[0])},{_field(value[1])}"
+            lines.append(
+                f'{node[ci]},{node[ti]}{extra},"{c} {sort_key[ti]}","{t} {sort_key[ci]}",'
+                f'"{c} {cat_key[ti]}","{t} {cat_key[ci]}"\n'
+            )
+            if len(lines) >= 8192:
+                handle.write("".join(lines))
+                written += len(lines)
+                lines = []
+        handle.write("".join(lines))
+        written += len(lines)
+    return start, written
+
+
+_worker_edges: tuple[Any, ...] | None = None
+
+
+def _escaped(text: str) -> str:
+    return text.replace('"', '""')
 
 
 def _phase_citations(
@@ -464,117 +596,196 @@ def _phase_citations(
     report: BulkReport,
     reporter: BulkReporter,
     strict: bool,
+    processes: int,
 ) -> None:
     """Phase 2: edges to papers (one per pair, last row's position/raw) and to works."""
+    import numpy as np
+
+    global _worker_graph, _worker_edges
     stats = report.stats
     papers = graph.papers
-    # one edge per (citing, cited) pair, keyed citing * n + cited (a small int, not a tuple)
     n = max(len(papers), 1)
-    to_paper: dict[int, tuple[Any, Any]] = {}
-    nothing = (None, None)
+    context = multiprocessing.get_context("fork")
+    key_parts: list[Any] = []
+    valued: dict[int, tuple[Any, Any]] = {}  # offset in the concatenated keys -> (position, raw)
     to_work: dict[tuple[int, str, str], tuple[Any, Any]] = {}
     started, last = time.monotonic(), 0.0
-    seen_rows = 0
-    doi_target: dict[str, int | None] = {}
-    for path, fmt in files:
-        if fmt.has_papers:
-            continue
-        for item in parse_lines(fmt, InputFile(path).lines()):
-            seen_rows += 1
-            if isinstance(item, CitationLine):
-                c = item.citation
-                citing = graph.latest.get(c.citing)
-                if citing is None:
-                    stats.skipped["citing paper is not registered"] += 1
-                    reporter.problem(path, item.line, "skipped", "citing paper is not registered")
+    offset = 0
+    _worker_graph = graph
+    try:
+        with context.Pool(processes) as pool:
+            for path, fmt in files:
+                if fmt.has_papers:
                     continue
-                kind = c.target_kind.value
-                if kind == "arxiv":
-                    target = graph.latest.get(c.target)
-                else:
-                    if c.target not in doi_target:
-                        latest = [i for i in graph.doi.get(c.target, ())
-                                  if graph.latest.get(papers[i].source_id) == i]
-                        doi_target[c.target] = (
-                            min(latest, key=lambda i: papers[i].pith) if latest else None
+                file = InputFile(path)
+                results = pool.imap(_citation_chunk, _blocks(file, fmt), chunksize=1)
+                for keys, rows, works_of, problems in results:
+                    for line, kind, reason in problems:
+                        if kind == "malformed":
+                            stats.malformed += 1
+                            reporter.problem(path, line, "malformed", reason)
+                            if strict:
+                                raise MalformedLine(str(path), line, reason)
+                        else:
+                            stats.skipped[reason] += 1
+                            reporter.problem(path, line, "skipped", reason)
+                    for at, position, raw in rows:
+                        valued[offset + at] = (position, raw)
+                    if keys:
+                        key_parts.append(np.frombuffer(keys, dtype=np.int64))
+                    offset += len(keys)
+                    stats.citations_written += len(keys)
+                    for citing, kind, target, position, raw in works_of:
+                        to_work[(citing, kind, target)] = (
+                            (None, None) if position is None and raw is None else (position, raw)
                         )
-                    target = doi_target[c.target]
-                value = nothing if c.position is None and c.raw is None else (c.position, c.raw)
-                if target is not None:
-                    to_paper[citing * n + target] = value
-                    stats.citations_written += 1
-                else:
-                    to_work[(citing, kind, c.target)] = value
-                    stats.citations_unresolved += 1
-            elif isinstance(item, BadLine):
-                stats.malformed += 1
-                reporter.problem(path, item.line, "malformed", item.reason)
-                if strict:
-                    raise MalformedLine(str(path), item.line, item.reason)
-            elif isinstance(item, SkippedLine):
-                stats.skipped[item.reason] += 1
-                reporter.problem(path, item.line, "skipped", item.reason)
-            now_t = time.monotonic()
-            if now_t - last >= 2.0 and seen_rows % 4096 == 0:
-                last = now_t
-                reporter.progress(
-                    "citations",
-                    f"{seen_rows:,} rows ({seen_rows / max(now_t - started, 1e-9):,.0f}/s)",
-                )
-    out.header("cites_papers", [":START_ID(Paper)", ":END_ID(Paper)", "position:long", "raw",
-                                "out_key", "in_key", "out_cat_key", "in_cat_key"])
-    write = out.writer("cites_papers").write
-    cited, citing_count = graph.cited, graph.citing
-    for pair, (position, raw) in to_paper.items():
-        ci, ti = divmod(pair, n)
-        c, t = papers[ci], papers[ti]
-        write(_line([
-            c.pith, t.pith, position, raw,
-            f"{c.pith} {_sort_key(t)}",
-            f"{t.pith} {_sort_key(c)}",
-            f"{c.pith} {t.primary_cat or ''} {_sort_key(t)}",
-            f"{t.pith} {c.primary_cat or ''} {_sort_key(c)}",
-        ]))
-        cited[ti] += 1
-        citing_count[ci] += 1
-    out.header("works", [":ID(Work)", "kind", "value"])
-    out.header("cites_works", [":START_ID(Paper)", ":END_ID(Work)", "position:long", "raw",
-                               "out_key"])
+                    stats.citations_unresolved += len(works_of)
+                    now_t = time.monotonic()
+                    if now_t - last >= 2.0:
+                        last = now_t
+                        reporter.progress(
+                            "citations", f"{offset:,} edges ({offset / (now_t - started):,.0f}/s)"
+                        )
+    finally:
+        _worker_graph = None
+    # One edge per pair: the last row's position/raw (the transactional writer's SET).
+    all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
+    unique, first_in_reverse = np.unique(all_keys[::-1], return_index=True)
+    values: dict[int, tuple[Any, Any]] = {}  # index in unique -> (position, raw)
+    if valued:
+        is_last = np.zeros(len(all_keys), dtype=bool)
+        is_last[len(all_keys) - 1 - first_in_reverse] = True
+        rows = np.fromiter(sorted(valued), dtype=np.int64, count=len(valued))
+        rows = rows[is_last[rows]]
+        at = np.searchsorted(unique, all_keys[rows])
+        values = {int(i): valued[int(row)] for row, i in zip(rows.tolist(), at.tolist(), strict=True)
+                  if valued[int(row)] != (None, None)}
+    graph.edges = unique
+    citing_of, cited_of = np.divmod(unique, n)
+    graph.cited = array("q", np.bincount(cited_of, minlength=len(papers)).astype(np.int64).tobytes())
+    graph.citing = array("q", np.bincount(citing_of, minlength=len(papers)).astype(np.int64).tobytes())
+    out.header("cites_papers", [":START_ID", ":END_ID", "position:long", "raw", "out_key",
+                                "in_key", "out_cat_key", "in_cat_key"])
+    sort_key = [_escaped(f"{p.submitted_at or '~'} {p.pith}") for p in papers]
+    _worker_edges = (
+        unique, values, [p.node for p in papers], [p.pith for p in papers], sort_key,
+        [f"{_escaped(p.primary_cat or '')} {k}" for p, k in zip(papers, sort_key, strict=True)],
+    )
+    try:
+        step = -(-len(unique) // _EDGE_PARTS)
+        parts = [(i * step, min(len(unique), (i + 1) * step), str(out.dir / f"cites_papers.{i}.csv"))
+                 for i in range(_EDGE_PARTS)]
+        with context.Pool(processes) as pool:
+            written = sum(w for _, w in pool.map(_edge_part, parts, chunksize=1))
+    finally:
+        _worker_edges = None
+    out.parts["cites_papers"] = [Path(p) for _, _, p in parts]
+    assert written == len(unique)
+    out.header("works", [":ID", "kind", "value"])
+    out.header("cites_works", [":START_ID", ":END_ID", "position:long", "raw", "out_key"])
     works = out.writer("works").write
     cites_works = out.writer("cites_works").write
-    work_ids: set[tuple[str, str]] = set()
+    work_ids: dict[tuple[str, str], int] = {}
+    citing_count = graph.citing
     for (ci, kind, value), (position, raw) in to_work.items():
         wkey = (kind, value)
-        if wkey not in work_ids:
-            work_ids.add(wkey)
-            works(_line([f"{kind}:{value}", kind, value]))
+        work_node = work_ids.get(wkey)
+        if work_node is None:
+            work_node = work_ids[wkey] = graph.node()
+            works(_line([work_node, kind, value]))
         c = papers[ci]
-        cites_works(_line([c.pith, f"{kind}:{value}", position, raw,
-                           f"{c.pith} ~ ~{kind}:{value}"]))
+        cites_works(_line([c.node, work_node, position, raw, f"{c.pith} ~ ~{kind}:{value}"]))
         citing_count[ci] += 1
     report.counts.update(
-        papers=len(papers), citations=len(to_paper), unresolved=len(to_work), works=len(work_ids)
+        papers=len(papers), citations=len(unique), unresolved=len(to_work), works=len(work_ids)
     )
 
 
+# -- phase 3 -------------------------------------------------------------------------------------
+
+
+def _cell_key(latest: bool, versions: int, cell: tuple[int, str, str, tuple[str, ...]]) -> str:
+    """A paper's aggregate cell key, as ``pith_graph.store.counts`` spells it in Cypher."""
+    year, license_, primary, categories = cell
+    return (f"{'true' if latest else 'false'}|{versions}|{year}|{license_}|{primary}|"
+            + "".join(c + "," for c in categories))
+
+
 def _phase_nodes(pending: Path, out: _Files, graph: _Graph) -> None:
-    """Phase 3: the Paper file, with ``is_latest`` and the counts."""
+    """Phase 3: the Paper file, with ``is_latest``, the counts and the aggregate cells (what
+    :func:`pith_graph.store.counts.rebuild_cells` builds from a loaded graph)."""
+    papers = graph.papers
     write = out.writer("papers").write
     latest = set(graph.latest.values())
-    with pending.open("r", encoding="utf-8", newline="") as held:
+    cell_of: list[str] = []
+    cells: dict[str, list[Any]] = {}  # key -> [papers, citations, latest, versions, cell]
+    for index, p in enumerate(papers):
+        is_latest = index in latest
+        versions = len(graph.versions[p.source_id])
+        key = _cell_key(is_latest, versions, p.cell)
+        cell_of.append(key)
+        held = cells.get(key)
+        if held is None:
+            cells[key] = [1, graph.cited[index], is_latest, versions, p.cell]
+        else:
+            held[0] += 1
+            held[1] += graph.cited[index]
+    with pending.open("r", encoding="utf-8", newline="") as held_file:
+        lines = []
         while True:
-            head = held.readline()
+            head = held_file.readline()
             if not head:
                 break
             index_text, length = head.split()
             index = int(index_text)
-            text = held.read(int(length))
-            write(text + "," + ",".join([
-                "true" if index in latest else "false",
-                str(graph.cited[index]),
-                str(graph.citing[index]),
-            ]) + "\n")
+            text = held_file.read(int(length))
+            lines.append(
+                f"{papers[index].node},{text},{_quote(cell_of[index])},"
+                f"{'true' if index in latest else 'false'},{graph.cited[index]},"
+                f"{graph.citing[index]}\n"
+            )
+            if len(lines) >= 4096:
+                write("".join(lines))
+                lines = []
+        write("".join(lines))
     pending.unlink()
+    dims = ["latest:boolean", "versions:long", "year:long", "license", "primary",
+            "categories:string[]"]
+    out.header("paper_cells", [":ID", "key", *dims, "papers:long", "citations:long"])
+    paper_cells = out.writer("paper_cells").write
+    for key, (count, citations, is_latest, versions, cell) in cells.items():
+        year, license_, primary, categories = cell
+        d = [is_latest, versions, year, license_, primary, categories]
+        paper_cells(_line([graph.node(), key, *d, count, citations]))
+    # Citation cells: the CITES edges between papers by the cited paper's cell and the citing
+    # paper's year.
+    import numpy as np
+
+    by_cell: dict[tuple[str, int], int] = {}
+    unique = graph.edges
+    if unique is not None and len(unique):
+        n = max(len(papers), 1)
+        citing_of, cited_of = np.divmod(unique, n)
+        cell_index = {key: i for i, key in enumerate(cells)}
+        cited_cell = np.fromiter((cell_index[k] for k in cell_of), dtype=np.int64,
+                                 count=len(papers))[cited_of]
+        years = sorted({p.cell[0] for p in papers})
+        year_index = {y: i for i, y in enumerate(years)}
+        citing_year = np.fromiter((year_index[p.cell[0]] for p in papers), dtype=np.int64,
+                                  count=len(papers))[citing_of]
+        combined = cited_cell * len(years) + citing_year
+        found, counts = np.unique(combined, return_counts=True)
+        keys = list(cells)
+        for value, count in zip(found.tolist(), counts.tolist(), strict=True):
+            ci, yi = divmod(value, len(years))
+            by_cell[(keys[ci], years[yi])] = count
+    out.header("citation_cells", [":ID", "key", *dims, "cell", "citing_year:long", "n:long"])
+    citation_cells = out.writer("citation_cells").write
+    for (key, year), count in by_cell.items():
+        _, _, is_latest, versions, cell = cells[key]
+        cyear, license_, primary, categories = cell
+        d = [is_latest, versions, cyear, license_, primary, categories]
+        citation_cells(_line([graph.node(), f"{key}#{year}", *d, key, year, count]))
 
 
 def write_import_files(
@@ -603,7 +814,7 @@ def write_import_files(
             )
         _phase(report, reporter, "papers", t0, f"{report.stats.papers_new:,} papers signed")
         t0 = time.monotonic()
-        _phase_citations(ordered, out, graph, report, reporter, strict)
+        _phase_citations(ordered, out, graph, report, reporter, strict, processes)
         _phase(report, reporter, "citations", t0,
                f"{report.counts['citations']:,} edges, {report.counts['unresolved']:,} to works")
         t0 = time.monotonic()
@@ -623,7 +834,8 @@ def _phase(report: BulkReport, reporter: BulkReporter, name: str, t0: float, det
 def _import_args(out: _Files) -> list[str]:
     nodes = [("Paper", "papers"), ("Receipt", "receipts"), ("Alias", "aliases"),
              ("LogEntry", "log_entries"), ("LogHead", "log_head"), ("Work", "works"),
-             ("SourceClaim", "source_claims")]
+             ("SourceClaim", "source_claims"), ("PaperCell", "paper_cells"),
+             ("CitationCell", "citation_cells")]
     rels = [("HAS_RECEIPT", "has_receipt"), ("ALIAS_OF", "alias_of"),
             ("SUPERSEDES", "supersedes"), ("CITES", "cites_papers"), ("CITES", "cites_works"),
             ("CLAIMS_VERSION_OF", "claims_version_of")]
@@ -636,6 +848,8 @@ def _import_args(out: _Files) -> list[str]:
         # real abstracts in 5.26: "Weird input data, found CR outside a text cell".)
         "--multiline-fields=true",
         "--threads=2",
+        # Node ids are the dense sequence of _Graph.node: no id mapping to build.
+        "--id-type=actual",
         f"--report-file={out.dir / 'import.report'}",
     ]
 
@@ -649,17 +863,16 @@ def bulk_import(
     *,
     processes: int = 2,
     strict: bool = False,
-    heap: str = "1g",
+    heap: str = "2g",
+    page_cache: str = "4g",
     database: str = "neo4j",
     check_empty: Callable[[Path], int] | None = None,
 ) -> BulkReport:
     """The whole bulk import into the local launcher's data directory ``neo4j_dir``."""
     from pith_graph.config import Settings
     from pith_graph.neo4j_local import LocalNeo4j, free_port, run_admin_tool
-    from pith_graph.store.bulk_load import set_empty_lists
-    from pith_graph.store.counts import rebuild_cells
+    from pith_graph.store.bulk_load import imported_counts, set_empty_lists
     from pith_graph.store.driver import open_driver
-    from pith_graph.store.graph_content import graph_counts
     from pith_graph.store.migrations import apply_schema_for_bulk_load
 
     store = neo4j_dir / "store"
@@ -682,20 +895,20 @@ def bulk_import(
         result = run_admin_tool(_import_args(out), work, heap=heap)
         tail = [line for line in result.stdout.splitlines() if line.strip()][-6:]
         _phase(report, reporter, "import", t0, " ".join(t.strip() for t in tail[-5:-1]))
+        shutil.rmtree(csv_dir)  # the store is whole: the files are not needed any more
         t0 = time.monotonic()
-        with LocalNeo4j(data_dir=work, port=free_port(), heap="1g", page_cache="1g") as server:
+        with LocalNeo4j(data_dir=work, port=free_port(), heap=heap,
+                        page_cache=page_cache) as server:
             settings = Settings(neo4j_uri=server.uri, neo4j_database=database)
             with open_driver(settings) as driver:
+                for name, nodes in graph.empty_lists.items():
+                    set_empty_lists(driver, database, name, nodes)
                 apply_schema_for_bulk_load(driver, database)
-                for name, piths in graph.empty_lists.items():
-                    set_empty_lists(driver, database, name, piths)
-                rebuild_cells(driver, database)
-                counts = graph_counts(driver, database)
+                counts = imported_counts(driver, database)
         if counts != report.counts:
             raise BulkImportError(f"the imported graph has {counts}, expected {report.counts}")
         _phase(report, reporter, "schema", t0, "constraints and indexes online, counts checked")
         t0 = time.monotonic()
-        shutil.rmtree(csv_dir)
         with contextlib.suppress(FileNotFoundError):
             (work / "launcher.json").unlink()
         old = neo4j_dir.with_name(neo4j_dir.name + ".replaced")

@@ -11,7 +11,7 @@ from typing import IO, BinaryIO
 from pith_graph.ingest.errors import UnknownFormat
 from pith_graph.ingest.formats import Format, detect_format
 
-__all__ = ["InputFile", "open_text", "sniff_format"]
+__all__ = ["InputFile", "block_lines", "open_text", "sniff_format"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -43,12 +43,47 @@ class InputFile:
             return self.size
         return self._raw.tell()
 
+    def blocks(self, size: int = 1 << 20) -> Iterator[tuple[int, bytes]]:
+        """The file in blocks of whole lines, about ``size`` bytes each, with the number of each
+        block's first line: what worker processes split into the lines :meth:`lines` gives (one
+        bytes object crosses the process boundary, not a tuple per line)."""
+        with self.path.open("rb") as raw:
+            self._raw = raw
+            binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if _is_gzip(self.path) else raw
+            number, rest = 1, b""
+            while True:
+                data = binary.read(size)
+                if not data:
+                    break
+                data = rest + data
+                end = data.rfind(b"\n") + 1
+                if end == 0:
+                    rest = data
+                    continue
+                block, rest = data[:end], data[end:]
+                yield number, block
+                number += block.count(b"\n")
+            if rest:
+                yield number, rest
+
     def lines(self) -> Iterator[tuple[int, str]]:
         with self.path.open("rb") as raw:
             self._raw = raw
             binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if _is_gzip(self.path) else raw
             with io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as text:
                 yield from enumerate(text, start=1)
+
+
+def block_lines(number: int, block: bytes) -> list[tuple[int, str]]:
+    """The numbered lines of one :meth:`InputFile.blocks` block, as :meth:`InputFile.lines`
+    gives them (UTF-8, split at ``\\n`` only, each with its newline)."""
+    text = block.decode("utf-8")
+    parts = text.split("\n")
+    last = parts.pop()
+    out = [(number + i, line + "\n") for i, line in enumerate(parts)]
+    if last:
+        out.append((number + len(parts), last))
+    return out
 
 
 def sniff_format(path: Path) -> Format:
