@@ -352,6 +352,26 @@ class _Graph:
             held[2].append(source)
 
 
+def _refused(
+    stats: IngestStats,
+    reporter: BulkReporter,
+    strict: bool,
+    path: Path,
+    line: int,
+    malformed: bool,
+    reason: str,
+) -> None:
+    """Count and report a line left out: malformed (fatal with ``strict``) or skipped."""
+    if malformed:
+        stats.malformed += 1
+        reporter.problem(path, line, "malformed", reason)
+        if strict:
+            raise MalformedLine(str(path), line, reason)
+    else:
+        stats.skipped[reason] += 1
+        reporter.problem(path, line, "skipped", reason)
+
+
 def _phase_papers(
     files: Sequence[tuple[Path, Format]],
     out: _Files,
@@ -404,14 +424,7 @@ def _phase_papers(
                 for f in chunk.items:
                     if f.__class__ is not _Signed:
                         kind, line, reason = f
-                        if kind == "bad":
-                            stats.malformed += 1
-                            reporter.problem(path, line, "malformed", reason)
-                            if strict:
-                                raise MalformedLine(str(path), line, reason)
-                        else:
-                            stats.skipped[reason] += 1
-                            reporter.problem(path, line, "skipped", reason)
+                        _refused(stats, reporter, strict, path, line, kind == "bad", reason)
                         continue
                     for warning in f.warnings:
                         stats.warnings += 1
@@ -621,14 +634,7 @@ def _phase_citations(
                 results = pool.imap(_citation_chunk, _blocks(file, fmt), chunksize=1)
                 for keys, rows, works_of, problems in results:
                     for line, kind, reason in problems:
-                        if kind == "malformed":
-                            stats.malformed += 1
-                            reporter.problem(path, line, "malformed", reason)
-                            if strict:
-                                raise MalformedLine(str(path), line, reason)
-                        else:
-                            stats.skipped[reason] += 1
-                            reporter.problem(path, line, "skipped", reason)
+                        _refused(stats, reporter, strict, path, line, kind == "malformed", reason)
                     for at, position, raw in rows:
                         valued[offset + at] = (position, raw)
                     if keys:

@@ -416,10 +416,7 @@ async def run_follower(
         if not waiting:
             log.info("mirror of %s: another process follows; pid %d waits", url, os.getpid())
             waiting = True
-        try:
-            await asyncio.wait_for(stop.wait(), interval)
-        except TimeoutError:
-            pass
+        await _pause(stop, interval)
 
 
 async def _follow(
@@ -447,10 +444,13 @@ async def _follow(
                     "mirror of %s: synced size %d, %d entries, %d new papers, %d refused",
                     url, report.size, report.entries, report.papers_created, len(report.refused),
                 )  # fmt: skip
-        try:
-            await asyncio.wait_for(stop.wait(), interval)
-        except TimeoutError:
-            pass
+        await _pause(stop, interval)
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds``, or less if ``stop`` is set meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def content_hash(driver: AsyncDriver, database: str) -> dict[str, str]:
