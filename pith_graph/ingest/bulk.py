@@ -19,7 +19,10 @@ node and relationship of the graph model, and Neo4j's offline importer builds th
    versions; otherwise a ``Work``); one edge per pair, the last row's ``position``/``raw``; the
    four sort keys of every edge; citation and reference counts.
    Rows are resolved in worker processes forked with the graph of phase 1; the edges are made
-   unique with numpy and their lines written in parallel parts.
+   unique with numpy and their lines written in parallel parts. Then the citations leaves the
+   ingest appends once its batches are written
+   (:func:`pith_graph.store.citation_writer.log_citation_changes`): one per citing paper, in the
+   input order of the citing papers, after every receipt, built in parallel parts.
 3. ``nodes``: the Paper file, now that ``is_latest`` and the counts are known, and the
    aggregate cells (``PaperCell``, ``CitationCell``, each paper's ``count_cell``): what
    :func:`pith_graph.store.counts.rebuild_cells` would build from the loaded graph.
@@ -340,6 +343,7 @@ class _Graph:
         # string id to map, the importer's costliest step with pith numbers as ids.
         self.nodes = 0
         self.edges: Any = None  # the paper edges' keys (citing index * papers + cited), sorted
+        self.stamp: str | None = None  # the receipts' time: the log head's lock token
 
     def node(self) -> int:
         self.nodes += 1
@@ -492,11 +496,7 @@ def _phase_papers(
         graph.latest[sid] = versions[-1][1]
         for (_, older), (_, newer) in zip(versions, versions[1:], strict=False):
             supersedes.write(f"{papers[newer].node},{papers[older].node}\n")
-    out.header("log_head", [":ID", "log_id", "size:long", "lock_token"])
-    if papers:
-        out.writer("log_head").write(_line([graph.node(), "main", len(papers), f"bulk {stamp}"]))
-    # No (:LogIntegration) node and no tiles: like after a transactional ingest, nothing is tiled
-    # yet, and the integrator (serve's start-up) creates the node and tiles the log from leaf 0.
+    graph.stamp = stamp  # the log head is written after the citations leaves (phase 2)
     out.header("source_claims", [":ID", "paper_sha256", "canonical_sha256", "canonical_json",
                                  "sources:string[]"])
     out.header("claims_version_of", [":START_ID", ":END_ID"])
@@ -530,6 +530,7 @@ def _citation_chunk(args: tuple[Format, int, bytes]) -> tuple[Any, ...]:
     problems: list[tuple[int, str, str]] = []
     doi_target = _worker_doi_target
     skipped = 0
+    citers: dict[int, None] = {}  # the citing papers, in row order
     for item in parse_lines(fmt, block_lines(number, block)):
         if item.__class__ is CitationLine:
             c = item.citation  # type: ignore[union-attr]
@@ -538,6 +539,7 @@ def _citation_chunk(args: tuple[Format, int, bytes]) -> tuple[Any, ...]:
                 skipped += 1
                 problems.append((item.line, "skipped", "citing paper is not registered"))
                 continue
+            citers[citing] = None
             kind = c.target_kind.value
             if kind == "arxiv":
                 target = latest.get(c.target)
@@ -559,7 +561,7 @@ def _citation_chunk(args: tuple[Format, int, bytes]) -> tuple[Any, ...]:
             problems.append((item.line, "malformed", item.reason))
         elif isinstance(item, SkippedLine):
             problems.append((item.line, "skipped", item.reason))
-    return keys, valued, to_work, problems
+    return keys, valued, to_work, problems, list(citers)
 
 
 _worker_graph: _Graph | None = None
@@ -622,6 +624,7 @@ def _phase_citations(
     key_parts: list[Any] = []
     valued: dict[int, tuple[Any, Any]] = {}  # offset in the concatenated keys -> (position, raw)
     to_work: dict[tuple[int, str, str], tuple[Any, Any]] = {}
+    citing_order: dict[int, None] = {}  # citing paper indices, in input order
     started, last = time.monotonic(), 0.0
     offset = 0
     _worker_graph = graph
@@ -632,7 +635,9 @@ def _phase_citations(
                     continue
                 file = InputFile(path)
                 results = pool.imap(_citation_chunk, _blocks(file, fmt), chunksize=1)
-                for keys, rows, works_of, problems in results:
+                for keys, rows, works_of, problems, citers in results:
+                    for ci in citers:
+                        citing_order.setdefault(ci)
                     for line, kind, reason in problems:
                         _refused(stats, reporter, strict, path, line, kind == "malformed", reason)
                     for at, position, raw in rows:
@@ -705,6 +710,82 @@ def _phase_citations(
     report.counts.update(
         papers=len(papers), citations=len(unique), unresolved=len(to_work), works=len(work_ids)
     )
+    _citation_leaves(out, graph, list(citing_order), values, to_work, context, processes)
+
+
+def _citation_leaves(
+    out: _Files,
+    graph: _Graph,
+    citing_order: list[int],
+    values: dict[int, tuple[Any, Any]],
+    to_work: dict[tuple[int, str, str], tuple[Any, Any]],
+    context: Any,
+    processes: int,
+) -> None:
+    """The log after the receipts: the citations leaf of every citing paper in input order (as
+    the transactional ingest's last pass appends them), then the log head."""
+    global _worker_leaves
+    papers = graph.papers
+    works_of: dict[int, list[dict[str, Any]]] = {}
+    for (ci, kind, value), (position, raw) in to_work.items():
+        works_of.setdefault(ci, []).append(
+            {"kind": kind, "target": value, "position": position, "raw": raw}
+        )
+    _worker_leaves = (graph.edges, values, works_of, papers)
+    leaves: list[str] = []
+    try:
+        if citing_order:
+            step = -(-len(citing_order) // max(processes, 1))
+            parts = [citing_order[i : i + step] for i in range(0, len(citing_order), step)]
+            with context.Pool(processes) as pool:
+                leaves = [text for part in pool.map(_leaf_part, parts, chunksize=1) for text in part]
+    finally:
+        _worker_leaves = None
+    log = out.writer("log_entries")
+    index = len(papers)
+    lines = []
+    for text in leaves:
+        lines.append(f"{graph.node()},{index},{text}\n")
+        index += 1
+    log.write("".join(lines))
+    out.header("log_head", [":ID", "log_id", "size:long", "lock_token"])
+    if index:
+        out.writer("log_head").write(_line([graph.node(), "main", index, f"bulk {graph.stamp}"]))
+    # No (:LogIntegration) node and no tiles: like after a transactional ingest, nothing is tiled
+    # yet, and the integrator (serve's start-up) creates the node and tiles the log from leaf 0.
+
+
+def _leaf_part(citing: list[int]) -> list[str]:
+    """The log entry fields (after id and index) of the citations leaves of ``citing`` (in a
+    worker forked once the edges are known): each paper's outgoing citations, as the citation
+    writer reads them back, digested by :func:`pith_graph.core.log.citations_leaf`."""
+    from pith_graph.core.log import citations_leaf
+    from pith_graph.store.log import leaf_rows
+
+    held = _worker_leaves
+    assert held is not None
+    unique, values, works_of, papers = held
+    n = max(len(papers), 1)
+    out = []
+    for ci in citing:
+        lo = int(unique.searchsorted(ci * n)) if unique is not None else 0
+        hi = int(unique.searchsorted((ci + 1) * n)) if unique is not None else 0
+        cites = works_of.get(ci, [])[:]
+        for offset in range(lo, hi):  # a paper target: arXiv is the one source kind registered
+            position, raw = values.get(offset, (None, None))
+            cites.append({"kind": "arxiv", "target": papers[int(unique[offset]) - ci * n].source_id,
+                          "position": position, "raw": raw})
+        pith = papers[ci].pith
+        leaf = citations_leaf(pith, cites)
+        if leaf == citations_leaf(pith, []):
+            continue
+        (row,) = leaf_rows([(f"citations:{pith}:{leaf['citations_sha256']}", leaf)])
+        out.append(_line((row["leaf_hash"], row["leaf_type"], row["ref"], row["pith_number"],
+                          row["leaf_json"]))[:-1])
+    return out
+
+
+_worker_leaves: tuple[Any, ...] | None = None
 
 
 # -- phase 3 -------------------------------------------------------------------------------------

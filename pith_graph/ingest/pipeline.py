@@ -18,7 +18,11 @@ Only the batching differs, and the grouping of many papers per transaction.
 
 Citations are written in batches of ``edge_batch_size`` rows, one transaction each. A citation
 whose citing paper is not registered is reported as skipped; one whose target is not registered
-is kept as an unresolved reference (a ``Work``) and resolved when the paper arrives.
+is kept as an unresolved reference (a ``Work``) and resolved when the paper arrives. The
+batches log nothing; once all are written, each citing paper whose outgoing citations now differ
+from its latest citations leaf gets one citations leaf, in the input order of the citing papers
+(:func:`pith_graph.store.citation_writer.log_citation_changes`): the log does not depend on the
+batch sizes, ``ingest --bulk`` writes the same leaves, and a re-run appends none.
 
 Writes run on one background thread, one batch at a time and in order, while the next batch is
 parsed, hashed and signed (the driver waits on the socket without the GIL): a batch's write
@@ -55,7 +59,7 @@ from pith_graph.ingest.formats import (
 )
 from pith_graph.ingest.reader import InputFile
 from pith_graph.service.registration import Prepared, prepare, registration_rows
-from pith_graph.store.citation_writer import add_citations
+from pith_graph.store.citation_writer import add_citations, log_citation_changes
 from pith_graph.store.integrity import record_source_claims
 from pith_graph.store.paper_writer import PaperWrite, WriteStatus, registered_versions, write_papers
 
@@ -125,18 +129,31 @@ class Ingestor:
         self._written: dict[tuple[str, int], str] = {}
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
         self._pending: tuple[Future[object], Callable[[object], None]] | None = None
+        # source ids of the registered citing papers of this run, in input order
+        self._citing: dict[str, None] = {}
 
     def run(self, files: Sequence[tuple[Path, Format]]) -> IngestStats:
         """Ingest ``files`` (papers files first); raises :class:`MalformedLine` under ``strict``."""
         try:
-            for path, fmt in order_files(files):
-                self._ingest_file(InputFile(path), fmt)
+            try:
+                for path, fmt in order_files(files):
+                    self._ingest_file(InputFile(path), fmt)
+            except MalformedLine:
+                self._log_citations()  # the batches written before the line stay, logged
+                raise
+            self._log_citations()
         finally:
             try:
                 self._wait()
             finally:
                 self._writer.shutdown()
         return self.stats
+
+    def _log_citations(self) -> None:
+        """After every citation batch: one citations leaf per changed citing paper."""
+        self._wait()
+        if self._citing:
+            log_citation_changes(self.driver, self.database, list(self._citing))
 
     def write_papers(self, origin: Path, lines: list[PaperLine]) -> None:
         """Register papers parsed elsewhere (a harvested page) like a batch of a papers file,
@@ -294,7 +311,9 @@ class Ingestor:
             for item, outcome in zip(lines, outcomes, strict=True):
                 if not outcome.citing_found:
                     self._skip(path, item.line, "citing paper is not registered")
-                elif outcome.resolved:
+                    continue
+                self._citing.setdefault(item.citation.citing)
+                if outcome.resolved:
                     self.stats.citations_written += 1
                 else:
                     self.stats.citations_unresolved += 1

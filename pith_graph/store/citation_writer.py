@@ -10,11 +10,17 @@ A citing paper whose outgoing citations this write changed gets a ``citations`` 
 (:func:`pith_graph.core.log.citations_leaf`) in the same transaction, so that a mirror following
 the log learns of citations added after the paper's receipt. The list is compared with the one
 its last citations leaf recorded: a re-run that changes nothing appends nothing.
+
+File ingest writes its citations in batches with ``log_changes=False`` (how the batches split a
+paper's rows would decide how many leaves it got) and then, once all are written, logs each
+changed citing paper once, in the input order of the citing papers
+(:func:`log_citation_changes`); ``ingest --bulk`` writes the very same leaves.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
@@ -25,7 +31,7 @@ from pith_graph.core.log import citations_leaf
 from pith_graph.store._run import WritePlan, run_plan, run_plan_async, write_transaction
 from pith_graph.store.citations import CITES_TO_PAPER_KEYS, CITES_TO_WORK_KEYS
 from pith_graph.store.counts import PENDING_ON_CREATE, refresh_counts_statement
-from pith_graph.store.log import leaf_rows, leaves_statement
+from pith_graph.store.log import leaf_rows, leaves_statement, lock_statement
 
 __all__ = [
     "OUTGOING_CITATIONS",
@@ -33,7 +39,9 @@ __all__ = [
     "add_citations",
     "add_citations_in",
     "add_citations_in_async",
+    "citation_leaves_plan",
     "citation_plan",
+    "log_citation_changes",
 ]
 
 # A paper ``p``'s outgoing citations as citation writer rows (``kind``, ``target``,
@@ -51,7 +59,7 @@ MATCH (p:Paper {source_id: sid, is_latest: true})
 OPTIONAL MATCH (l:LogEntry {pith_number: p.pith_number, leaf_type: 'citations'})
 WITH p, l ORDER BY l.index DESC
 WITH p, collect(l.leaf_json)[0] AS logged
-RETURN p.pith_number AS pith, logged, """
+RETURN p.source_id AS sid, p.pith_number AS pith, logged, """
     + OUTGOING_CITATIONS
     + """ AS citations
 """
@@ -124,15 +132,65 @@ def citation_plan(
     if recount is not None:
         yield recount
     if citing and log_changes:
-        changed = []
-        for r in (yield _CITED_NOW, {"source_ids": sorted(set(citing))}):
-            leaf = citations_leaf(r["pith"], r["citations"])
-            if r["logged"] is None or json.loads(r["logged"]) != leaf:
-                changed.append((f"citations:{r['pith']}:{leaf['citations_sha256']}", leaf))
+        changed = _changed(sorted(set(citing)), (yield _CITED_NOW, {"source_ids": sorted(set(citing))}))
         if changed:
-            # Last: the log head's lock is held from here to the commit only.
+            # Last: the log head's lock is held from here to the commit only (the MERGEs above
+            # hold the citing papers' locks, so the list read is this write's).
             yield leaves_statement(leaf_rows(changed), token=changed[0][0])
     return outcomes
+
+
+def _changed(
+    source_ids: Sequence[str], records: Sequence[Mapping[str, Any]]
+) -> list[tuple[str, dict[str, str]]]:
+    """``(ref, citations leaf)`` of each paper (in the order of ``source_ids``) whose outgoing
+    citations differ from what its latest citations leaf recorded (none: an empty list)."""
+    by_source = {r["sid"]: r for r in records}
+    changed = []
+    for sid in source_ids:
+        r = by_source.get(sid)
+        if r is None:
+            continue
+        leaf = citations_leaf(r["pith"], r["citations"])
+        logged = json.loads(r["logged"]) if r["logged"] is not None else citations_leaf(r["pith"], [])
+        if logged != leaf:
+            changed.append((f"citations:{r['pith']}:{leaf['citations_sha256']}", leaf))
+    return changed
+
+
+def citation_leaves_plan(source_ids: Sequence[str], token: str) -> WritePlan[int]:
+    """Append a citations leaf for each paper (the latest version of each of ``source_ids``, in
+    that order) whose outgoing citations differ from its latest citations leaf; returns how
+    many. The log head's lock is taken first, so the lists read are the committed ones and no
+    other writer logs between the read and the append (two ingests at once log each change once,
+    or the later one again with the later list)."""
+    ordered = list(dict.fromkeys(source_ids))
+    if not ordered:
+        return 0
+    yield lock_statement(token)
+    changed = _changed(ordered, (yield _CITED_NOW, {"source_ids": ordered}))
+    if changed:
+        yield leaves_statement(leaf_rows(changed), token=token)
+    return len(changed)
+
+
+def log_citation_changes(
+    driver: Driver, database: str, source_ids: Sequence[str], *, batch_size: int = 2000
+) -> int:
+    """:func:`citation_leaves_plan` over ``source_ids`` (the citing papers of a file ingest, in
+    input order), ``batch_size`` papers per transaction; returns the leaves appended. The
+    leaves do not depend on the batch size: each paper gets at most one, in the given order."""
+    ordered = list(dict.fromkeys(source_ids))
+    appended = 0
+    for start in range(0, len(ordered), batch_size):
+        batch = ordered[start : start + batch_size]
+        token = f"citations-ingest:{uuid.uuid4()}"
+
+        def write(tx: ManagedTransaction, batch: list[str] = batch, token: str = token) -> int:
+            return run_plan(tx, citation_leaves_plan(batch, token))
+
+        appended += write_transaction(driver, database, write)
+    return appended
 
 
 def add_citations_in(
@@ -160,7 +218,8 @@ def add_citations(
 
     ``pith-graph ingest`` passes ``log_changes=False``: its citations arrive in batches whose
     split would decide how many citations leaves a paper gets, and the offline importer
-    (``ingest --bulk``) must write the very same graph, so file ingest logs no citations leaf.
+    (``ingest --bulk``) must write the very same graph; it logs the changes once all its
+    batches are written (:func:`log_citation_changes`).
     """
 
     def write(tx: ManagedTransaction) -> list[CitationOutcome]:

@@ -39,6 +39,7 @@ __all__ = [
     "latest_receipt_entries",
     "leaf_rows",
     "leaves_statement",
+    "lock_statement",
     "log_entries_by_ref",
     "log_leaf_hashes",
     "log_size",
@@ -77,6 +78,13 @@ CREATE (:LogEntry {index: base + i, leaf_hash: row.leaf_hash, leaf_type: row.lea
                    ref: row.ref, pith_number: row.pith_number, leaf_json: row.leaf_json})
 WITH h, base, count(*) AS appended
 SET h.size = base + appended
+"""
+
+# Taken first by a write that reads what it is about to log: the read then sees every
+# transaction that logged before it, and none can log in between.
+_LOCK_HEAD: LiteralString = """
+MERGE (h:LogHead {log_id: 'main'}) ON CREATE SET h.size = 0
+SET h.lock_token = $token
 """
 
 _SIZE = "OPTIONAL MATCH (h:LogHead {log_id: 'main'}) RETURN coalesce(h.size, 0) AS size"
@@ -120,6 +128,12 @@ def leaf_rows(leaves: Sequence[tuple[str, Mapping[str, Any]]]) -> list[dict[str,
 def leaves_statement(rows: Sequence[Mapping[str, Any]], token: str) -> Statement:
     """:func:`append_leaves` as a statement of a write plan (``rows`` not empty)."""
     return _APPEND, {"rows": list(rows), "token": token}
+
+
+def lock_statement(token: str) -> Statement:
+    """A statement of a write plan that takes the log head's write lock until the commit
+    (``token``: any unique string), before the plan reads what it will log."""
+    return _LOCK_HEAD, {"token": token}
 
 
 async def append_leaves(

@@ -110,6 +110,10 @@ def test_bulk_import_writes_exactly_the_graph_of_the_transactional_ingest(
     claims, _, _ = clean_graph.execute_query(
         "MATCH (c:SourceClaim)-[:CLAIMS_VERSION_OF]->(:Paper) RETURN count(c) AS n", database_=db)
     assert claims[0]["n"] > 0
+    leaves, _, _ = clean_graph.execute_query(
+        "MATCH (l:LogEntry {leaf_type: 'citations'}) RETURN min(l.index) AS first, count(l) AS n",
+        database_=db)
+    assert leaves[0]["n"] > 0 and leaves[0]["first"] == stats.papers_new  # after the receipts
 
     # interrupted at any point before the swap (here: Ctrl-C once the importer has run): no
     # store, no leftovers, and the next run starts afresh
