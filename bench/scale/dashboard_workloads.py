@@ -10,12 +10,13 @@
 - ``aggregate_citations``: the citations per year into one year's papers of one primary category
   (both answered from the aggregate cells);
 - ``aggregate_cited``: one year's papers cited at least 20 times, by primary category
-  (``citedByAtLeast`` is no cell dimension: a scan of the citation-count index from 20 up,
-  bounded by the aggregate cost limit);
+  (answered from the citation-count cells);
 - ``citations_by_year`` and ``related`` (co-citation and coupling, first 10): random papers with
   at least one citation (a reference, for coupling);
 - ``citation_path``: directed, between a random paper and the end of a random citation walk of 2
-  to 4 steps from it (so a chain of length at most 4 exists).
+  to 4 steps from it (so a chain of length at most 4 exists); ``citation_path_undirected``: the
+  same pairs, citations either way (the search meets on whichever side is cheaper, both sides
+  expanding both directions).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ Q_BY_YEAR = """query($a: String!) { resolve(alias: $a) { paper { citationCount
 Q_RELATED = """query($a: String!, $by: RelatedBy!) { resolve(alias: $a) { paper {
   related(by: $by, first: 10) { totalCount edges { score node { pithNumber title }
   shared { pithNumber } } } } } }"""
-Q_PATH = """query($a: String!, $b: String!) { citationPath(from: $a, to: $b, maxDepth: 4) {
+Q_PATH = """query($a: String!, $b: String!, $directed: Boolean!) {
+  citationPath(from: $a, to: $b, maxDepth: 4, directed: $directed) {
   found length papers { pithNumber title } } }"""
 
 CASES = (
@@ -69,6 +71,7 @@ CASES = (
     "related_cocitation",
     "related_coupling",
     "citation_path",
+    "citation_path_undirected",
 )
 
 
@@ -119,7 +122,8 @@ def build(driver: Driver, n: int = 200, seed: int = 8) -> dict[str, list[dict[st
     for pith in citing:
         out["related_coupling"].append(_body(Q_RELATED, {"a": pith, "by": "COUPLING"}))
     for a, b in _walk_ends(driver, citing[: max(20, n // 4)], rng):
-        out["citation_path"].append(_body(Q_PATH, {"a": a, "b": b}))
+        out["citation_path"].append(_body(Q_PATH, {"a": a, "b": b, "directed": True}))
+        out["citation_path_undirected"].append(_body(Q_PATH, {"a": a, "b": b, "directed": False}))
     for bodies in out.values():
         rng.shuffle(bodies)
     return out

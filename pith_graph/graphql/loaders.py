@@ -8,7 +8,8 @@ from typing import Any
 from neo4j import AsyncDriver
 from strawberry.dataloader import DataLoader
 
-from pith_graph.service.dashboards import EVIDENCE
+from pith_graph.service.dashboards import related_pages
+from pith_graph.service.errors import TooCostly
 from pith_graph.service.events import RecordStatus, record_status
 from pith_graph.store import citations, dashboards, papers
 from pith_graph.store.citations import NeighbourPage, PageKey
@@ -50,8 +51,9 @@ def make_loaders(driver: AsyncDriver, database: str) -> Loaders:
     async def load_years(keys: list[str]) -> list[list[dict[str, int]]]:
         return await dashboards.citations_by_year(driver, database, keys)
 
-    async def load_related(keys: list[RelatedKey]) -> list[RelatedPage]:
-        return await dashboards.related_pages(driver, database, keys, EVIDENCE)
+    async def load_related(keys: list[RelatedKey]) -> list[RelatedPage | TooCostly]:
+        # A refusal is that key's error (the DataLoader raises it in its field only).
+        return await related_pages(driver, database, keys)
 
     details: DataLoader[str, PaperDetails | None] = DataLoader(load_fn=load_details)
     return Loaders(

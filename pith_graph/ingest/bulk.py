@@ -24,8 +24,9 @@ node and relationship of the graph model, and Neo4j's offline importer builds th
    (:func:`pith_graph.store.citation_writer.log_citation_changes`): one per citing paper, in the
    input order of the citing papers, after every receipt, built in parallel parts.
 3. ``nodes``: the Paper file, now that ``is_latest`` and the counts are known, and the
-   aggregate cells (``PaperCell``, ``CitationCell``, each paper's ``count_cell``): what
-   :func:`pith_graph.store.counts.rebuild_cells` would build from the loaded graph.
+   aggregate cells (``PaperCell``, ``CitationCell``, ``CitationCountCell``, each paper's
+   ``count_cell``): what :func:`pith_graph.store.counts.rebuild_cells` would build from the
+   loaded graph.
 4. ``import``: ``org.neo4j.cli.AdminTool database import full`` on the launcher's classpath,
    into a temporary store; node ids are given as the importer's actual ids (no id mapping).
 5. ``schema``: the temporary store is started on a free port, empty lists the importer cannot
@@ -47,6 +48,7 @@ import os
 import shutil
 import time
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -844,6 +846,15 @@ def _phase_nodes(pending: Path, out: _Files, graph: _Graph) -> None:
         year, license_, primary, categories = cell
         d = [is_latest, versions, year, license_, primary, categories]
         paper_cells(_line([graph.node(), key, *d, count, citations]))
+    # Citation-count cells: the papers of each cell by their citation count.
+    by_count = Counter(zip(cell_of, graph.cited, strict=True))
+    out.header("count_cells", [":ID", "key", *dims, "cell", "citation_count:long", "papers:long"])
+    count_cells = out.writer("count_cells").write
+    for (key, cited), count in by_count.items():
+        _, _, is_latest, versions, cell = cells[key]
+        year, license_, primary, categories = cell
+        d = [is_latest, versions, year, license_, primary, categories]
+        count_cells(_line([graph.node(), f"{key}@{cited}", *d, key, cited, count]))
     # Citation cells: the CITES edges between papers by the cited paper's cell and the citing
     # paper's year.
     import numpy as np
@@ -922,7 +933,7 @@ def _import_args(out: _Files) -> list[str]:
     nodes = [("Paper", "papers"), ("Receipt", "receipts"), ("Alias", "aliases"),
              ("LogEntry", "log_entries"), ("LogHead", "log_head"), ("Work", "works"),
              ("SourceClaim", "source_claims"), ("PaperCell", "paper_cells"),
-             ("CitationCell", "citation_cells")]
+             ("CitationCell", "citation_cells"), ("CitationCountCell", "count_cells")]
     rels = [("HAS_RECEIPT", "has_receipt"), ("ALIAS_OF", "alias_of"),
             ("SUPERSEDES", "supersedes"), ("CITES", "cites_papers"), ("CITES", "cites_works"),
             ("CLAIMS_VERSION_OF", "claims_version_of")]

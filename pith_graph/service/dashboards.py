@@ -18,7 +18,14 @@ from neo4j import AsyncDriver
 from pith_graph.service.errors import BadInput, TooCostly
 from pith_graph.service.resolution import require_found, resolve_aliases
 from pith_graph.store import dashboards as store
-from pith_graph.store.dashboards import AGGREGATE_KEYS, PAPER_ORDERS, Aggregate, PaperPage
+from pith_graph.store.dashboards import (
+    AGGREGATE_KEYS,
+    PAPER_ORDERS,
+    Aggregate,
+    PaperPage,
+    RelatedKey,
+    RelatedPage,
+)
 
 __all__ = [
     "EVIDENCE",
@@ -26,11 +33,13 @@ __all__ = [
     "MAX_CATEGORIES",
     "MAX_PATH_COST",
     "MAX_PATH_DEPTH",
+    "MAX_RELATED_COST",
     "CitationPath",
     "PaperFilter",
     "aggregate_papers",
     "citation_path",
     "list_papers",
+    "related_pages",
 ]
 
 MAX_CATEGORIES = 50
@@ -38,9 +47,13 @@ MAX_PATH_DEPTH = 10
 # CITES edges a path search may read in all (a typical pair of a million-paper graph needs a few
 # thousand; a search between hubs that would read more is refused, not left to the timeout).
 MAX_PATH_COST = 200_000
-# Papers and citations an aggregate the cells cannot answer (citedByAtLeast, hasFindings, or
-# citations grouped by another key than the citing year) may read on its scan; over it, refused.
+# Papers and citations an aggregate the cells cannot answer (hasFindings; of citations,
+# citedByAtLeast or another key than the citing year) may read on its scan; over it, refused.
 MAX_AGGREGATE_COST = 200_000
+# Two-hop rows a `related` page may read (the sum of the stored counts of the paper's citing
+# papers, co-citation, or of its references, coupling): the median paper of a hep-th-like graph
+# needs a few hundred, the largest of a 300k-paper graph about 22,000; over it, refused.
+MAX_RELATED_COST = 200_000
 # Shared papers shown as the evidence of a related paper.
 EVIDENCE = 3
 _MAX_YEAR = 9999
@@ -136,7 +149,7 @@ async def aggregate_papers(
             raise TooCostly(
                 f"this aggregate would read more than {MAX_AGGREGATE_COST:,} papers and "
                 "citations: narrow it (years, a higher citedByAtLeast), or leave out "
-                "citedByAtLeast/hasFindings (and, of: CITATIONS, group by YEAR)"
+                "hasFindings (and, of: CITATIONS, citedByAtLeast, and group by YEAR)"
             )
         result = scanned
     groups = [{"key": g["key"] if g["key"] is not None else "", "count": g["count"]} for g in result.groups]
@@ -145,6 +158,23 @@ async def aggregate_papers(
     else:
         groups.sort(key=lambda g: (-g["count"], g["key"]))
     return Aggregate(result.total, groups)
+
+
+async def related_pages(
+    driver: AsyncDriver, database: str, keys: Sequence[RelatedKey]
+) -> list[RelatedPage | TooCostly]:
+    """One ``related`` page per key (a batch of one resolver level), or, for a paper whose
+    related papers would read more than :data:`MAX_RELATED_COST` rows, the refusal."""
+    pages = await store.related_pages(driver, database, keys, EVIDENCE, MAX_RELATED_COST)
+    return [
+        TooCostly(
+            f"related(by: {key.by}) of {key.pith} would read more than {MAX_RELATED_COST:,} "
+            "citations of its neighbours: try the other relation"
+        )
+        if page.over_cost
+        else page
+        for key, page in zip(keys, pages, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,9 @@ id), ``year``, ``license`` (``''`` for none), ``primary`` (primary category) and
 papers are in it) and ``citations`` (the sum of their ``citation_count``); a
 ``(:CitationCell {key})`` per cell and citing year holds ``n``, the CITES edges from papers of
 that year into the cell's papers. ``p.count_cell`` is the key of the cell ``p`` is counted in.
+A ``(:CitationCountCell {key})`` per cell and citation count (key ``cell@count``) holds
+``papers``, the cell's papers with exactly that ``citation_count``, so that ``citedByAtLeast``
+is a sum over cells too (a paper whose count changes moves between two of them).
 Distinct combinations grow far slower than papers (a few thousand for a million hep-th-like
 papers), so an aggregate reads cells, not papers. A cell at zero is the same as no cell.
 
@@ -56,6 +59,8 @@ from neo4j import Driver, ManagedTransaction
 from pith_graph.store._run import Statement, tx_rows, unmanaged_sync
 
 __all__ = [
+    "COUNT_CELL_STATEMENTS",
+    "PAPER_CELL_STATEMENTS",
     "PENDING_ON_CREATE",
     "REBUILD_STATEMENTS",
     "rebuild_cells",
@@ -113,7 +118,7 @@ CALL (named_nodes) {
   WHERE delta <> 0 AND t.count_cell IS NOT NULL
   RETURN collect({cell: p.count_cell, papers: 0, citations: delta, d: """
     + _DIMS
-    + """}) AS cited
+    + """, old_cc: old_cc, new_cc: p.citation_count}) AS cited
 }
 // The papers citing the named ones: their reference counts (not in any cell).
 CALL (named_nodes) {
@@ -135,7 +140,17 @@ WITH named, named_nodes, cited,
         | {cell: x.new, papers: 1, citations: x.p.citation_count, d: x.d}]
    + [x IN named WHERE x.old = x.new AND x.p.citation_count <> x.old_cc
         | {cell: x.new, papers: 0, citations: x.p.citation_count - x.old_cc, d: x.d}]
-   + cited AS cell_deltas
+   + cited AS cell_deltas,
+// Citation-count-cell deltas: a named paper whose cell or count changed leaves its old
+// (cell, count) and enters the new one; a cited paper moves from its old count to its new one.
+     [x IN named WHERE x.old IS NOT NULL
+                   AND (x.old <> x.new OR x.old_cc <> x.p.citation_count)
+        | {cell: x.old, count: x.old_cc, papers: -1}]
+   + [x IN named WHERE x.old IS NULL OR x.old <> x.new OR x.old_cc <> x.p.citation_count
+        | {cell: x.new, count: x.p.citation_count, papers: 1}]
+   + reduce(a = [], x IN cited | a + [{cell: x.cell, count: x.old_cc, papers: -1},
+                                      {cell: x.cell, count: x.new_cc, papers: 1}])
+     AS count_deltas
 // Citation-cell deltas: a moved paper takes its whole histogram along (the edges counted before
 // this transaction leave the old cell, all of them enter the new one); every other new edge adds
 // one to its target's cell for the citing paper's year.
@@ -154,7 +169,7 @@ CALL (named) {
   }
   RETURN collect(out + into) AS moved
 }
-WITH cell_deltas, reduce(a = [], m IN moved | a + m) AS moved_deltas,
+WITH cell_deltas, count_deltas, reduce(a = [], m IN moved | a + m) AS moved_deltas,
      [x IN named WHERE x.old IS NULL OR x.old <> x.new | x.p] AS moved_nodes
 CALL (moved_nodes) {
   MATCH (c:Paper)-[r:CITES]->(t:Paper)
@@ -194,13 +209,29 @@ CALL (moved_deltas, edge_deltas) {
   SET y.n = y.n + n
   RETURN count(*) AS year_cells
 }
-RETURN cells, year_cells
+CALL (count_deltas) {
+  UNWIND count_deltas AS x
+  WITH x.cell AS cell, x.count AS count, sum(x.papers) AS papers
+  WHERE papers <> 0
+  WITH cell + '@' + toString(count) AS key, cell, count, papers ORDER BY key
+  MATCH (pc:PaperCell {key: cell})
+  MERGE (y:CitationCountCell {key: key})
+    ON CREATE SET y.latest = pc.latest, y.versions = pc.versions, y.year = pc.year,
+                  y.license = pc.license, y.primary = pc.primary, y.categories = pc.categories,
+                  y.cell = cell, y.citation_count = count, y.papers = 0
+  SET y.papers = y.papers
+  WITH y, papers
+  SET y.papers = y.papers + papers
+  RETURN count(*) AS count_cells
+}
+RETURN cells, year_cells, count_cells
 """
 )
 
-# The backfill of the cells from the graph as it is (the migration's data statements, and the
-# last step of a bulk load): every paper's cell key, then each cell and citation cell counted.
-REBUILD_STATEMENTS: tuple[LiteralString, ...] = (
+# The backfill of the cells from the graph as it is (the migrations' data statements): every
+# paper's cell key, then each cell and citation cell counted (migration 0101), then the
+# citation-count cells (migration 0102).
+PAPER_CELL_STATEMENTS: tuple[LiteralString, ...] = (
     "MATCH (c:PaperCell) CALL (c) { DELETE c } IN TRANSACTIONS OF 10000 ROWS",
     "MATCH (c:CitationCell) CALL (c) { DELETE c } IN TRANSACTIONS OF 10000 ROWS",
     """MATCH (p:Paper)
@@ -222,6 +253,17 @@ SET y.latest = pc.latest, y.versions = pc.versions, y.year = pc.year, y.license 
     y.primary = pc.primary, y.categories = pc.categories, y.cell = cell, y.citing_year = year,
     y.n = n""",
 )
+COUNT_CELL_STATEMENTS: tuple[LiteralString, ...] = (
+    "MATCH (c:CitationCountCell) CALL (c) { DELETE c } IN TRANSACTIONS OF 10000 ROWS",
+    """MATCH (p:Paper) WHERE p.count_cell IS NOT NULL
+WITH p.count_cell AS cell, coalesce(p.citation_count, 0) AS count, count(*) AS papers
+MATCH (pc:PaperCell {key: cell})
+MERGE (y:CitationCountCell {key: cell + '@' + toString(count)})
+SET y.latest = pc.latest, y.versions = pc.versions, y.year = pc.year, y.license = pc.license,
+    y.primary = pc.primary, y.categories = pc.categories, y.cell = cell,
+    y.citation_count = count, y.papers = papers""",
+)
+REBUILD_STATEMENTS: tuple[LiteralString, ...] = PAPER_CELL_STATEMENTS + COUNT_CELL_STATEMENTS
 
 
 def _params(

@@ -13,7 +13,8 @@ They read the stored counts of :mod:`pith_graph.store.counts` (``citation_count`
   the key, so no citing node is read.
 * ``related`` counts two-hop neighbours (co-cited: ``p <- s -> q``; coupled: ``p -> s <- q``) in
   one pass from ``p`` (exact scores over every neighbour: its cost is the sum of the stored counts
-  of ``p``'s citing papers or references), keeping the shared ``s`` of each for the evidence.
+  of ``p``'s citing papers or references, read first and bounded), keeping the shared ``s`` of
+  each for the evidence.
 
 A *filter* parameter is a map ``{latest_only, categories, primary_only, year_from, year_to,
 min_cited, license, has_findings}`` (``categories``/``year_*``/``license``/``has_findings`` null
@@ -73,7 +74,8 @@ def _filter(findings: bool) -> LiteralString:
 
 
 # The filter on an aggregate cell ``c`` (a PaperCell or a CitationCell: the same dimensions),
-# the paper filter of ``_FILTER`` but for ``citedByAtLeast``/``hasFindings``, which no cell holds.
+# the paper filter of ``_FILTER`` but for ``hasFindings``, which no cell holds, and
+# ``citedByAtLeast``, which only the citation-count cells hold (their own range condition).
 _CELL_FILTER: LiteralString = """
   ($f.latest_only = false OR c.latest = true)
   AND ($f.categories IS NULL OR (CASE WHEN $f.primary_only
@@ -143,10 +145,24 @@ CALL () {
 }"""
 
 
-def _page_query(order: str, total_from_cells: bool, findings: bool) -> LiteralString:
+# With citedByAtLeast: from the citation-count cells.
+_TOTAL_FROM_COUNT_CELLS: LiteralString = """
+CALL () {
+  WITH 1 AS one WHERE $want_total
+  MATCH (c:CitationCountCell)
+  WHERE c.citation_count >= $f.min_cited AND c.papers > 0 AND""" + _CELL_FILTER + """
+  RETURN sum(c.papers) AS total
+}"""
+_TOTALS: dict[str, LiteralString] = {
+    "cells": _TOTAL_FROM_CELLS,
+    "count_cells": _TOTAL_FROM_COUNT_CELLS,
+}
+
+
+def _page_query(order: str, total_from: str, findings: bool) -> LiteralString:
     scan, sort = _SCANS[order]
     return (
-        (_TOTAL_FROM_CELLS if total_from_cells else _total(findings))
+        (_TOTALS[total_from] if total_from in _TOTALS else _total(findings))
         + """
 CALL () {"""
         + scan
@@ -164,10 +180,10 @@ RETURN total, rows
     )
 
 
-_PAGES: dict[tuple[str, bool, bool], LiteralString] = {
-    (order, cells, findings): _page_query(order, cells, findings)
+_PAGES: dict[tuple[str, str, bool], LiteralString] = {
+    (order, total_from, findings): _page_query(order, total_from, findings)
     for order in PAPER_ORDERS
-    for cells in (False, True)
+    for total_from in ("scan", "cells", "count_cells")
     for findings in (False, True)
 }
 
@@ -282,16 +298,31 @@ ORDER BY i
 """
 
 
-def _related_query(pattern: LiteralString) -> LiteralString:
-    # One pass over the two-hop pattern: the score of ``q`` is the number of shared papers ``s``
-    # reaching it, and the evidence is read from the ``s`` collected on that pass. (Matching the
-    # evidence again per returned paper started from ``q``, a highly cited paper for the top
-    # scores, and read its citations: most of the query's time.)
+def _related_query(
+    pattern: LiteralString, cost: LiteralString, count: LiteralString
+) -> LiteralString:
+    # First the cost from the stored counts of the paper's neighbours ``s`` (the two-hop rows the
+    # pass would read; at most $cap neighbours are read, each counting at least one row): over
+    # $cap nothing else is read. Then one pass over the two-hop pattern: the score of ``q`` is
+    # the number of shared papers ``s`` reaching it, and the evidence is read from the ``s``
+    # collected on that pass. (Matching the evidence again per returned paper started from
+    # ``q``, a highly cited paper for the top scores, and read its citations: most of the
+    # query's time.)
     return (
         """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 CALL (k) {
+  MATCH """
+        + cost
+        + """
+  WITH s LIMIT $cap
+  RETURN count(s) + sum(coalesce(s."""
+        + count
+        + """, 0)) AS cost
+}
+CALL (k, cost) {
+  WITH 1 AS one WHERE cost <= $cap
   MATCH """
         + pattern
         + """
@@ -299,7 +330,8 @@ CALL (k) {
   WITH q, count(*) AS score, collect(s) AS via
   RETURN count(q) AS total, collect({q: q, score: score, via: via}) AS all
 }
-CALL (k, all) {
+CALL (k, cost, all) {
+  WITH 1 AS one WHERE cost <= $cap
   UNWIND all AS cand
   WITH cand.q AS q, cand.score AS score, cand.via AS via
   WHERE k.after IS NULL OR score < k.after.score
@@ -312,7 +344,7 @@ CALL (k, all) {
         + PAPER_FIELDS
         + """ AS s }}) AS rows
 }
-RETURN i, total, rows
+RETURN i, cost, total, rows
 ORDER BY i
 """
     )
@@ -320,10 +352,14 @@ ORDER BY i
 
 _RELATED: dict[str, LiteralString] = {
     "COCITATION": _related_query(
-        "(p:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)-[:CITES]->(q:Paper)"
+        "(p:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)-[:CITES]->(q:Paper)",
+        "(:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)",
+        "reference_count",
     ),
     "COUPLING": _related_query(
-        "(p:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)<-[:CITES]-(q:Paper)"
+        "(p:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)<-[:CITES]-(q:Paper)",
+        "(:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)",
+        "citation_count",
     ),
 }
 
@@ -364,11 +400,18 @@ _CELL_KEYS: dict[str, LiteralString] = {
 }
 
 
-def _cells_query(key: str) -> LiteralString:
-    return (
+def _cells_query(key: str, label: str) -> LiteralString:
+    match: LiteralString = (
         """
+MATCH (c:CitationCountCell)
+WHERE c.citation_count >= $f.min_cited AND c.papers > 0 AND"""
+        if label == "CitationCountCell"
+        else """
 MATCH (c:PaperCell)
 WHERE c.papers > 0 AND"""
+    )
+    return (
+        match
         + _CELL_FILTER
         + """
 WITH collect(c) AS cells
@@ -381,7 +424,11 @@ RETURN reduce(t = 0, c IN cells | t + c.papers) AS total,
     )
 
 
-_CELLS: dict[str, LiteralString] = {key: _cells_query(key) for key in _CELL_KEYS}
+_CELLS: dict[tuple[str, str], LiteralString] = {
+    (key, label): _cells_query(key, label)
+    for key in _CELL_KEYS
+    for label in ("PaperCell", "CitationCountCell")
+}
 
 _CITATION_YEAR_CELLS: LiteralString = (
     """
@@ -429,7 +476,7 @@ async def paper_page(
     records = await read_async(
         driver,
         database,
-        _PAGES[(order, cells_answer(flt, "YEAR", False), flt.get("has_findings") is not None)],
+        _PAGES[(order, _total_from(flt), flt.get("has_findings") is not None)],
         f=flt,
         lo=lo,
         hi=hi,
@@ -450,12 +497,20 @@ class Aggregate:
 
 def cells_answer(flt: dict[str, Any], key: str, citations: bool) -> bool:
     """Whether the aggregate cells answer this aggregate exactly: filters on the cells'
-    dimensions only, and (of citations) grouped by the citing paper's year."""
-    return (
-        flt.get("min_cited", 0) == 0
-        and flt.get("has_findings") is None
-        and (not citations or key == "YEAR")
-    )
+    dimensions (and, of papers, ``citedByAtLeast``: the citation-count cells) only, and (of
+    citations) grouped by the citing paper's year."""
+    if flt.get("has_findings") is not None:
+        return False
+    if citations:
+        return key == "YEAR" and flt.get("min_cited", 0) == 0
+    return True
+
+
+def _total_from(flt: dict[str, Any]) -> str:
+    """Where a list's total is read: ``cells``, ``count_cells`` or ``scan`` of the papers."""
+    if not cells_answer(flt, "YEAR", False):
+        return "scan"
+    return "count_cells" if flt.get("min_cited", 0) > 0 else "cells"
 
 
 async def aggregate_from_cells(
@@ -463,7 +518,11 @@ async def aggregate_from_cells(
 ) -> Aggregate:
     """:func:`aggregate` read from the cells (:mod:`pith_graph.store.counts`): O(cells), one
     query; only where :func:`cells_answer` says so."""
-    query = _CITATION_YEAR_CELLS if citations else _CELLS[key]
+    if citations:
+        query = _CITATION_YEAR_CELLS
+    else:
+        label = "CitationCountCell" if flt.get("min_cited", 0) > 0 else "PaperCell"
+        query = _CELLS[(key, label)]
     records = await read_async(driver, database, query, f=flt)
     return Aggregate(int(records[0]["total"] or 0), [dict(g) for g in records[0]["groups"]])
 
@@ -532,17 +591,25 @@ class RelatedKey:
 
 @dataclass(frozen=True, slots=True)
 class RelatedPage:
-    """Rows ``{score, paper, shared}``, whether more follow, and how many papers are related."""
+    """Rows ``{score, paper, shared}``, whether more follow, and how many papers are related;
+    ``over_cost``: not computed, the two-hop pass would read more rows than allowed."""
 
     rows: list[dict[str, Any]]
     has_next: bool
     total: int
+    over_cost: bool = False
 
 
 async def related_pages(
-    driver: AsyncDriver, database: str, keys: Sequence[RelatedKey], evidence: int
+    driver: AsyncDriver,
+    database: str,
+    keys: Sequence[RelatedKey],
+    evidence: int,
+    max_cost: int,
 ) -> list[RelatedPage]:
-    """One page per key, in key order: one query per kind of relation in the batch."""
+    """One page per key, in key order: one query per kind of relation in the batch. A key whose
+    pass would read more than ``max_cost`` two-hop rows (by the stored counts of its paper's
+    neighbours) is not computed: its page says ``over_cost``."""
     out = [RelatedPage([], False, 0) for _ in keys]
     for by, query in _RELATED.items():
         index = [i for i, k in enumerate(keys) if k.by == by]
@@ -555,9 +622,13 @@ async def related_pages(
             keys=[keys[i].to_param() for i in index],
             limit=max(keys[i].first for i in index) + 1,
             evidence=evidence,
+            cap=max_cost,
         )
         for record in records:
             j = index[record["i"]]
+            if record["cost"] > max_cost:
+                out[j] = RelatedPage([], False, 0, over_cost=True)
+                continue
             rows = [
                 {
                     "score": r["score"],

@@ -25,6 +25,7 @@ RETURN papers, citations, unresolved, works
 _ALL_NODES: LiteralString = """
 MATCH (n) WHERE NOT n:SchemaMigration
   AND NOT (n:PaperCell AND n.papers = 0) AND NOT (n:CitationCell AND n.n = 0)
+  AND NOT (n:CitationCountCell AND n.papers = 0)
 RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props
 """
 

@@ -189,7 +189,7 @@ def _sorted_groups(counts: Counter[str], by: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("by", ["PRIMARY_CATEGORY", "CATEGORY", "YEAR", "LICENSE", "VERSION_COUNT"])
-@pytest.mark.parametrize("case", [0, 1, 3, 5, 6])
+@pytest.mark.parametrize("case", [0, 1, 3, 4, 5, 6])
 def test_aggregate_groups_the_filtered_papers(graph: Graph, gql: GraphQLClient, by: str, case: int) -> None:
     flt, keep = FILTERS[case]
     papers = [p for p in graph.papers.values() if p["is_latest"] and keep(p)]
@@ -227,11 +227,15 @@ def test_aggregate_total_is_the_list_total(gql: GraphQLClient, case: int) -> Non
     assert got["total"] == listed["totalCount"]
 
 
-def test_an_aggregate_over_the_scan_limit_is_refused(gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_aggregate_over_the_scan_limit_is_refused(
+    seeded: SeededGraph, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(dashboards_service, "MAX_AGGREGATE_COST", 5)
     cells = gql(AGGREGATE, {"filter": None, "by": "YEAR", "of": "CITATIONS"})["aggregate"]
     assert cells["total"] > 5  # answered from the cells: no scan, no limit
-    error = gql.error(AGGREGATE, {"filter": {"citedByAtLeast": 1}, "by": "YEAR", "of": "PAPERS"})
+    cited = gql(AGGREGATE, {"filter": {"citedByAtLeast": 1}, "by": "YEAR", "of": "PAPERS"})["aggregate"]
+    assert cited["total"] > 5  # the citation-count cells
+    error = gql.error(AGGREGATE, {"filter": {"citedByAtLeast": 1}, "by": "YEAR", "of": "CITATIONS"})
     assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"
 
 
@@ -275,6 +279,31 @@ def test_related_papers_are_scored_paged_and_evidenced(graph: Graph, gql: GraphQ
                 break
             after = page["pageInfo"]["endCursor"]
         assert got == want
+
+
+def related_cost(graph: Graph, p: str, by: str) -> int:
+    """The rows a related page would read: its paper's neighbours and their stored counts."""
+    if by == "COCITATION":
+        return sum(1 + graph.papers[s]["cites"] for s in graph.inn[p])
+    return sum(1 + graph.papers[s]["cited_by"] for s in graph.out[p])
+
+
+@pytest.mark.parametrize("by", ["COCITATION", "COUPLING"])
+def test_related_over_the_cost_limit_is_refused_in_its_field(
+    graph: Graph, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch, by: str
+) -> None:
+    costs = sorted((related_cost(graph, p, by), p) for p in graph.papers)
+    (cheap_cost, cheap), (limit, dear) = costs[len(costs) // 2], costs[-1]
+    assert cheap_cost < limit
+    monkeypatch.setattr(dashboards_service, "MAX_RELATED_COST", limit - 1)
+    error = gql.error(RELATED, {"a": dear, "by": by, "first": 3})
+    assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX", error
+    assert error["path"][-1] == "related"
+    page = gql(RELATED, {"a": cheap, "by": by, "first": 3})["resolve"]["paper"]["related"]
+    assert page["totalCount"] == len(expected_related(graph, cheap, by))
+    monkeypatch.setattr(dashboards_service, "MAX_RELATED_COST", limit)
+    page = gql(RELATED, {"a": dear, "by": by, "first": 3})["resolve"]["paper"]["related"]
+    assert page["totalCount"] == len(expected_related(graph, dear, by))
 
 
 PATH = """

@@ -16,7 +16,7 @@ from pith_graph.service import bundles
 from pith_graph.service.importing import import_record
 from pith_graph.service.references import add_references
 from pith_graph.service.registration import register_paper
-from pith_graph.store.counts import REBUILD_STATEMENTS, rebuild_cells
+from pith_graph.store.counts import COUNT_CELL_STATEMENTS, PAPER_CELL_STATEMENTS, rebuild_cells
 from pith_graph.store.migrations import load_migrations
 
 _MISMATCHES = """
@@ -137,9 +137,11 @@ def test_counts_of_a_mirrored_bundle(clean_graph: Driver, settings: Settings) ->
     check_cells(clean_graph, settings)
 
 
-def test_the_migration_backfills_the_cells_with_the_rebuild() -> None:
+def test_the_migrations_backfill_the_cells_with_the_rebuild() -> None:
     (migration,) = [m for m in load_migrations() if m.name == "aggregate_cells"]
-    assert migration.statements[-len(REBUILD_STATEMENTS) :] == REBUILD_STATEMENTS
+    assert migration.statements[-len(PAPER_CELL_STATEMENTS) :] == PAPER_CELL_STATEMENTS
+    (migration,) = [m for m in load_migrations() if m.name == "citation_count_cells"]
+    assert migration.statements[-len(COUNT_CELL_STATEMENTS) :] == COUNT_CELL_STATEMENTS
 
 
 _CELLS = """
@@ -152,6 +154,11 @@ _YEAR_CELLS = """
 MATCH (c:CitationCell) WHERE c.n <> 0
 RETURN c.key AS key, c.cell AS cell, c.citing_year AS year, c.n AS n, c.latest AS latest,
        c.year AS cited_year, c.primary AS primary
+"""
+_COUNT_CELLS = """
+MATCH (c:CitationCountCell) WHERE c.papers <> 0
+RETURN c.key AS key, c.cell AS cell, c.citation_count AS count, c.papers AS papers,
+       c.latest AS latest, c.year AS year, c.primary AS primary
 """
 _PAPERS = """
 MATCH (p:Paper)
@@ -170,19 +177,28 @@ def cells(driver: Driver, settings: Settings) -> tuple[dict[str, dict[str, Any]]
     return paper_cells, year_cells
 
 
+def count_cells(driver: Driver, settings: Settings) -> dict[str, dict[str, Any]]:
+    db = settings.neo4j_database
+    return {r["key"]: dict(r) for r in driver.execute_query(_COUNT_CELLS, database_=db)[0]}
+
+
 def check_cells(driver: Driver, settings: Settings) -> None:
     """The stored cells are what the papers say (computed here in Python), no edge is left
     waiting to be counted, and a rebuild from scratch gives the same cells."""
     db = settings.neo4j_database
     paper_cells, year_cells = cells(driver, settings)
+    by_count = count_cells(driver, settings)
     expected: dict[str, dict[str, Any]] = {}
     expected_years: dict[str, int] = {}
+    expected_counts: dict[str, int] = {}
     for p in (dict(r) for r in driver.execute_query(_PAPERS, database_=db)[0]):
         dims = (p["latest"], p["versions"], p["year"], p["license"], p["primary"], p["categories"])
         cell = expected.setdefault(p["cell"], {"dims": dims, "papers": 0, "citations": 0})
         assert cell["dims"] == dims, f"two combinations in the cell {p['cell']}"
         cell["papers"] += 1
         cell["citations"] += p["cited_by"]
+        count_key = f"{p['cell']}@{p['cited_by']}"
+        expected_counts[count_key] = expected_counts.get(count_key, 0) + 1
         for year in p["citing_years"]:
             key = f"{p['cell']}#{year}"
             expected_years[key] = expected_years.get(key, 0) + 1
@@ -193,6 +209,11 @@ def check_cells(driver: Driver, settings: Settings) -> None:
         dims = (c["latest"], c["versions"], c["year"], c["license"], c["primary"], c["categories"])
         assert dims == expected[key]["dims"]
     assert {k: c["n"] for k, c in year_cells.items()} == expected_years
+    assert {k: c["papers"] for k, c in by_count.items()} == expected_counts
+    for c in by_count.values():
+        held = paper_cells[c["cell"]]
+        assert (c["latest"], c["year"], c["primary"]) == (held["latest"], held["year"], held["primary"])
+        assert c["key"] == f"{c['cell']}@{c['count']}"
     pending = driver.execute_query(
         "MATCH ()-[r:CITES]->() WHERE r.counts_pending IS NOT NULL RETURN count(r) AS n",
         database_=db,
@@ -200,6 +221,7 @@ def check_cells(driver: Driver, settings: Settings) -> None:
     assert pending == 0
     rebuild_cells(driver, db)
     assert cells(driver, settings) == (paper_cells, year_cells)
+    assert count_cells(driver, settings) == by_count
 
 
 def test_cells_after_registrations_versions_references_and_repointing(
