@@ -8,11 +8,14 @@ Two throw-away local Neo4js (768m heap, 256m page cache each). The origin's grap
 ``pith-graph mirror follow URL`` into the empty mirror, as a user runs it (its own process):
 checkpoint, tiles, entry bundles, every bundle fetched, verified and imported. After it the
 papers, aliases, citations and events of both graphs are counted (and must be equal).
+``--limit N`` ingests the first N lines of the papers files (all the citation files: rows whose
+citing paper is not registered are skipped, cited papers not registered become works).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import subprocess
 import sys
@@ -21,6 +24,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pith_graph import keystore
 from pith_graph.config import Settings
@@ -51,10 +55,34 @@ def _get(url: str) -> str:
         return response.read().decode()
 
 
+def _limited(files: list[tuple[Path, Any]], limit: int, tmp: Path) -> list[tuple[Path, Any]]:
+    """``files`` with only the first ``limit`` lines of the papers files (in their order)."""
+    out, left = [], limit
+    for path, fmt in files:
+        if not fmt.has_papers:
+            out.append((path, fmt))
+            continue
+        if left <= 0:
+            continue
+        target = tmp / f"first-{limit}-{path.name.removesuffix('.gz')}"
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as source, target.open("w", encoding="utf-8") as sink:
+            for line in source:
+                if left <= 0:
+                    break
+                sink.write(line)
+                left -= bool(line.strip())
+        out.append((target, fmt))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, help="default: the shared hep-th set")
+    parser.add_argument("--limit", type=int, help="ingest only the first N papers at the origin")
     args = parser.parse_args()
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit is at least 1")
     data = args.data or env.shared_data() / "hepth"
     with tempfile.TemporaryDirectory(prefix="mirror-bench-") as tmp:
         root = Path(tmp)
@@ -75,9 +103,16 @@ def main() -> None:
                     driver, "neo4j", keystore.load_signing_key(origin_dir), env.QuietProgress(),
                     clock=lambda: datetime.now(UTC),
                 )  # fmt: skip
-                stats = ingestor.run(env.data_files(data))
+                files = env.data_files(data)
+                if args.limit is not None:
+                    files = _limited(files, args.limit, root)
+                stats = ingestor.run(files)
                 print(f"origin: ingested {stats.papers_new} papers in {time.perf_counter() - began:.1f} s", flush=True)
                 origin_counts = dict(driver.execute_query(COUNTS).records[0])
+                # receipts, then the citations leaves of the citing papers
+                logged = driver.execute_query(
+                    "OPTIONAL MATCH (h:LogHead {log_id: 'main'}) RETURN coalesce(h.size, 0) AS n"
+                ).records[0]["n"]
             with open_driver(Settings(neo4j_uri=servers[1].uri, data_dir=mirror_dir)) as driver:
                 apply_migrations(driver, "neo4j")
             port = free_port()
@@ -90,7 +125,7 @@ def main() -> None:
                 deadline = time.monotonic() + 1800
                 while True:
                     try:
-                        if int(_get(f"{url}/log/checkpoint").split("\n")[1]) >= stats.papers_new:
+                        if int(_get(f"{url}/log/checkpoint").split("\n")[1]) >= logged:
                             break
                     except OSError:
                         pass

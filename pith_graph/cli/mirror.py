@@ -4,9 +4,14 @@
     pith-graph mirror list
     pith-graph mirror hash      (compare with the origin's: equal once in step)
 
-Exit 0 synced, 1 the sync failed (origin unreachable, untrusted keys or tiles), 2 bad input,
-3 the origin's history was rewritten: nothing was imported from it, the evidence (both
-checkpoints, the failed proof) is printed as JSON on stdout.
+Exit 0 synced, 1 the sync failed (origin unreachable, untrusted keys or tiles, or another
+follower of this data directory is running), 2 bad input, 3 the origin's history was rewritten:
+nothing was imported from it, the evidence (both checkpoints, the failed proof) is printed as
+JSON on stdout.
+
+One follower per data directory: ``follow`` holds ``$PITH_DATA_DIR/mirror/follower.lock``, the
+lock ``serve``'s background follower takes. A second one-off ``follow`` says who holds it and
+exits 1; with ``--watch`` it waits for the holder to exit and then takes over.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from typing import Any
 
 from neo4j import AsyncDriver
@@ -58,6 +64,29 @@ def _follow(args: argparse.Namespace) -> int:
     if args.interval < 0.1:
         return _fail("--interval is at least 0.1 s")
 
+    data_dir = Settings.from_env().data_dir
+    waiting = False
+    while True:
+        with service.follower_lock(data_dir) as held:
+            if held:
+                return _follow_holding_the_lock(args, origin_key)
+        holder = service.follower_lock_holder(data_dir)
+        message = (
+            f"another follower{f' (pid {holder})' if holder else ''} holds "
+            f"{service.follower_lock_path(data_dir)}: one follower per data directory"
+        )
+        if not args.watch:
+            return _fail(f"{message}; stop it, or use --watch to wait and take over", 1)
+        if not waiting:
+            print(f"pith-graph mirror: {message}; waiting for it to exit", file=sys.stderr, flush=True)
+            waiting = True
+        try:
+            time.sleep(args.interval)
+        except KeyboardInterrupt:
+            return 0
+
+
+def _follow_holding_the_lock(args: argparse.Namespace, origin_key: PublicKey | None) -> int:
     async def go(driver: AsyncDriver, settings: Settings) -> int:
         trust = keystore.trust_store_for(settings.data_dir)
         while True:

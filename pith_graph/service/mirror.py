@@ -76,6 +76,8 @@ __all__ = [
     "content_hash",
     "follow_once",
     "follower_lock",
+    "follower_lock_holder",
+    "follower_lock_path",
     "run_follower",
 ]
 
@@ -365,12 +367,25 @@ async def _import(
         report.events_imported += len(outcome.imported)
 
 
+def follower_lock_path(data_dir: Path) -> Path:
+    """The lock file that makes one follower per data directory (``serve`` or the CLI)."""
+    return Path(data_dir) / "mirror" / "follower.lock"
+
+
+def follower_lock_holder(data_dir: Path) -> int | None:
+    """The pid the lock's holder wrote, if it can be read (for messages only)."""
+    try:
+        return int(follower_lock_path(data_dir).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 @contextlib.contextmanager
 def follower_lock(data_dir: Path) -> Iterator[bool]:
     """Hold ``$PITH_DATA_DIR/mirror/follower.lock`` (an ``flock``) if no other process (or
     open file) holds it: yields whether this one does. The kernel drops the lock with its
     holder, however that ends, so a waiting worker takes over from a killed one."""
-    path = Path(data_dir) / "mirror" / "follower.lock"
+    path = follower_lock_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:

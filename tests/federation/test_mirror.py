@@ -27,6 +27,9 @@ from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind
 from pith_graph.core.metadata import parse_metadata
+from pith_graph.ingest.formats import Format
+from pith_graph.ingest.pipeline import Ingestor, IngestStats
+from pith_graph.ingest.reader import InputFile
 from pith_graph.service import events as event_service
 from pith_graph.service import mirror
 from pith_graph.service.registration import prepare, registration_rows
@@ -63,6 +66,13 @@ def register(settings: Settings, start: int, count: int) -> list[str]:
     with open_driver(settings) as driver:
         write_papers(driver, settings.neo4j_database, rows)
     return [r["paper"]["pith_number"] for r in rows]
+
+
+class _Quiet:
+    def start_file(self, file: InputFile, fmt: Format) -> None: ...
+    def progress(self, file: InputFile, stats: IngestStats) -> None: ...
+    def end_file(self, file: InputFile, stats: IngestStats) -> None: ...
+    def problem(self, file: Path, line: int, kind: str, reason: str) -> None: ...
 
 
 def graph_state(driver: Driver) -> list[dict[str, Any]]:
@@ -176,8 +186,9 @@ def test_a_rewritten_history_stops_the_mirror(
 
 
 def test_citations_added_after_the_papers_reach_a_mirror_already_past_them(
-    origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver, second_clean: Driver
-) -> None:
+    origin: tuple[str, Settings], settings: Settings, second_settings: Settings, clean_graph: Driver,
+    second_clean: Driver, tmp_path: Path,
+) -> None:  # fmt: skip
     url, _ = origin
     a, b = register(settings, 0, 2)
     wait_integrated(url, 2)
@@ -206,6 +217,40 @@ def test_citations_added_after_the_papers_reach_a_mirror_already_past_them(
     second_clean.execute_query("MATCH (m:MirrorOrigin) SET m.next_index = 2")
     redo = follow(second_settings, url)
     assert (redo.entries, redo.in_step, redo.bundles_imported) == (1, 1, 0)
+
+    # `pith-graph ingest` of a citations file among papers the mirror holds: the ingest logs a
+    # citations leaf per changed citing paper (A's list grows, B gets one), the mirror follows.
+    tsv = tmp_path / "late_citations.tsv"
+    tsv.write_text("citing_arxiv_id\tcited_arxiv_id\n2605.10001\t2605.10000\n"
+                   "2605.10001\thep-th/9912999\n2605.10000\thep-th/9802150\n"
+                   "2605.10000\t2605.10001\n")  # already cited: A changes by one row
+    with open_driver(settings) as driver:
+        Ingestor(driver, settings.neo4j_database, keystore.load_signing_key(settings.data_dir),
+                 _Quiet(), clock=lambda: datetime.now(UTC), edge_batch_size=1).run(
+            [(tsv, Format.CITATIONS_TSV)])
+    leaves = clean_graph.execute_query(
+        "MATCH (l:LogEntry {leaf_type: 'citations'}) RETURN l.pith_number AS p ORDER BY l.index").records
+    assert [r["p"] for r in leaves] == [a, b, a]  # input order of the citing papers
+    wait_integrated(url, 5)
+    synced = follow(second_settings, url)
+    assert (synced.entries, synced.bundles_imported) == (2, 2)
+    hashes = [arun(s, lambda d, s=s: mirror.content_hash(d, s.neo4j_database)) for s in (settings, second_settings)]
+    assert hashes[0] == hashes[1]
+    query = """{ a: resolve(alias: "arXiv:2605.10000") { paper { referenceCount citationCount
+        references(first: 10) { totalCount edges { resolved position raw node { pithNumber } work { kind value } } }
+        citations(first: 10) { totalCount edges { node { pithNumber } } } } }
+      b: resolve(alias: "arXiv:2605.10001") { paper { referenceCount citationCount
+        references(first: 10) { totalCount edges { resolved position raw node { pithNumber } work { kind value } } }
+        citations(first: 10) { totalCount edges { node { pithNumber } } } } } }"""
+    answers = []
+    for served in (settings, second_settings):
+        with TestClient(create_app(dataclasses.replace(served, mirror_origin=None, log_interval=0.0))) as client:
+            response = client.post("/graphql", json={"query": query})
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+            answers.append(response.json()["data"])
+    assert answers[0] == answers[1]
+    assert answers[1]["b"]["paper"]["references"]["totalCount"] == 2
+    assert answers[1]["a"]["paper"]["citations"]["edges"] == [{"node": {"pithNumber": b}}]
 
 
 def test_one_worker_follows_however_many_serve_and_another_takes_over(
