@@ -1,13 +1,12 @@
 """The GraphQL schema, assembled from the query, mutation and subscription roots.
 
-Each feature module defines its own root class (``PaperQueries``, ``EventMutations``, …); the
+Each feature module defines its own root class (``RegistryQueries``, ``EventMutations``, …); the
 tuples below list them, and ``strawberry.tools.merge_types`` joins them into ``Query``,
 ``Mutation`` and ``Subscription``. Adding a feature is one line here.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 from typing import Any
@@ -31,9 +30,14 @@ from pith_graph import __version__
 from pith_graph.config import Settings
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cost import CostCache, operation_cost
+from pith_graph.graphql.dashboards import DashboardQueries
 from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
+from pith_graph.graphql.events import EventMutations, EventQueries, EventSubscriptions
 from pith_graph.graphql.execution import PithExecution
+from pith_graph.graphql.integrity import IntegrityQueries
+from pith_graph.graphql.mutations import RegistryMutations
+from pith_graph.graphql.queries import RegistryQueries
 
 __all__ = ["build_schema", "schema_sdl"]
 
@@ -45,27 +49,16 @@ class ServiceQueries:
         return __version__
 
 
-# "module:attribute" of each root class, in the order their fields appear in the SDL.
-QUERY_ROOTS: tuple[str, ...] = (
-    "pith_graph.graphql.schema:ServiceQueries",
-    "pith_graph.graphql.queries:RegistryQueries",
-    "pith_graph.graphql.events:EventQueries",
-    "pith_graph.graphql.dashboards:DashboardQueries",
-    "pith_graph.graphql.integrity:IntegrityQueries",
+# The root classes, in the order their fields appear in the SDL.
+QUERY_ROOTS: tuple[type[Any], ...] = (
+    ServiceQueries,
+    RegistryQueries,
+    EventQueries,
+    DashboardQueries,
+    IntegrityQueries,
 )
-MUTATION_ROOTS: tuple[str, ...] = (
-    "pith_graph.graphql.mutations:RegistryMutations",
-    "pith_graph.graphql.events:EventMutations",
-)
-SUBSCRIPTION_ROOTS: tuple[str, ...] = ("pith_graph.graphql.events:EventSubscriptions",)
-
-
-def _load(paths: tuple[str, ...]) -> tuple[type[Any], ...]:
-    roots = []
-    for path in paths:
-        module_name, attribute = path.split(":")
-        roots.append(getattr(importlib.import_module(module_name), attribute))
-    return tuple(roots)
+MUTATION_ROOTS: tuple[type[Any], ...] = (RegistryMutations, EventMutations)
+SUBSCRIPTION_ROOTS: tuple[type[Any], ...] = (EventSubscriptions,)
 
 
 class _ParserCache(ParserCache):
@@ -193,11 +186,9 @@ def cost_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
 
 def build_schema(settings: Settings | None = None, **options: Any) -> strawberry.Schema:
     """The schema; with ``settings``, its query limits and introspection switch apply."""
-    query = merge_types("Query", _load(QUERY_ROOTS))
-    mutation = merge_types("Mutation", _load(MUTATION_ROOTS)) if MUTATION_ROOTS else None
-    subscription = (
-        merge_types("Subscription", _load(SUBSCRIPTION_ROOTS)) if SUBSCRIPTION_ROOTS else None
-    )
+    query = merge_types("Query", QUERY_ROOTS)
+    mutation = merge_types("Mutation", MUTATION_ROOTS)
+    subscription = merge_types("Subscription", SUBSCRIPTION_ROOTS)
     limits = limit_extensions(settings) if settings is not None else []
     costs = cost_extensions(settings) if settings is not None else []
     # Clients send the same few documents with different variables: parsing and validating

@@ -138,7 +138,7 @@ async def signed_tree_head(
     now: datetime,
     size: int | None = None,
     *,
-    origin: str | None = None,
+    origin: str,
 ) -> dict[str, Any]:
     """The STH of the current log (or of its first ``size`` leaves), with its checkpoint note."""
     current = await _current(driver, database, key, origin)
@@ -153,14 +153,8 @@ async def signed_tree_head(
     return document
 
 
-async def _current(driver: AsyncDriver, database: str, key: SigningKey, origin: str | None) -> int:
-    return await ensure_integrated(driver, database, key, origin or _default_origin())
-
-
-def _default_origin() -> str:
-    from pith_graph.config import Settings
-
-    return Settings.from_env().log_origin
+async def _current(driver: AsyncDriver, database: str, key: SigningKey, origin: str) -> int:
+    return await ensure_integrated(driver, database, key, origin)
 
 
 async def inclusion_document(
@@ -171,7 +165,7 @@ async def inclusion_document(
     *,
     event_id: str | None = None,
     pith_number: str | None = None,
-    origin: str | None = None,
+    origin: str,
 ) -> dict[str, Any]:
     """Inclusion proof of an event (by id) or of a pith number's latest receipt, in the current tree."""
     if (event_id is None) == (pith_number is None):
@@ -217,7 +211,7 @@ async def consistency_document(
     first: int,
     second: int,
     *,
-    origin: str | None = None,
+    origin: str,
 ) -> dict[str, Any]:
     """Consistency proof between tree sizes ``first`` and ``second`` with both heads signed."""
     head = await store.integrated_head(driver, database)

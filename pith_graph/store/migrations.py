@@ -10,7 +10,6 @@ half-way through a file can simply be repeated.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,11 +39,7 @@ __all__ = [
     "pending_migrations_async",
 ]
 
-MIGRATIONS_DIR = Path(
-    os.environ.get(
-        "PITH_MIGRATIONS_DIR", Path(__file__).resolve().parents[2] / "neo4j" / "migrations"
-    )
-)
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "neo4j" / "migrations"
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.cypher$")
 
 _APPLIED = "MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum"

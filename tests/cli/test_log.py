@@ -38,17 +38,17 @@ def proofs(clean_graph: Driver, settings: Settings) -> dict[str, Any]:
     )
 
     async def go(driver: AsyncDriver) -> dict[str, Any]:
-        db, now = settings.neo4j_database, datetime.now(UTC)
+        db, now, origin = settings.neo4j_database, datetime.now(UTC), settings.log_origin
         await event_service.submit_event(driver, db, event.to_json(), now=now, trust=TRUST)
         return {
             "event": await log_service.inclusion_document(
-                driver, db, REGISTRY_KEY, now, event_id=event.event_id
+                driver, db, REGISTRY_KEY, now, event_id=event.event_id, origin=origin
             ),
             "receipt": await log_service.inclusion_document(
-                driver, db, REGISTRY_KEY, now, pith_number=papers[0]
+                driver, db, REGISTRY_KEY, now, pith_number=papers[0], origin=origin
             ),
             "consistency": await log_service.consistency_document(
-                driver, db, REGISTRY_KEY, now, 2, 3
+                driver, db, REGISTRY_KEY, now, 2, 3, origin=origin
             ),
         }
 
