@@ -27,6 +27,7 @@ import tarfile
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pith_graph import __version__
 from pith_graph.cli.errors import EXIT_BLOCKED, EXIT_NO, EXIT_USAGE, CliError
@@ -112,7 +113,7 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes, mode: int = 0o6
     archive.addfile(info, io.BytesIO(data))
 
 
-def backup(settings: Settings, file: Path, *, include_private_key: bool = False, force: bool = False) -> dict:
+def backup(settings: Settings, file: Path, *, include_private_key: bool = False, force: bool = False) -> dict[str, Any]:
     """Write the backup; returns its manifest."""
     from pith_graph.keystore import keys_dir
     from pith_graph.neo4j_local import run_admin_tool
@@ -173,7 +174,7 @@ def _members(archive: tarfile.TarFile) -> dict[str, tarfile.TarInfo]:
     return members
 
 
-def restore(settings: Settings, file: Path, *, force: bool = False) -> dict:
+def restore(settings: Settings, file: Path, *, force: bool = False) -> dict[str, Any]:
     """Load the backup into the local store and key directory; returns its manifest."""
     from pith_graph.keystore import keys_dir
     from pith_graph.neo4j_local import run_admin_tool
@@ -190,7 +191,7 @@ def restore(settings: Settings, file: Path, *, force: bool = False) -> dict:
         members = _members(archive)
         if "manifest.json" not in members or f"{_DATABASE}.dump" not in members:
             raise CliError(f"{file} is not a pith-graph backup", "no manifest.json or neo4j.dump", "check the file")
-        manifest = json.loads(archive.extractfile(members["manifest.json"]).read())  # type: ignore[union-attr]
+        manifest: dict[str, Any] = json.loads(archive.extractfile(members["manifest.json"]).read())  # type: ignore[union-attr]
         if manifest.get("format") != BACKUP_FORMAT:
             raise CliError(f"{file}: unknown backup format {manifest.get('format')!r}", f"this version reads {BACKUP_FORMAT}", "use the pith-graph that wrote it")
         database_dir = neo4j_dir / "store" / "data" / "databases" / _DATABASE

@@ -71,7 +71,7 @@ def _witnesses(args: argparse.Namespace) -> tuple[list[NoteVerifier], int]:
     return witnesses, needed
 
 
-def _proven_tree(document: Any) -> tuple[int, str]:
+def _proven_tree(document: Any) -> tuple[int | None, str | None]:
     head = document.get("signed_tree_head") or document.get("second_tree_head") or {}
     tree = head.get("tree_head") or {}
     return tree.get("tree_size"), tree.get("root_hash")

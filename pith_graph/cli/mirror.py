@@ -24,7 +24,14 @@ import time
 from typing import Any
 
 from neo4j import AsyncDriver
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from pith_graph import keystore
 from pith_graph.cli._async_db import run_with_driver
@@ -95,12 +102,14 @@ def _follow_holding_the_lock(args: argparse.Namespace, origin_key: PublicKey | N
                 TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty(),
             ) as bar:  # fmt: skip
                 task = bar.add_task(args.url, total=None)
+
+                def moved(done: int, total: int, bar: Progress = bar, task: TaskID = task) -> None:
+                    bar.update(task, completed=done, total=total)
+
                 try:
                     report = await service.follow_once(
                         driver, settings.neo4j_database, args.url, trust, origin_key=origin_key,
-                        progress=lambda done, total, task=task: bar.update(
-                            task, completed=done, total=total
-                        ),
+                        progress=moved,
                     )  # fmt: skip
                 except service.ForkDetected as exc:
                     print(json.dumps({"code": exc.code, "message": str(exc), **exc.evidence}, indent=2))

@@ -14,7 +14,7 @@ Only public data: the documents are built from ``keys.json`` (and the public hal
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
 from pith_graph.core.key_documents import MIRRORS_PATH, SIGNING_KEY_PATH
-from pith_graph.http.errors import error_response
+from pith_graph.http.errors import Refusal, error_response
 from pith_graph.service.keys import mirror_manifest_document, published_keys, signing_key_json
 from pith_graph.store import mirror as mirror_store
 from pith_graph.store.errors import StoreUnavailable
@@ -34,7 +34,9 @@ __all__ = ["routes"]
 log = logging.getLogger(__name__)
 
 
-def _published(build: Callable[[Request, Path], dict[str, Any]]) -> Any:
+def _published(
+    build: Callable[[Request, Path], dict[str, Any]],
+) -> Callable[[Request], Awaitable[JSONResponse]]:
     async def endpoint(request: Request) -> JSONResponse:
         try:
             document = build(request, request.app.state.settings.data_dir)
@@ -60,11 +62,7 @@ async def mirrors_endpoint(request: Request) -> JSONResponse:
     try:
         origins = await mirror_store.mirror_origins(registry.driver, registry.settings.neo4j_database)
     except StoreUnavailable as exc:
-        log.warning("store unavailable: %s", exc)
-        return JSONResponse(
-            {"error": {"code": "UNAVAILABLE", "message": "the graph database is unavailable; try again later"}},
-            status_code=503,
-        )
+        return Refusal.of(exc).json()
     return await _published(
         lambda request, data_dir: mirror_manifest_document(data_dir, _base_url(request), origins)
     )(request)

@@ -26,10 +26,10 @@ from pathlib import Path
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pith_graph.http import ratelimit_store  # noqa: F401  (registers the sqlite:// storage)
+from pith_graph.http.errors import error_response
 
 __all__ = [
     "RateLimitDecision",
@@ -145,11 +145,8 @@ class RateLimitMiddleware:
             return
         decision = limiter.hit(client_identity(host, None), 1)
         if not decision.allowed:
-            refusal = JSONResponse(
-                {"error": {"code": "RATE_LIMITED", "message": decision.refusal_message(1)}},
-                status_code=429,
-                headers=decision.headers(),
-            )
+            refusal = error_response("RATE_LIMITED", decision.refusal_message(1), 429)
+            refusal.headers.update(decision.headers())
             await refusal(scope, receive, send)
             return
         extra = [(k.lower().encode(), v.encode()) for k, v in decision.headers().items()]

@@ -38,7 +38,7 @@ class SQLiteRateLimitStorage(Storage, SlidingWindowCounterSupport, TimestampedSl
 
     STORAGE_SCHEME = ["sqlite"]
 
-    def __init__(self, uri: str, wrap_exceptions: bool = False, **options: object) -> None:
+    def __init__(self, uri: str, wrap_exceptions: bool = False, **options: float | str | bool) -> None:
         path = uri.removeprefix("sqlite://")
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)

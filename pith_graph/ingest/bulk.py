@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, Protocol
 
 from pith_graph.core.signing import SigningKey, signing_key_from_seed
 from pith_graph.ingest.errors import IngestError, MalformedLine
@@ -90,7 +90,7 @@ class StoreNotEmpty(IngestError):
     """The registry already holds data: the offline importer loads an empty database only."""
 
 
-class BulkReporter:
+class BulkReporter(Protocol):
     """Where the bulk import says what it does (the CLI prints; tests collect)."""
 
     def phase(self, name: str, seconds: float, detail: str) -> None: ...
@@ -116,7 +116,8 @@ def _field(value: Any) -> str:
     """One CSV field as the importer reads it: empty = no property, ``""`` = the empty string."""
     kind = value.__class__
     if kind is str:  # the common case first: a few million fields a second
-        return '"' + value.replace('"', '""') + '"'
+        text: str = value
+        return '"' + text.replace('"', '""') + '"'
     if value is None:
         return ""
     if value is True:
@@ -535,7 +536,7 @@ def _citation_chunk(args: tuple[Format, int, bytes]) -> tuple[Any, ...]:
     citers: dict[int, None] = {}  # the citing papers, in row order
     for item in parse_lines(fmt, block_lines(number, block)):
         if item.__class__ is CitationLine:
-            c = item.citation  # type: ignore[union-attr]
+            c = item.citation
             citing = latest.get(c.citing)
             if citing is None:
                 skipped += 1
@@ -999,8 +1000,8 @@ def bulk_import(
                         page_cache=page_cache) as server:
             settings = Settings(neo4j_uri=server.uri, neo4j_database=database)
             with open_driver(settings) as driver:
-                for name, nodes in graph.empty_lists.items():
-                    set_empty_lists(driver, database, name, nodes)
+                for name, ids in graph.empty_lists.items():
+                    set_empty_lists(driver, database, name, ids)
                 apply_schema_for_bulk_load(driver, database)
                 counts = imported_counts(driver, database)
         if counts != report.counts:

@@ -223,7 +223,7 @@ class Ingestor:
         if not lines:
             return
         # 1. canonicalise and hash; the first line for an (id, version) in the batch wins.
-        prepared = {}
+        prepared: dict[tuple[str, int], tuple[PaperLine, Prepared]] = {}
         # Other sources' records of registered versions: kept for the metadata_conflict detector.
         claims: list[dict[str, str]] = []
         for item in lines:

@@ -49,7 +49,7 @@ class InputFile:
         bytes object crosses the process boundary, not a tuple per line)."""
         with self.path.open("rb") as raw:
             self._raw = raw
-            binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if _is_gzip(self.path) else raw
+            binary: io.BufferedIOBase = gzip.GzipFile(fileobj=raw) if _is_gzip(self.path) else raw
             number, rest = 1, b""
             while True:
                 data = binary.read(size)
@@ -69,7 +69,7 @@ class InputFile:
     def lines(self) -> Iterator[tuple[int, str]]:
         with self.path.open("rb") as raw:
             self._raw = raw
-            binary: IO[bytes] = gzip.GzipFile(fileobj=raw) if _is_gzip(self.path) else raw
+            binary = gzip.GzipFile(fileobj=raw) if _is_gzip(self.path) else raw
             with io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as text:
                 yield from enumerate(text, start=1)
 

@@ -359,8 +359,8 @@ async def _import(
     )
     for document, outcome in zip(parsed, outcomes, strict=True):
         if isinstance(outcome, Exception):
-            pith = document.get("pith_number") if isinstance(document, dict) else None
-            report.refused.append(f"{pith}: {outcome}")
+            named = document.get("pith_number") if isinstance(document, dict) else None
+            report.refused.append(f"{named}: {outcome}")
             continue
         report.bundles_imported += 1
         report.papers_created += int(bool(outcome.paper_created))

@@ -46,7 +46,7 @@ def create_token(
     if label is not None and len(label) > _MAX_LABEL:
         raise BadInput(f"label: at most {_MAX_LABEL} characters")
     token_id, token = core.new_token()
-    info = {
+    info: dict[str, Any] = {
         "token_id": token_id,
         "scopes": list(granted),
         "label": label,

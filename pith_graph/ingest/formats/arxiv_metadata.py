@@ -154,12 +154,12 @@ def parse_version_date(text: str) -> datetime | None:
     except ValueError:
         pass
     try:
-        moment = parsedate_to_datetime(text)
+        dated = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
-        moment = None
-    if moment is not None:
+        pass
+    else:
         # RFC 2822 "-0000" means "UTC, offset unknown" and gives a naive datetime.
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        return (dated if dated.tzinfo else dated.replace(tzinfo=UTC)).astimezone(UTC)
     slashed = _SLASHED.fullmatch(text)
     if slashed is None:
         return None

@@ -195,7 +195,7 @@ class Harvester:
     def _claim(self, hid: str) -> dict[str, Any]:
         current = state_store.read_state(self.driver, self.database, hid) or {}
         holder = current.get("lease_owner")
-        takeover = [holder] if _dead_local_owner(holder) else []
+        takeover = [holder] if isinstance(holder, str) and _dead_local_owner(holder) else []
         state = state_store.claim_lease(
             self.driver, self.database, hid, self.owner, takeover=takeover, **self._times()
         )
