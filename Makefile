@@ -40,7 +40,7 @@ test: launcher browser lint
 	echo "--- make test: suite exit $$suite, routed re-run exit $$routed, drills exit $$drilled"; \
 	test $$suite -eq 0 && test $$routed -eq 0 && test $$drilled -eq 0
 
-# ruff (pyflakes, import order, bugbear, pyupgrade, …) and mypy (strict for the pure core):
+# ruff (pyflakes, import order, bugbear, pyupgrade, …) and mypy (strict, the whole package):
 # zero findings, or `make test` stops here.
 .PHONY: lint
 lint: $(INSTALLED)

@@ -140,7 +140,7 @@ class PithGraphQL(GraphQL[Context, None]):
             and response.media_type == "application/json"
         ):
             kept = [(k, v) for k, v in response.headers.raw if k not in _NOT_REPLAYED]
-            cache.put(key, generation, time.monotonic(), 200, kept, response.body)
+            cache.put(key, generation, time.monotonic(), 200, kept, bytes(response.body))
         await response(scope, receive, send)
 
     def _cache_for(self, request: Request) -> ResponseCache | None:

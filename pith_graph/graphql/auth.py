@@ -15,6 +15,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
 from pith_graph.core.tokens import Scope
+from pith_graph.graphql.context import Context
 from pith_graph.service import tokens
 
 __all__ = ["RequireScope", "needs"]
@@ -27,7 +28,9 @@ class RequireScope(BasePermission):
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
 
-    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+    async def has_permission(
+        self, source: Any, info: Info[Context, None], **kwargs: Any
+    ) -> bool:
         context = info.context
         if not context.registry.settings.auth_required:
             return True

@@ -1,15 +1,40 @@
-"""Opaque keyset cursors: URL-safe base64 of the JSON sort key of the last row seen."""
+"""The one cursor format and page info of every connection.
+
+A cursor is opaque: URL-safe base64 of the JSON sort key of the last row seen. Every connection
+pages by keyset (``first`` rows after a cursor) and answers the same :class:`PageInfo`.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from typing import Any
+
+import strawberry
 
 from pith_graph.service.errors import BadInput
 
-__all__ = ["decode_cursor", "encode_cursor"]
+__all__ = ["PageInfo", "decode_cursor", "encode_cursor", "page_info"]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+def page_info(after: str | None, has_next: bool, cursors: Sequence[str]) -> PageInfo:
+    """The page info of a page whose edges have ``cursors``, read after cursor ``after``."""
+    return PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=cursors[0] if cursors else None,
+        end_cursor=cursors[-1] if cursors else None,
+    )
 
 
 def encode_cursor(key: list[Any]) -> str:

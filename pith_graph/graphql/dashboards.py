@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
-from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.queries import NeighborhoodEdge
-from pith_graph.graphql.types import MAX_PAGE, PageInfo, Paper, RelatedBy, _selected
+from pith_graph.graphql.types import MAX_PAGE, Paper, RelatedBy, _selected
 from pith_graph.service import dashboards as service
 from pith_graph.service.errors import BadInput
 from pith_graph.store.dashboards import RelatedKey
@@ -151,15 +151,6 @@ def _check_first(first: int) -> None:
         raise BadInput(f"first must be 0..{MAX_PAGE}, got {first}")
 
 
-def _page_info(after: str | None, has_next: bool, cursors: list[str]) -> PageInfo:
-    return PageInfo(
-        has_next_page=has_next,
-        has_previous_page=after is not None,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-    )
-
-
 _CURSOR_TYPES = {"MOST_CITED": (int, str), "SUBMITTED_ASC": (str, str), "SUBMITTED_DESC": (str, str)}
 
 
@@ -173,7 +164,7 @@ async def related(
 ) -> RelatedConnection:
     _check_first(first)
     cursor = decode_cursor(after, (int, str)) if after else None
-    key = RelatedKey(paper.pith_number, by.value, first, cursor)  # type: ignore[arg-type]
+    key = RelatedKey(paper.pith_number, by.value, first, cursor)
     page = await info.context.loaders.related_page.load(key)
     edges = [
         RelatedEdge(
@@ -186,7 +177,7 @@ async def related(
     ]
     return RelatedConnection(
         total_count=page.total,
-        page_info=_page_info(after, page.has_next, [e.cursor for e in edges]),
+        page_info=page_info(after, page.has_next, [e.cursor for e in edges]),
         edges=edges,
     )
 
@@ -218,7 +209,7 @@ class DashboardQueries:
         ]
         return PaperConnection(
             total_count=page.total,
-            page_info=_page_info(after, page.has_next, [e.cursor for e in edges]),
+            page_info=page_info(after, page.has_next, [e.cursor for e in edges]),
             edges=edges,
         )
 

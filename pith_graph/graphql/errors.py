@@ -81,10 +81,10 @@ def error_code(error: GraphQLError) -> str:
     store = _store_error(original)
     if store is not None:
         return "TIMEOUT" if isinstance(store, StoreTimeout) else "UNAVAILABLE"
-    if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
-        return str(original.extensions["code"])
-    if original is None and (error.extensions or {}).get("code"):
-        return str(error.extensions["code"])  # raised coded by our own request checks
+    if isinstance(original, GraphQLError) and (coded := (original.extensions or {}).get("code")):
+        return str(coded)
+    if original is None and (coded := (error.extensions or {}).get("code")):
+        return str(coded)  # raised coded by our own request checks
     if _is_request_error(error):
         for pattern, code, _ in _REQUEST_ERRORS:
             if pattern.search(error.message):

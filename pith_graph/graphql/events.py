@@ -7,8 +7,6 @@ subscription is fed by the in-process broadcaster (one API process; see service/
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -23,7 +21,8 @@ from pith_graph.core.events import EventKind, SignedEvent, parse_event
 from pith_graph.core.signing import SigningKey
 from pith_graph.core.tokens import Scope
 from pith_graph.graphql.auth import needs
-from pith_graph.graphql.context import to_thread
+from pith_graph.graphql.context import Context, to_thread
+from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.service import bundles
 from pith_graph.service import events as service
 from pith_graph.service import log as log_service
@@ -37,12 +36,12 @@ __all__ = ["EventMutations", "EventQueries", "EventSubscriptions"]
 _MAX_PAGE = 100
 
 
-def _db(info: Info) -> tuple[AsyncDriver, str]:
+def _db(info: Info[Context, None]) -> tuple[AsyncDriver, str]:
     context = info.context
     return context.driver, context.database
 
 
-async def _pith_number(info: Info, alias: str) -> str:
+async def _pith_number(info: Info[Context, None], alias: str) -> str:
     """The full pith number of the paper ``alias`` names (any alias ``resolve`` takes), or the
     coded refusal (INVALID_ALIAS, NOT_FOUND, AMBIGUOUS_ALIAS)."""
     driver, database = _db(info)
@@ -50,7 +49,7 @@ async def _pith_number(info: Info, alias: str) -> str:
     return str(paper["pith_number"])
 
 
-async def _registry_key_async(info: Info) -> SigningKey:
+async def _registry_key_async(info: Info[Context, None]) -> SigningKey:
     # The registry's own key (the one its receipts use), loaded once per process.
     registry = info.context.registry
     return await to_thread(registry.signing_key)
@@ -94,9 +93,9 @@ class Event:
                 signer_id=e.signer.signer_id,
                 signer_type=e.signer.signer_type.value,
             ),
-            payload=e.payload,
+            payload=JSON(e.payload),
             signature_b64=e.signature_b64,
-            envelope=e.to_json(),
+            envelope=JSON(e.to_json()),
         )
 
 
@@ -106,34 +105,14 @@ class EventEdge:
     node: Event
 
 
-@strawberry.type
-class EventPageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
 @strawberry.type(description="Events in (createdAt, eventId) order, keyset-paged.")
 class EventConnection:
     edges: list[EventEdge]
-    page_info: EventPageInfo
-
-
-def _cursor(e: SignedEvent) -> str:
-    return base64.urlsafe_b64encode(f"{e.created_at}|{e.event_id}".encode()).decode()
-
-
-def _after(cursor: str | None) -> tuple[str, str] | None:
-    if cursor is None:
-        return None
-    try:
-        created_at, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"invalid cursor {cursor!r}") from exc
-    return created_at, event_id
+    page_info: PageInfo
 
 
 async def _page(
-    info: Info, subject: str | None, categories: list[str] | None, first: int, after: str | None
+    info: Info[Context, None], subject: str | None, categories: list[str] | None, first: int, after: str | None
 ) -> EventConnection:
     if not 0 < first <= _MAX_PAGE:
         raise BadInput(f"first must be 1..{_MAX_PAGE}, got {first}")
@@ -143,16 +122,17 @@ async def _page(
         database,
         subject=subject,
         categories=categories,
-        after=_after(after),
+        after=decode_cursor(after, (str, str)) if after is not None else None,
         limit=first + 1,
     )
     events = [parse_event(e) for e in raw]
-    edges = [EventEdge(cursor=_cursor(e), node=Event.from_event(e)) for e in events[:first]]
+    edges = [
+        EventEdge(cursor=encode_cursor([e.created_at, e.event_id]), node=Event.from_event(e))
+        for e in events[:first]
+    ]
     return EventConnection(
         edges=edges,
-        page_info=EventPageInfo(
-            has_next_page=len(events) > first, end_cursor=edges[-1].cursor if edges else None
-        ),
+        page_info=page_info(after, len(events) > first, [e.cursor for e in edges]),
     )
 
 
@@ -200,7 +180,7 @@ class EventQueries:
         "takes (pith number or short form, arXiv id, DOI)."
     )
     async def events(
-        self, info: Info, pith_number: str, first: int = 20, after: str | None = None
+        self, info: Info[Context, None], pith_number: str, first: int = 20, after: str | None = None
     ) -> EventConnection:
         if not 0 < first <= _MAX_PAGE:  # refused before the alias is looked up
             raise BadInput(f"first must be 1..{_MAX_PAGE}, got {first}")
@@ -208,7 +188,7 @@ class EventQueries:
 
     @strawberry.field(description="Every accepted event, oldest first; optionally by category.")
     async def event_feed(
-        self, info: Info, first: int = 20, after: str | None = None, category: str | None = None
+        self, info: Info[Context, None], first: int = 20, after: str | None = None, category: str | None = None
     ) -> EventConnection:
         return await _page(info, None, [category] if category else None, first, after)
 
@@ -216,7 +196,7 @@ class EventQueries:
         description="verification_status, attestation_state and event_summary of a paper "
         "(`pithNumber`: any alias `resolve` takes)."
     )
-    async def record_verification(self, info: Info, pith_number: str) -> RecordVerification | None:
+    async def record_verification(self, info: Info[Context, None], pith_number: str) -> RecordVerification | None:
         driver, database = _db(info)
         pith = await _pith_number(info, pith_number)
         (status,) = await service.record_status(driver, database, [pith])
@@ -224,25 +204,26 @@ class EventQueries:
             raise NotFound(f"no paper is registered under {pith_number!r}")
         return RecordVerification(
             pith_number=pith,
-            verification_status=status.verification_status,
+            verification_status=JSON(status.verification_status),
             attestation_state=status.attestation_state,
-            event_summary=status.event_summary,
+            event_summary=JSON(status.event_summary),
         )
 
     @strawberry.field(description="The registry-signed tree head of the transparency log.")
-    async def signed_tree_head(self, info: Info) -> JSON:
+    async def signed_tree_head(self, info: Info[Context, None]) -> JSON:
         driver, database = _db(info)
-        return await log_service.signed_tree_head(
+        document = await log_service.signed_tree_head(
             driver, database, await _registry_key_async(info), datetime.now(UTC),
             origin=info.context.registry.settings.log_origin,
         )  # fmt: skip
+        return JSON(document)
 
     @strawberry.field(
         description="The latest checkpoint of the log as a C2SP signed note (origin, tree size, "
         "base64 root), with the cosignatures of the witnesses that cosigned it; null before the "
         "first integration. Also served at /log/checkpoint."
     )
-    async def log_checkpoint(self, info: Info) -> str | None:
+    async def log_checkpoint(self, info: Info[Context, None]) -> str | None:
         driver, database = _db(info)
         return await log_service.served_checkpoint(driver, database)
 
@@ -252,7 +233,7 @@ class EventQueries:
         "AMBIGUOUS_ALIAS, NOT_IN_LOG)."
     )
     async def inclusion_proof(
-        self, info: Info, event_id: str | None = None, pith_number: str | None = None
+        self, info: Info[Context, None], event_id: str | None = None, pith_number: str | None = None
     ) -> ProofResult:
         driver, database = _db(info)
         if pith_number is not None and event_id is None:
@@ -268,10 +249,10 @@ class EventQueries:
             )  # fmt: skip
         except log_service.LogError as exc:
             return LogRefusal(code=exc.code, message=str(exc))
-        return LogDocument(document=document)
+        return LogDocument(document=JSON(document))
 
     @strawberry.field(description="Consistency proof between tree sizes first and second.")
-    async def consistency_proof(self, info: Info, first: int, second: int) -> ProofResult:
+    async def consistency_proof(self, info: Info[Context, None], first: int, second: int) -> ProofResult:
         driver, database = _db(info)
         try:
             document = await log_service.consistency_document(
@@ -280,26 +261,26 @@ class EventQueries:
             )  # fmt: skip
         except log_service.LogError as exc:
             return LogRefusal(code=exc.code, message=str(exc))
-        return LogDocument(document=document)
+        return LogDocument(document=JSON(document))
 
     @strawberry.field(
         description="The signed pith_open_graph_bundle of a paper (`pithNumber`: any alias "
         "`resolve` takes; INVALID_ALIAS, NOT_FOUND or AMBIGUOUS_ALIAS otherwise)."
     )
-    async def export_bundle(self, info: Info, pith_number: str) -> JSON | None:
-        return await _bundle(info, pith_number)
+    async def export_bundle(self, info: Info[Context, None], pith_number: str) -> JSON | None:
+        return JSON(await _bundle(info, pith_number))
 
     @strawberry.field(
         description="The merged pith_open_graph_state of a paper (`pithNumber`: any alias "
         "`resolve` takes; INVALID_ALIAS, NOT_FOUND or AMBIGUOUS_ALIAS otherwise)."
     )
-    async def graph_state(self, info: Info, pith_number: str) -> JSON | None:
+    async def graph_state(self, info: Info[Context, None], pith_number: str) -> JSON | None:
         bundle = await _bundle(info, pith_number)
         trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
-        return bundles.bundle_state(bundle, trust)
+        return JSON(bundles.bundle_state(bundle, trust))
 
 
-async def _bundle(info: Info, alias: str) -> dict[str, Any]:
+async def _bundle(info: Info[Context, None], alias: str) -> dict[str, Any]:
     driver, database = _db(info)
     pith = await _pith_number(info, alias)
     try:
@@ -308,7 +289,7 @@ async def _bundle(info: Info, alias: str) -> dict[str, Any]:
         raise NotFound(str(exc)) from exc
 
 
-async def _submit(info: Info, event: Any, kind: EventKind) -> EventAccepted | EventRefusal:
+async def _submit(info: Info[Context, None], event: Any, kind: EventKind) -> EventAccepted | EventRefusal:
     driver, database = _db(info)
     trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
     try:
@@ -329,42 +310,42 @@ class EventMutations:
         description="Anchor a timestamp (timestamp_anchor). " + _EVENT_ARG,
         extensions=needs(Scope.ATTEST),
     )
-    async def anchor_timestamp(self, info: Info, event: JSON) -> EventResult:
+    async def anchor_timestamp(self, info: Info[Context, None], event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.TIMESTAMP_ANCHOR)
 
     @strawberry.mutation(
         description="Attest storage (storage_attestation). " + _EVENT_ARG,
         extensions=needs(Scope.ATTEST),
     )
-    async def attest_storage(self, info: Info, event: JSON) -> EventResult:
+    async def attest_storage(self, info: Info[Context, None], event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.STORAGE_ATTESTATION)
 
     @strawberry.mutation(
         description="Attest authorship (author_attestation). " + _EVENT_ARG,
         extensions=needs(Scope.ATTEST),
     )
-    async def attest_authorship(self, info: Info, event: JSON) -> EventResult:
+    async def attest_authorship(self, info: Info[Context, None], event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.AUTHOR_ATTESTATION)
 
     @strawberry.mutation(
         description="Sign a citation (citation_signature). " + _EVENT_ARG,
         extensions=needs(Scope.ATTEST),
     )
-    async def sign_citation(self, info: Info, event: JSON) -> EventResult:
+    async def sign_citation(self, info: Info[Context, None], event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.CITATION_SIGNATURE)
 
     @strawberry.mutation(
         description="Submit a replication record (replication_record). " + _EVENT_ARG,
         extensions=needs(Scope.ATTEST),
     )
-    async def submit_replication(self, info: Info, event: JSON) -> EventResult:
+    async def submit_replication(self, info: Info[Context, None], event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REPLICATION_RECORD)
 
     @strawberry.mutation(
         description="Revoke one of your own events (revocation). " + _EVENT_ARG,
         extensions=needs(Scope.ATTEST),
     )
-    async def revoke_event(self, info: Info, event: JSON) -> EventResult:
+    async def revoke_event(self, info: Info[Context, None], event: JSON) -> EventResult:
         return await _submit(info, event, EventKind.REVOCATION)
 
 

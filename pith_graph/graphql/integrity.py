@@ -17,12 +17,12 @@ from strawberry.types import Info
 
 from pith_graph.core.integrity import DETECTORS, Severity
 from pith_graph.graphql.context import Context
-from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.service.errors import BadInput
 from pith_graph.store import integrity as store
 
 if TYPE_CHECKING:
-    from pith_graph.graphql.types import PageInfo, Paper
+    from pith_graph.graphql.types import Paper
 
 __all__ = ["IntegrityQueries", "PaperIntegrity", "paper_integrity"]
 
@@ -90,7 +90,7 @@ class IntegrityFinding:
             verdict_class=payload["verdict_class"],
             note=payload["note"],
             evidence_hash=payload["evidence_hash"],
-            evidence=dict(payload["evidence"]),
+            evidence=JSON(dict(payload["evidence"])),
             event_id=event_id,
             audited_at=audited_at,
         )
@@ -143,7 +143,7 @@ class IntegrityFindingEdge:
 @strawberry.type(description="A page of active findings, in evidence-hash order.")
 class IntegrityFindingConnection:
     edges: list[IntegrityFindingEdge]
-    page_info: Annotated[PageInfo, strawberry.lazy("pith_graph.graphql.types")]
+    page_info: PageInfo
 
 
 @strawberry.type
@@ -160,8 +160,6 @@ class IntegrityQueries:
         first: int = 20,
         after: str | None = None,
     ) -> IntegrityFindingConnection:
-        from pith_graph.graphql.types import PageInfo
-
         if not 1 <= first <= MAX_PAGE:
             raise BadInput(f"first: expected 1..{MAX_PAGE}, got {first}")
         if detector is not None and detector not in DETECTORS:
@@ -191,10 +189,5 @@ class IntegrityQueries:
         ]
         return IntegrityFindingConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(rows) > first,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info(after, len(rows) > first, [e.cursor for e in edges]),
         )

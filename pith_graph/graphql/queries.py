@@ -10,10 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
-from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.types import (
     MAX_PAGE,
-    PageInfo,
     Paper,
     ResolveResult,
     fields_under,
@@ -194,7 +193,7 @@ class RegistryQueries:
             ctx.database,
             title,
             first=first,
-            after=cursor,  # type: ignore[arg-type]
+            after=cursor,
         )
         edges = [
             SearchEdge(
@@ -206,11 +205,6 @@ class RegistryQueries:
         ]
         return SearchConnection(
             total_count=page.total,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
+            page_info=page_info(after, page.has_next, [e.cursor for e in edges]),
             edges=edges,
         )

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from pith_graph.core.paper import PaperProperties
 from pith_graph.graphql.context import Context, request_loaders
-from pith_graph.graphql.cursors import decode_cursor, encode_cursor
+from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
 from pith_graph.graphql.loaders import Loaders
 from pith_graph.service.errors import BadInput
@@ -106,14 +107,6 @@ class SortOrder(enum.Enum):
 class RelatedBy(enum.Enum):
     COCITATION = "COCITATION"
     COUPLING = "COUPLING"
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
 
 
 @strawberry.type(description="How many items share one value.")
@@ -305,7 +298,7 @@ def page_key(
         pith=pith,
         direction=direction,
         first=first,
-        after=decode_cursor(after, (str, str)) if after else None,  # type: ignore[arg-type]
+        after=decode_cursor(after, (str, str)) if after else None,
         descending=order is SortOrder.SUBMITTED_DESC,
         categories=tuple(categories) if categories is not None else None,
         year=year,
@@ -321,12 +314,14 @@ def prefetch_pages(info: Info[Context, None], path: tuple[str, ...], pith: str) 
     (under the current field) will ask for, before the paper is known to be there: for a paper
     named by its full pith number, so that the page and the lookup run at once. A field whose
     arguments do not make a page is left to ask itself."""
-    definition = Paper.__strawberry_definition__
+    definition = get_object_definition(Paper, strict=True)
     for name, direction in (("references", "out"), ("citations", "in")):
         fields = fields_under(info, (*path, name))
         if not fields:
             continue
-        defaults = {a.python_name: a.default for a in definition.get_field(name).arguments}
+        paper_field = definition.get_field(name)
+        assert paper_field is not None  # references and citations are fields of Paper
+        defaults = {a.python_name: a.default for a in paper_field.arguments}
         for field in fields:
             args = {**defaults, **field.arguments}
             order = args.get("order")
@@ -371,12 +366,7 @@ async def _connection(
     ]
     return CitationConnection(
         total_count=page.total or 0,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_info=page_info(after, page.has_next, [e.cursor for e in edges]),
         edges=edges,
         facets=_facets(page.by_category, page.by_year) if key.facets else None,
         filtered_facets=(
@@ -454,7 +444,7 @@ class Paper:
 
     @strawberry.field(description="The canonical record whose SHA-256 the receipt signs.")
     async def canonical_record(self, info: Info[Context, None]) -> JSON:
-        return json.loads((await self._full_row(info))["canonical_json"])
+        return JSON(json.loads((await self._full_row(info))["canonical_json"]))
 
     async def _details(self, info: Info[Context, None]) -> PaperDetails:
         details = await info.context.loaders.details_by_pith.load(self.pith_number)
@@ -496,15 +486,15 @@ class Paper:
 
     @strawberry.field(description="The full pith_number_record v1 document (as /pith/<id>.json).")
     async def record(self, info: Info[Context, None]) -> JSON:
-        return await self._document(info)
+        return JSON(await self._document(info))
 
     @strawberry.field(description="The record's verification_status flags.")
     async def verification_status(self, info: Info[Context, None]) -> JSON:
-        return (await self._document(info))["verification_status"]
+        return JSON((await self._document(info))["verification_status"])
 
     @strawberry.field(description="Accepted signed events per event_type (events helper).")
     async def event_summary(self, info: Info[Context, None]) -> JSON:
-        return (await self._document(info))["event_summary"]
+        return JSON((await self._document(info))["event_summary"])
 
     @strawberry.field(description="The record's attestation_state.")
     async def attestation_state(self, info: Info[Context, None]) -> str:
@@ -512,7 +502,7 @@ class Paper:
 
     @strawberry.field(description="The record's graph_snapshot (sections with their SHA-256).")
     async def graph_snapshot(self, info: Info[Context, None]) -> JSON:
-        return (await self._document(info))["graph_snapshot"]
+        return JSON((await self._document(info))["graph_snapshot"])
 
     @strawberry.field(
         description="Integrity findings and detector runs (the record's graph_snapshot.integrity)."
@@ -523,7 +513,7 @@ class Paper:
 
     @strawberry.field(description="The record's links (html, json, graph_json, events_json, …).")
     async def links(self, info: Info[Context, None]) -> JSON:
-        return (await self._document(info))["links"]
+        return JSON((await self._document(info))["links"])
 
     @strawberry.field(
         description="Accepted signed events about this paper, oldest first, in their wire form "
@@ -534,7 +524,7 @@ class Paper:
         if not 0 < first <= MAX_PAPER_EVENTS:
             raise BadInput(f"first must be 1..{MAX_PAPER_EVENTS}, got {first}")
         status = await info.context.loaders.record_status_by_pith.load(self.pith_number)
-        return list(status.events[:first]) if status is not None else []
+        return [JSON(e) for e in status.events[:first]] if status is not None else []
 
     @strawberry.field(description="Works this paper cites (unregistered ones: resolved false).")
     async def references(
@@ -646,7 +636,11 @@ def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
         citation_count=_count("citation_count"),
         reference_count=_count("reference_count"),
     )
-    plain = {f.python_name for f in Paper.__strawberry_definition__.fields if f.base_resolver is None}
+    plain = {
+        f.python_name
+        for f in get_object_definition(Paper, strict=True).fields
+        if f.base_resolver is None
+    }
     return {name: read for name, read in readers.items() if name in plain}
 
 

@@ -24,6 +24,7 @@ from pith_graph.core.bundle import verify_bundle
 from pith_graph.core.events import EventKind
 from pith_graph.core.log import verify_proof_document
 from pith_graph.core.trust import default_trust_store
+from pith_graph.graphql.cursors import decode_cursor
 from pith_graph.service.broadcast import broadcaster
 
 SUBMIT = """
@@ -106,12 +107,23 @@ def test_wrong_action_for_the_kind_is_refused(client: TestClient, papers: list[s
 def test_feed_pages_with_a_cursor(client: TestClient, papers: list[str]) -> None:
     for i in range(3):
         gql(client, SUBMIT, {"event": _citation(papers, nonce=f"{i:016x}")})
-    query = "query($a: String) { eventFeed(first: 2, after: $a) { edges { node { eventId } } pageInfo { hasNextPage endCursor } } }"
+    query = (
+        "query($a: String) { eventFeed(first: 2, after: $a) { edges { cursor node { eventId } } "
+        "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"
+    )
     first = gql(client, query)["eventFeed"]
     second = gql(client, query, {"a": first["pageInfo"]["endCursor"]})["eventFeed"]
     assert first["pageInfo"]["hasNextPage"] and not second["pageInfo"]["hasNextPage"]
     ids = [e["node"]["eventId"] for e in first["edges"] + second["edges"]]
     assert len(set(ids)) == 3
+    # The page info and cursor format of every other connection.
+    assert not first["pageInfo"]["hasPreviousPage"] and second["pageInfo"]["hasPreviousPage"]
+    assert first["pageInfo"]["startCursor"] == first["edges"][0]["cursor"]
+    assert decode_cursor(first["pageInfo"]["endCursor"], (str, str))[1] == ids[1]
+    refused = client.post(
+        "/graphql", json={"query": query, "variables": {"a": "not-a-cursor"}}
+    ).json()
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_INPUT"
 
 
 def test_inclusion_and_consistency_proofs_verify(client: TestClient, papers: list[str]) -> None:
