@@ -62,7 +62,7 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int = 1, high:
     return value
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: float, *, low: float = 0.1) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -70,28 +70,32 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
-    if not 0.1 <= value <= 3600:
-        raise ConfigError(f"{name}={value} is outside 0.1..3600 seconds")
+    if not low <= value <= 3600:
+        raise ConfigError(f"{name}={value} is outside {low:g}..3600 seconds")
     return value
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+def _duration(name: str, raw: str, low: float, low_text: str) -> float:
+    """Seconds, or a number with a unit (``30m``, ``6h``, ``1d``), from ``low`` to 30 days."""
+    unit = _UNITS.get(raw[-1])
+    try:
+        value = float(raw[:-1] if unit else raw) * (unit or 1)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a duration (3600, 30m, 6h, 1d)") from exc
+    if not low <= value <= 30 * 86400:
+        raise ConfigError(f"{name}={raw!r} is outside {low_text}..30 days")
+    return value
+
+
 def _interval(env: Mapping[str, str], name: str) -> float:
-    """Seconds, or a number with a unit (``30m``, ``6h``, ``1d``); 0 or unset means off."""
+    """A duration of at least a minute; 0 or unset means off."""
     raw = env.get(name, "").strip().lower()
     if not raw or raw in {"0", "off"}:
         return 0.0
-    unit = _UNITS.get(raw[-1])
-    number = raw[:-1] if unit else raw
-    try:
-        value = float(number) * (unit or 1)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not a duration (3600, 30m, 6h, 1d)") from exc
-    if not 60 <= value <= 30 * 86400:
-        raise ConfigError(f"{name}={raw!r} is outside 1 minute..30 days")
-    return value
+    return _duration(name, raw, 60, "1 minute")
 
 
 def _mirror_origin(env: Mapping[str, str]) -> str | None:
@@ -105,16 +109,7 @@ def _mirror_origin(env: Mapping[str, str]) -> str | None:
 
 def _mirror_interval(env: Mapping[str, str]) -> float:
     raw = env.get("PITH_MIRROR_INTERVAL", "").strip().lower()
-    if not raw:
-        return 60.0
-    unit = _UNITS.get(raw[-1])
-    try:
-        value = float(raw[:-1] if unit else raw) * (unit or 1)
-    except ValueError as exc:
-        raise ConfigError(f"PITH_MIRROR_INTERVAL={raw!r} is not a duration (30, 5m, 1h)") from exc
-    if not 0.1 <= value <= 30 * 86400:
-        raise ConfigError(f"PITH_MIRROR_INTERVAL={raw!r} is outside 0.1 s..30 days")
-    return value
+    return _duration("PITH_MIRROR_INTERVAL", raw, 0.1, "0.1 s") if raw else 60.0
 
 
 def _mirror_origin_key(env: Mapping[str, str]) -> str | None:
@@ -124,19 +119,6 @@ def _mirror_origin_key(env: Mapping[str, str]) -> str | None:
     if len(raw) != 64 or any(c not in "0123456789abcdef" for c in raw):
         raise ConfigError("PITH_MIRROR_ORIGIN_KEY is an Ed25519 public key: 64 hex characters")
     return raw
-
-
-def _nonnegative(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from exc
-    if not 0 <= value <= 3600:
-        raise ConfigError(f"{name}={value} is outside 0..3600 seconds")
-    return value
 
 
 def _auth(env: Mapping[str, str]) -> bool:
@@ -280,7 +262,7 @@ class Settings:
             harvest_interval=_interval(env, "PITH_HARVEST_INTERVAL"),
             harvest_endpoint=env.get("PITH_HARVEST_ENDPOINT", "").strip()
             or "https://oaipmh.arxiv.org/oai",
-            harvest_delay=_nonnegative(env, "PITH_HARVEST_DELAY", 3.0),
+            harvest_delay=_seconds(env, "PITH_HARVEST_DELAY", 3.0, low=0),
             harvest_contact=env.get("PITH_HARVEST_CONTACT", "").strip() or None,
             log_origin_setting=_log_origin(env),
             log_interval=_seconds(env, "PITH_LOG_INTERVAL", 1.0),

@@ -140,14 +140,17 @@ def signed(
     key: SigningKey | None = None,
     nonce: str = "00" * 8,
     at: datetime | None = None,
+    signer_id: str = "agent:test",
+    signer_type: str = "agent",
 ) -> SignedEvent:
+    """The one signed-event factory of the tests: an agent's event, created now unless ``at``."""
     return build_event(
         kind,
         subject,
         payload,
         key=key or agent_key(),
-        signer_id="agent:test",
-        signer_type="agent",
+        signer_id=signer_id,
+        signer_type=signer_type,
         nonce=nonce,
         created_at=at or datetime.now(UTC),
     )

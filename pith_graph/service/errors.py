@@ -6,9 +6,13 @@
     ├── InvalidAliasInput        INVALID_ALIAS    the alias is not in any accepted form
     ├── BadInput                 BAD_INPUT        metadata, claims or a record are malformed/refused
     ├── TooCostly                QUERY_TOO_COMPLEX a search would read more than its cost limit
-    ├── Unavailable              UNAVAILABLE      the store cannot be reached
     ├── Unauthenticated          UNAUTHENTICATED  a write without a valid, unrevoked API token
-    └── Forbidden                FORBIDDEN        the token lacks the scope the write needs
+    ├── Forbidden                FORBIDDEN        the token lacks the scope the write needs
+    ├── EventRefused             (its kind's)     a signed event not stored (service/events.py)
+    ├── LogError                 (given)          a log proof that cannot be served (service/log.py)
+    └── MirrorError              (given)          a mirror sync that cannot go on (service/mirror.py)
+
+An unreachable store is the store's own :class:`~pith_graph.store.errors.StoreUnavailable`.
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ __all__ = [
     "ServiceError",
     "TooCostly",
     "Unauthenticated",
-    "Unavailable",
 ]
 
 
@@ -67,12 +70,6 @@ class TooCostly(ServiceError):
     step that would exceed it."""
 
     code = "QUERY_TOO_COMPLEX"
-
-
-class Unavailable(ServiceError):
-    """Neo4j cannot be reached."""
-
-    code = "UNAVAILABLE"
 
 
 class Unauthenticated(ServiceError):

@@ -46,6 +46,7 @@ from pith_graph.core.verification import (
     verification_status,
 )
 from pith_graph.service.broadcast import Broadcaster, broadcaster
+from pith_graph.service.errors import ServiceError
 from pith_graph.store import events as store
 from pith_graph.store.events import EventConflict, UnknownPaper
 from pith_graph.store.papers import PaperDetails
@@ -70,7 +71,7 @@ __all__ = [
 DEFAULT_WINDOW = timedelta(minutes=10)
 
 
-class EventRefused(Exception):
+class EventRefused(ServiceError):
     """An event the service will not store; ``code`` is stable, the message names the value."""
 
     code = "EVENT_REFUSED"

@@ -39,6 +39,7 @@ from pith_graph.core.merkle import (
 )
 from pith_graph.core.note import add_signatures
 from pith_graph.core.signing import SigningKey
+from pith_graph.service.errors import ServiceError
 from pith_graph.store import log as store
 from pith_graph.store import witness as witness_store
 
@@ -64,7 +65,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 65536
 
 
-class LogError(Exception):
+class LogError(ServiceError):
     """A proof that cannot be served (unknown leaf, impossible sizes); ``code`` is stable."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -66,6 +66,7 @@ from pith_graph.core.note import (
 from pith_graph.core.signing import PublicKey
 from pith_graph.core.trust import KeyStatus, TrustStore
 from pith_graph.service import bundles
+from pith_graph.service.errors import ServiceError
 from pith_graph.store import log as log_store
 from pith_graph.store import mirror as store
 
@@ -91,7 +92,7 @@ FETCHERS = 8
 IMPORT_BATCH = 64
 
 
-class MirrorError(Exception):
+class MirrorError(ServiceError):
     """A sync that cannot go on (origin unreachable, untrusted key); ``code`` is stable."""
 
     def __init__(self, code: str, message: str) -> None:

@@ -1,14 +1,15 @@
-"""Signed-event factories shared by the event, merge and verification tests."""
+"""The pure event, merge and verification tests' defaults for :func:`events_support.signed`:
+a fixed subject, time and payload per kind, so that event ids are stable."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from events_support import ots_proof
+from events_support import ots_proof, signed
 
-from pith_graph.core.events import EventKind, SignedEvent, build_event
-from pith_graph.core.signing import SigningKey, generate_signing_key
+from pith_graph.core.events import EventKind, SignedEvent
+from pith_graph.core.signing import SigningKey
 
 SUBJECT = "pith:2026:XTYU6EUZWRI6EBU2PYG3UUWNUO"
 OTHER = "pith:2025:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -38,10 +39,6 @@ PAYLOADS: dict[EventKind, dict[str, Any]] = {
 }
 
 
-def agent_key(n: int = 1) -> SigningKey:
-    return generate_signing_key(f"agent-{n}", seed=bytes([n]) * 32)
-
-
 def make_event(
     kind: EventKind = EventKind.TIMESTAMP_ANCHOR,
     *,
@@ -53,13 +50,13 @@ def make_event(
     signer_id: str = "agent:test",
     signer_type: str = "agent",
 ) -> SignedEvent:
-    return build_event(
+    return signed(
         kind,
         subject,
         PAYLOADS[kind] if payload is None else payload,
-        key=key or agent_key(),
+        key=key,
+        nonce=nonce,
+        at=at,
         signer_id=signer_id,
         signer_type=signer_type,
-        nonce=nonce,
-        created_at=at,
     )

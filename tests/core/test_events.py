@@ -7,7 +7,8 @@ import hashlib
 from typing import Any
 
 import pytest
-from _event_factory import PAYLOADS, SUBJECT, agent_key, make_event
+from _event_factory import PAYLOADS, SUBJECT, make_event
+from events_support import agent_key
 
 from pith_graph.core.canonical import canonical_bytes
 from pith_graph.core.errors import InvalidEvent, InvalidEventSignature

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from _event_factory import OTHER, PAYLOADS, SUBJECT, T0, agent_key, make_event
+from _event_factory import OTHER, PAYLOADS, SUBJECT, T0, make_event
+from events_support import agent_key
 from hypothesis import given
 from hypothesis import strategies as st
 

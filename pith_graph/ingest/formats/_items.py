@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from pith_graph.core.metadata import PaperMetadata
 
-__all__ = ["BadLine", "Citation", "CitationLine", "Item", "PaperLine", "SkippedLine", "TargetKind"]
+__all__ = [
+    "BadLine",
+    "Citation",
+    "CitationLine",
+    "Item",
+    "PaperLine",
+    "SkippedLine",
+    "TargetKind",
+    "json_lines",
+]
 
 
 class TargetKind(StrEnum):
@@ -60,3 +72,22 @@ class SkippedLine:
 
 
 Item = PaperLine | CitationLine | BadLine | SkippedLine
+
+
+def json_lines(
+    lines: Iterable[tuple[int, str]], *, objects: bool = True
+) -> Iterator[tuple[int, Any] | BadLine]:
+    """Each non-blank line of a JSON-lines file as ``(number, value)``, or the :class:`BadLine`
+    of a line that is not JSON (with ``objects``, of one that is not a JSON object either)."""
+    for number, text in lines:
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            yield BadLine(number, f"not valid JSON: {exc}")
+            continue
+        if objects and not isinstance(value, dict):
+            yield BadLine(number, f"expected a JSON object, got {type(value).__name__}")
+            continue
+        yield number, value

@@ -22,7 +22,6 @@ Mapping onto :class:`PaperMetadata` (REFERENCE.md "Identity"):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -31,7 +30,7 @@ from typing import Any
 
 from pith_graph.core.errors import InvalidMetadata
 from pith_graph.core.metadata import parse_metadata
-from pith_graph.ingest.formats._items import BadLine, Item, PaperLine
+from pith_graph.ingest.formats._items import BadLine, Item, PaperLine, json_lines
 
 __all__ = ["parse_arxiv_metadata_lines", "parse_arxiv_metadata_object", "parse_version_date"]
 
@@ -45,14 +44,11 @@ _SLASHED = re.compile(
 
 def parse_arxiv_metadata_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Item]:
     """One :class:`PaperLine` or :class:`BadLine` for each non-blank ``(number, text)`` line."""
-    for number, text in lines:
-        if not text.strip():
+    for line in json_lines(lines, objects=False):
+        if isinstance(line, BadLine):
+            yield line
             continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield BadLine(number, f"not valid JSON: {exc}")
-            continue
+        number, obj = line
         try:
             paper, warnings = parse_arxiv_metadata_object(obj)
         except InvalidMetadata as exc:

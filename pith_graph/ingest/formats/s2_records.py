@@ -17,7 +17,6 @@ The root must come before the records that relate to it (it is the first line of
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -30,6 +29,7 @@ from pith_graph.ingest.formats._items import (
     Item,
     SkippedLine,
     TargetKind,
+    json_lines,
 )
 
 __all__ = ["parse_s2_record_lines"]
@@ -53,17 +53,11 @@ def _identifier(external: dict[str, Any]) -> tuple[TargetKind, str] | None:
 def parse_s2_record_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Item]:
     root: tuple[TargetKind, str] | None = None
     root_seen = False
-    for number, text in lines:
-        if not text.strip():
+    for line in json_lines(lines):
+        if isinstance(line, BadLine):
+            yield line
             continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield BadLine(number, f"not valid JSON: {exc}")
-            continue
-        if not isinstance(obj, dict):
-            yield BadLine(number, f"expected a JSON object, got {type(obj).__name__}")
-            continue
+        number, obj = line
         relation = obj.get("relation")
         external = obj.get("externalIds") or {}
         if relation not in _RELATIONS or not isinstance(external, dict):

@@ -8,7 +8,6 @@ neither an arXiv id nor a DOI (OpenAlex or PubMed only) are skipped with that re
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from pith_graph.ingest.formats._items import (
     Item,
     SkippedLine,
     TargetKind,
+    json_lines,
 )
 
 __all__ = ["NO_IDENTIFIER", "parse_unarxive_reference_lines"]
@@ -31,17 +31,11 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 def parse_unarxive_reference_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Item]:
     positions: dict[str, int] = {}
-    for number, text in lines:
-        if not text.strip():
+    for line in json_lines(lines):
+        if isinstance(line, BadLine):
+            yield line
             continue
-        try:
-            obj = json.loads(text)
-        except ValueError as exc:
-            yield BadLine(number, f"not valid JSON: {exc}")
-            continue
-        if not isinstance(obj, dict):
-            yield BadLine(number, f"expected a JSON object, got {type(obj).__name__}")
-            continue
+        number, obj = line
         citing_raw = obj.get("citing_arxiv_id")
         citing = normalise_arxiv(citing_raw.strip()) if isinstance(citing_raw, str) else None
         if citing is None:
