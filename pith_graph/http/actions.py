@@ -293,9 +293,7 @@ async def _submit(
             trust=trust,
             expected_kind=kind,
         )
-    except event_service.EventRefused as exc:
-        return error_response(exc.code, str(exc))
-    except (ServiceError, StoreUnavailable) as exc:
+    except (ServiceError, StoreUnavailable) as exc:  # an event refused is a ServiceError too
         return Refusal.of(exc).json()
     registry.generation.bump()  # an acknowledged write, as after the GraphQL mutation
     return JSONResponse(
