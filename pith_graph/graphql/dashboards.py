@@ -12,7 +12,8 @@ from strawberry.types import Info
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.queries import NeighborhoodEdge
-from pith_graph.graphql.types import MAX_PAGE, Paper, RelatedBy, _selected
+from pith_graph.graphql.selection import asks_for
+from pith_graph.graphql.types import MAX_PAGE, Paper, RelatedBy
 from pith_graph.service import dashboards as service
 from pith_graph.service.errors import BadInput
 from pith_graph.store.dashboards import RelatedKey
@@ -198,7 +199,7 @@ class DashboardQueries:
         key = decode_cursor(after, _CURSOR_TYPES[order.value]) if after else None
         ctx = info.context
         page = await service.list_papers(
-            ctx.driver, ctx.database, flt, order.value, first, key, _selected(info, "totalCount")
+            ctx.driver, ctx.database, flt, order.value, first, key, asks_for(info, "totalCount")
         )
         edges = [
             PaperEdge(

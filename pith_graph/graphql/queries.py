@@ -11,14 +11,12 @@ from strawberry.types import Info
 
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
+from pith_graph.graphql.selection import fields_under, paper_projection, wants_document
 from pith_graph.graphql.types import (
     MAX_PAGE,
     Paper,
     ResolveResult,
-    fields_under,
-    paper_projection,
     prefetch_pages,
-    wants_document,
 )
 from pith_graph.service.errors import BadInput, NotFound
 from pith_graph.service.resolution import (

@@ -13,19 +13,18 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 from strawberry.types.base import get_object_definition
-from strawberry.types.nodes import FragmentSpread, InlineFragment
 
 from pith_graph.core.paper import PaperProperties
 from pith_graph.graphql.context import Context, request_loaders
 from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
 from pith_graph.graphql.loaders import Loaders
+from pith_graph.graphql.selection import asks_for, fields_under, paper_projection
 from pith_graph.service.errors import BadInput
 from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
 from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
-from pith_graph.store.resolve import Projection
 
 MAX_PAPER_EVENTS = 1000
 
@@ -41,9 +40,7 @@ __all__ = [
     "ResolveStatus",
     "SortOrder",
     "page_key",
-    "paper_projection",
     "prefetch_pages",
-    "wants_document",
 ]
 
 MAX_PAGE = 500
@@ -151,126 +148,6 @@ class CitationConnection:
     )
 
 
-def _collect(selections: list[Any], path: tuple[str, ...], into: set[str]) -> None:
-    for sel in selections:
-        if isinstance(sel, (InlineFragment, FragmentSpread)):
-            _collect(sel.selections, path, into)
-        elif not path:
-            into.add(sel.name)
-        elif sel.name == path[0]:
-            _collect(sel.selections, path[1:], into)
-
-
-def _names_under(info: Info[Context, None] | list[Any], path: tuple[str, ...]) -> set[str]:
-    """The field names selected under ``path`` of the current field (or of the given selected
-    fields), fragments included."""
-    names: set[str] = set()
-    for field in info if isinstance(info, list) else info.selected_fields:
-        _collect(field.selections, path, names)
-    return names
-
-
-def _selected(info: Info[Context, None] | list[Any], *path: str) -> bool:
-    """Does the current field's selection ask for ``path``, e.g. ``("facets",)`` or
-    ``("edges", "node", "aliases")``?"""
-    return path[-1] in _names_under(info, path[:-1])
-
-
-def fields_under(info: Info[Context, None], path: tuple[str, ...]) -> list[Any]:
-    """The selected fields at ``path`` under the current field (e.g. ``("paper", "references")``),
-    fragments included, with their arguments."""
-    level = list(info.selected_fields)
-    for name in path:
-        found: list[Any] = []
-        stack = [sel for field in level for sel in field.selections]
-        while stack:
-            sel = stack.pop()
-            if isinstance(sel, (InlineFragment, FragmentSpread)):
-                stack.extend(sel.selections)
-            elif sel.name == name:
-                found.append(sel)
-        level = found
-    return level
-
-
-# Paper fields a brief row answers (store.papers.PAPER_BRIEF) ...
-_BRIEF_FIELDS = frozenset(
-    [
-        "__typename",
-        "pithNumber",
-        "shortPithNumber",
-        "pithBody",
-        "canonicalSha256",
-        "source",
-        "title",
-        "primaryCat",
-        "submittedAt",
-        "year",
-        "isLatest",
-    ]
-)
-# ... fields that read what they show by pith number, whatever the row holds ...
-_OWN_READS = frozenset(
-    [
-        "receipt",
-        "aliases",
-        "claims",
-        "events",
-        "references",
-        "citations",
-        "citationsByYear",
-        "related",
-    ]
-)
-# ... and fields built from the whole row (abstract, canonical JSON): a lookup whose selection
-# names one reads every property at once, not the listing first and the rest again.
-_WHOLE_ROW = frozenset(
-    [
-        "abstract",
-        "canonicalRecord",
-        "record",
-        "verificationStatus",
-        "eventSummary",
-        "attestationState",
-        "graphSnapshot",
-        "links",
-    ]
-)
-
-
-# Paper fields built from the record document (one query reads what it needs beyond the row,
-# the receipt, aliases and claims included: service.events.record_status).
-_DOCUMENT_FIELDS = frozenset(
-    [
-        "record",
-        "verificationStatus",
-        "eventSummary",
-        "attestationState",
-        "graphSnapshot",
-        "integrity",
-        "links",
-        "events",
-    ]
-)
-
-
-def wants_document(info: Info[Context, None], *paths: tuple[str, ...]) -> bool:
-    """Do the papers under ``paths`` of the current field select a record document field?"""
-    return any(_names_under(info, path) & _DOCUMENT_FIELDS for path in paths)
-
-
-def paper_projection(
-    info: Info[Context, None] | list[Any], *paths: tuple[str, ...]
-) -> Projection:
-    """Which properties the papers under ``paths`` of the current field (e.g. ``("paper",)``)
-    need: ``"full"`` for a field built from the whole row, ``"brief"`` when a brief row
-    answers every field asked, else ``"listing"`` (so a new field is safe by default)."""
-    asked = set().union(*(_names_under(info, path) for path in paths))
-    if asked & _WHOLE_ROW:
-        return "full"
-    return "brief" if asked <= _BRIEF_FIELDS | _OWN_READS else "listing"
-
-
 def _facets(by_category: list[dict[str, Any]], by_year: list[dict[str, Any]]) -> Facets:
     return Facets(
         by_primary_category=[
@@ -302,9 +179,9 @@ def page_key(
         descending=order is SortOrder.SUBMITTED_DESC,
         categories=tuple(categories) if categories is not None else None,
         year=year,
-        facets=_selected(selected, "facets") or _selected(selected, "filteredFacets"),
-        total=_selected(selected, "totalCount"),
-        aliases=_selected(selected, "edges", "node", "aliases"),
+        facets=asks_for(selected, "facets") or asks_for(selected, "filteredFacets"),
+        total=asks_for(selected, "totalCount"),
+        aliases=asks_for(selected, "edges", "node", "aliases"),
         brief=paper_projection(selected, ("edges", "node")) == "brief",
     )
 
