@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 
-from pith_graph import keystore
 from pith_graph.config import Settings
 from pith_graph.core.signing import PublicKey
 from pith_graph.graphql.asgi import PithGraphQL
@@ -176,7 +175,7 @@ def create_app(settings: Settings, driver: AsyncDriver | None = None) -> Starlet
                     app.state.driver,
                     settings.neo4j_database,
                     settings.mirror_origin,
-                    lambda: keystore.trust_store_for(settings.data_dir),
+                    app.state.registry.trust_store,
                     settings.mirror_interval,
                     stop_integrator,
                     origin_key=(

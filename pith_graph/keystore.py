@@ -261,6 +261,13 @@ def _decode_seed(text: str) -> bytes:
     return seed
 
 
+def signing_key_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ``PITH_SIGNING_KEY`` and ``PITH_SIGNING_KEY_ID`` of ``env`` (the process environment
+    by default): what the key functions below take as ``env``, read once by a long-running app."""
+    env = os.environ if env is None else env
+    return {name: env[name] for name in (ENV_KEY, ENV_KEY_ID) if name in env}
+
+
 def load_signing_key_from_env(env: Mapping[str, str] | None = None) -> SigningKey | None:
     """The key in ``PITH_SIGNING_KEY`` (+ ``PITH_SIGNING_KEY_ID``), or None when unset."""
     env = os.environ if env is None else env

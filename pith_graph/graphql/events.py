@@ -16,7 +16,6 @@ from neo4j import AsyncDriver
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from pith_graph import keystore
 from pith_graph.core.events import EventKind, SignedEvent, parse_event
 from pith_graph.core.signing import SigningKey
 from pith_graph.core.tokens import Scope
@@ -276,7 +275,7 @@ class EventQueries:
     )
     async def graph_state(self, info: Info[Context, None], pith_number: str) -> JSON | None:
         bundle = await _bundle(info, pith_number)
-        trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
+        trust = await to_thread(info.context.registry.trust_store)
         return JSON(bundles.bundle_state(bundle, trust))
 
 
@@ -291,7 +290,7 @@ async def _bundle(info: Info[Context, None], alias: str) -> dict[str, Any]:
 
 async def _submit(info: Info[Context, None], event: Any, kind: EventKind) -> EventAccepted | EventRefusal:
     driver, database = _db(info)
-    trust = await to_thread(keystore.trust_store_for, info.context.registry.settings.data_dir)
+    trust = await to_thread(info.context.registry.trust_store)
     try:
         accepted, index = await service.submit_event(
             driver, database, event, now=datetime.now(UTC), trust=trust, expected_kind=kind

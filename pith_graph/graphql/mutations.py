@@ -18,7 +18,6 @@ from pith_graph.graphql.types import Claim, Paper
 from pith_graph.service import claims as claims_service
 from pith_graph.service import importing, references, registration
 from pith_graph.service.errors import BadInput, NotFound
-from pith_graph.service.keys import registry_trust_store
 from pith_graph.service.resolution import resolve_paper
 
 __all__ = ["RegistryMutations"]
@@ -161,7 +160,7 @@ class RegistryMutations:
         if not isinstance(record, dict):
             raise BadInput("record: expected a JSON object")
         registry = info.context.registry
-        trust = await to_thread(registry_trust_store, registry.settings.data_dir)
+        trust = await to_thread(registry.trust_store)
         pith = await to_thread(
             importing.import_record, registry.sync_driver, info.context.database, record, trust
         )

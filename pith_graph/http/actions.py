@@ -24,7 +24,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pith_graph import keystore
 from pith_graph.core.events import EVENT_VERSION, TARGETS, EventKind, SignerType
 from pith_graph.core.tokens import Scope
 from pith_graph.http.app_state import RegistryState
@@ -284,7 +283,7 @@ async def _submit(
                 "MALFORMED_EVENT",
                 f"this action is for {record['pith_number']}; the event is about {subject}",
             )
-        trust = await anyio.to_thread.run_sync(keystore.trust_store_for, registry.settings.data_dir)
+        trust = await anyio.to_thread.run_sync(registry.trust_store)
         accepted, index = await event_service.submit_event(
             registry.driver,
             database,

@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from pith_graph import keystore
 from pith_graph.http.errors import Refusal
 from pith_graph.http.papers import paper_named
 from pith_graph.service import bundles
@@ -51,7 +50,7 @@ async def state_json(request: Request) -> JSONResponse:
         bundle = await _bundle(request)
     except Refusal as refusal:
         return refusal.json()
-    trust = keystore.trust_store_for(request.app.state.settings.data_dir)
+    trust = request.app.state.registry.trust_store()
     return JSONResponse(bundles.bundle_state(bundle, trust))
 
 

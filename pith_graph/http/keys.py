@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -24,6 +23,7 @@ from starlette.routing import BaseRoute, Route
 
 from pith_graph import keystore
 from pith_graph.core.key_documents import MIRRORS_PATH, SIGNING_KEY_PATH
+from pith_graph.http.app_state import RegistryState
 from pith_graph.http.errors import Refusal, error_response
 from pith_graph.service.keys import mirror_manifest_document, published_keys, signing_key_json
 from pith_graph.store import mirror as mirror_store
@@ -35,11 +35,11 @@ log = logging.getLogger(__name__)
 
 
 def _published(
-    build: Callable[[Request, Path], dict[str, Any]],
+    build: Callable[[Request, RegistryState], dict[str, Any]],
 ) -> Callable[[Request], Awaitable[JSONResponse]]:
     async def endpoint(request: Request) -> JSONResponse:
         try:
-            document = build(request, request.app.state.settings.data_dir)
+            document = build(request, request.app.state.registry)
         except keystore.KeyStoreError as exc:
             log.warning("cannot publish keys: %s", exc)
             return error_response("UNAVAILABLE", "no signing key is configured")
@@ -52,9 +52,13 @@ def _base_url(request: Request) -> str:
     return str(request.app.state.settings.public_base_url)
 
 
-keys_document = _published(lambda request, data_dir: published_keys(data_dir))
+keys_document = _published(
+    lambda request, registry: published_keys(registry.settings.data_dir, env=registry.key_env)
+)
 signing_key_endpoint = _published(
-    lambda request, data_dir: signing_key_json(data_dir, _base_url(request))
+    lambda request, registry: signing_key_json(
+        registry.settings.data_dir, _base_url(request), registry.key_env
+    )
 )
 async def mirrors_endpoint(request: Request) -> JSONResponse:
     """The manifest lists the registries this one follows (``pith-graph mirror follow``)."""
@@ -64,7 +68,9 @@ async def mirrors_endpoint(request: Request) -> JSONResponse:
     except StoreUnavailable as exc:
         return Refusal.of(exc).json()
     return await _published(
-        lambda request, data_dir: mirror_manifest_document(data_dir, _base_url(request), origins)
+        lambda request, registry: mirror_manifest_document(
+            registry.settings.data_dir, _base_url(request), origins, registry.key_env
+        )
     )(request)
 
 

@@ -81,7 +81,7 @@ async def tile(request: Request) -> Response:
 
 def registry_vkeys(registry: RegistryState) -> list[str]:
     """The vkeys of the registry's current and retired keys (current first)."""
-    document = published_keys(registry.settings.data_dir)
+    document = published_keys(registry.settings.data_dir, env=registry.key_env)
     current = PublicKey(document["key_id"], bytes.fromhex(document["public_key_hex"]))
     keys = [current] + [
         PublicKey(k["key_id"], bytes.fromhex(k["public_key_hex"]))

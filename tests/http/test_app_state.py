@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from neo4j import Driver
 from starlette.testclient import TestClient
 
@@ -46,3 +47,18 @@ def test_a_key_rotated_while_the_server_runs_signs_the_next_receipt(
         assert {k["key_id"]: k["status"] for k in published["keys"] if k["key_id"].startswith("served")} == {
             "served-key-1": "retired", "served-key-2": "current",
         }  # fmt: skip
+
+
+def test_the_environment_key_is_read_once_when_the_app_starts(
+    clean_graph: Driver, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    keystore.generate_key(data_dir, "file-key")
+    monkeypatch.setenv("PITH_SIGNING_KEY", bytes(range(32)).hex())
+    monkeypatch.setenv("PITH_SIGNING_KEY_ID", "env-key")
+    with TestClient(create_app(dataclasses.replace(settings, data_dir=data_dir))) as client:
+        # Changing the environment of a running server changes nothing it signs or publishes.
+        monkeypatch.delenv("PITH_SIGNING_KEY")
+        monkeypatch.delenv("PITH_SIGNING_KEY_ID")
+        assert register(client, "2611.07003") == "env-key"
+        assert client.get("/.well-known/pith/keys.json").json()["key_id"] == "env-key"
