@@ -7,7 +7,6 @@ from starlette.routing import BaseRoute
 from pith_graph.http import (
     actions,
     bundles,
-    compat,
     explore,
     graphiql,
     integrity,
@@ -15,13 +14,14 @@ from pith_graph.http import (
     landing,
     log,
     paper_pages,
+    reference_routes,
     schemas,
     witness,
 )
 
 __all__ = ["extra_routes"]
 
-# The route modules in matching order: compat's /pith/{suffix:path} catches everything under
+# The route modules in matching order: reference_routes' /pith/{suffix:path} catches all under
 # /pith/, so the modules with more specific /pith/… routes come before it.
 _ROUTE_MODULES = (
     landing,
@@ -35,7 +35,7 @@ _ROUTE_MODULES = (
     integrity,
     paper_pages,
     actions,
-    compat,
+    reference_routes,
 )
 
 

@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from pith_graph.core.canonical import canonical_bytes, sha256_digest
 from pith_graph.core.events import EventKind
-from pith_graph.http.compat import answer_for_alias
+from pith_graph.http.reference_routes import answer_for_alias
 
 __all__ = ["INTEGRITY_SCHEMA", "integrity_document", "routes"]
 

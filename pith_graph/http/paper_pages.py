@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from pith_graph.http.compat import answer_for_alias
 from pith_graph.http.explore_page import explorer_page
+from pith_graph.http.reference_routes import answer_for_alias
 
 __all__ = ["CLAIMS_SCHEMA", "claims_document", "routes"]
 

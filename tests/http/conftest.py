@@ -1,4 +1,4 @@
-"""HTTP compatibility tests: the seeded slice and a client over the real app."""
+"""HTTP route tests: the seeded slice and a client over the real app."""
 
 from __future__ import annotations
 

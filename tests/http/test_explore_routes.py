@@ -78,6 +78,6 @@ def test_latex_snippet(seeded: SeededGraph, http: TestClient) -> None:
 
 
 def test_bundle_and_record_routes_still_answer(seeded: SeededGraph, http: TestClient) -> None:
-    # The explorer's /pith/…/latex sits before compat's catch-all without shadowing it.
+    # The explorer's /pith/…/latex sits before reference_routes' catch-all without shadowing it.
     assert http.get(f"/pith/{BODY}.json").json()["pith_number"] == FOUNDING_PITH
     assert http.get(f"/pith/{BODY}/bundle.json").status_code == 200
