@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _api_seed import SeededGraph, seed_api_graph
 from neo4j import Driver
+from starlette.testclient import TestClient
 
 from pith_graph.config import Settings
 from pith_graph.neo4j_local import LocalNeo4j, LocalNeo4jError, free_port
@@ -95,3 +97,18 @@ def clean_graph(bolt: Driver, settings: Settings) -> Driver:
     with bolt.session(database=settings.neo4j_database) as session:
         session.run(_DELETE_ALL_BUT_MIGRATIONS).consume()
     return bolt
+
+
+@pytest.fixture(scope="module")
+def seeded(bolt: Driver, settings: Settings) -> SeededGraph:
+    """The API tests' hep-th slice (tests/_api_seed.py), written once per module."""
+    return seed_api_graph(bolt, settings.neo4j_database)
+
+
+@pytest.fixture(scope="module")
+def http(settings: Settings) -> Iterator[TestClient]:
+    """A client over the real app, for a module's tests."""
+    from pith_graph.app import create_app
+
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield client

@@ -5,18 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import pytest
-from _api_seed import CENTRE, FOUNDING_PITH, SeededGraph, seed_api_graph
-from neo4j import AsyncGraphDatabase, Driver
+from _api_seed import CENTRE, FOUNDING_PITH, SeededGraph
+from neo4j import AsyncGraphDatabase
 
 from pith_graph.config import Settings
 from pith_graph.store import citations, neighborhood, papers, resolve, search
 from pith_graph.store.citations import PageKey
-
-
-@pytest.fixture(scope="module")
-def seeded(bolt: Driver, settings: Settings) -> SeededGraph:
-    return seed_api_graph(bolt, settings.neo4j_database)
 
 
 def run(settings: Settings, fn: Any, *args: Any, **kwargs: Any) -> Any:
