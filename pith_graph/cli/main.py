@@ -17,32 +17,48 @@ import traceback
 from collections.abc import Sequence
 
 from pith_graph import __version__
+from pith_graph.cli import (
+    bundle,
+    db,
+    demo,
+    events,
+    export,
+    harvest,
+    ingest,
+    integrity,
+    keys,
+    log,
+    mirror,
+    record,
+    schema,
+    serve,
+    tokens,
+    witness,
+)
 from pith_graph.cli.errors import EXIT_CODES_HELP, EXIT_INTERRUPTED, describe
 
-# Modules that provide command groups, in the order `--help` lists them.
+# The modules of the command groups, in the order `--help` lists them.
 _COMMAND_MODULES = (
-    "pith_graph.cli.serve",
-    "pith_graph.cli.db",
-    "pith_graph.cli.record",
-    "pith_graph.cli.keys",
-    "pith_graph.cli.tokens",
-    "pith_graph.cli.ingest",
-    "pith_graph.cli.harvest",
-    "pith_graph.cli.demo",
-    "pith_graph.cli.schema",
-    "pith_graph.cli.events",
-    "pith_graph.cli.bundle",
-    "pith_graph.cli.log",
-    "pith_graph.cli.witness",
-    "pith_graph.cli.mirror",
-    "pith_graph.cli.integrity",
-    "pith_graph.cli.export",
+    serve,
+    db,
+    record,
+    keys,
+    tokens,
+    ingest,
+    harvest,
+    demo,
+    schema,
+    events,
+    bundle,
+    log,
+    witness,
+    mirror,
+    integrity,
+    export,
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
     parser = argparse.ArgumentParser(
         prog="pith-graph",
         description="Registry of pith numbers: content-addressed, Ed25519-signed paper ids.",
@@ -56,8 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print a traceback with a failure's one-line message (also PITH_DEBUG=1)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in _COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+    for module in _COMMAND_MODULES:
+        module.register(subparsers)
     return parser
 
 
