@@ -1,8 +1,8 @@
 """Every GraphQL example in README.md runs against the demo data (what ``make serve`` loads).
 
 The examples are the ``curl … /graphql … -d '{json}'`` commands of the README, taken as written.
-This module runs right after ``test_demo.py``, which leaves the demo loaded; alone, it loads the
-demo itself (``pith-graph demo load``).
+The demo is the session's (the ``demo`` fixture of tests/conftest.py), loaded once for every module
+that reads it.
 """
 
 from __future__ import annotations
@@ -14,17 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import Driver
 from starlette.testclient import TestClient
 
 from pith_graph.app import create_app
-from pith_graph.cli.main import main
 from pith_graph.config import Settings
-from pith_graph.store.graph_content import graph_counts
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 _CURL = re.compile(r"curl -s [^\n]*/graphql[^\n]*?-d '(\{.*?\})'", re.DOTALL)
-DEMO_CITATIONS = 38581
 
 
 def readme_examples() -> list[dict[str, Any]]:
@@ -34,18 +30,8 @@ def readme_examples() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def demo_client(
-    bolt: Driver, settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TestClient]:
-    counts = graph_counts(bolt, settings.neo4j_database)
-    if counts["citations"] != DEMO_CITATIONS or counts["papers"] < 3600:
-        with pytest.MonkeyPatch.context() as mp:
-            assert settings.neo4j_uri is not None
-            mp.setenv("NEO4J_URI", settings.neo4j_uri)
-            mp.setenv("PITH_DATA_DIR", str(tmp_path_factory.mktemp("demo-data")))
-            bolt.execute_query("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n")
-            assert main(["demo", "load"]) == 0
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+def demo_client(demo: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(demo), raise_server_exceptions=False) as client:
         yield client
 
 

@@ -4,7 +4,6 @@ walk of every URL the demo's records, bundles and states advertise."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -12,11 +11,9 @@ from typing import Any
 import pytest
 from _api_client import GraphQLClient
 from events_support import payload_for, signed
-from neo4j import Driver
 from starlette.testclient import TestClient
 
 from pith_graph.app import create_app
-from pith_graph.cli.demo import load_demo_if_empty
 from pith_graph.config import Settings
 from pith_graph.core.events import EventKind, parse_event
 from pith_graph.core.integrity.payload import check_integrity_payload
@@ -35,27 +32,6 @@ ACTIONS = (
     "timestamp_anchor", "storage_attestation", "author_attestation",
     "citation_signature", "replication_record",
 )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def demo(bolt: Driver, settings: Settings) -> Settings:
-    with bolt.session(database=settings.neo4j_database) as session:
-        session.run(
-            "MATCH (n) WHERE NOT n:SchemaMigration "
-            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
-    saved = {k: os.environ.get(k) for k in ("NEO4J_URI", "PITH_DATA_DIR")}
-    os.environ["NEO4J_URI"] = settings.neo4j_uri or ""
-    os.environ["PITH_DATA_DIR"] = str(settings.data_dir)
-    try:
-        assert load_demo_if_empty(settings, force=True) == 0
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return settings
 
 
 @pytest.fixture(scope="module")

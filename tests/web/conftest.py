@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from neo4j import Driver
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from pith_graph.config import Settings
@@ -50,8 +49,8 @@ def demo_server(
 ) -> Iterator[str]:
     """``pith-graph serve`` with ``PITH_LOAD_DEMO=1`` (as ``make serve``) on the session Neo4j.
 
-    One server for every browser module: they only read, and loading the demo is the slow part.
-    The browser tests are the last of the suite, so no other test empties the graph under it.
+    One server for every browser module: they only read. The modules that read the demo run last
+    (tests/conftest.py), so no other test empties the graph under it.
 
     ``PITH_EXPLORE_URL`` points the tests at a server already running on the demo data instead
     (for iterating on the page; the suite itself always starts its own).
@@ -60,16 +59,16 @@ def demo_server(
     if existing:
         yield existing
         return
-    settings: Settings = request.getfixturevalue("settings")
-    _delete_all_but_migrations(request.getfixturevalue("bolt"), settings)
+    # The session's demo, loaded once for every module that reads it; the server finds the graph
+    # full and loads nothing, and signs with the key that signed the demo (same data directory).
+    settings: Settings = request.getfixturevalue("demo")
     assert settings.neo4j_uri is not None
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("explore-serve")
-    log = data_dir / "serve.log"
+    log = tmp_path_factory.mktemp("explore-serve") / "serve.log"
     env = {
         **os.environ,
         "NEO4J_URI": settings.neo4j_uri,
-        "PITH_DATA_DIR": str(data_dir),
+        "PITH_DATA_DIR": str(settings.data_dir),
         "PITH_HOST": "127.0.0.1",
         "PITH_PORT": str(port),
         "PITH_LOAD_DEMO": "1",
@@ -92,15 +91,6 @@ def demo_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _delete_all_but_migrations(bolt: Driver, settings: Settings) -> None:
-    """An empty graph, so that the serve command loads the demo into it."""
-    with bolt.session(database=settings.neo4j_database) as session:
-        session.run(
-            "MATCH (n) WHERE NOT n:SchemaMigration "
-            "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
 
 
 @pytest.fixture(scope="module")
