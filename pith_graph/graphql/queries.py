@@ -18,16 +18,14 @@ from pith_graph.graphql.types import (
     ResolveResult,
     prefetch_pages,
 )
-from pith_graph.service.errors import BadInput, NotFound
+from pith_graph.service.errors import BadInput
+from pith_graph.service.neighborhood import citation_neighborhood
 from pith_graph.service.resolution import (
     MAX_ALIASES,
     Resolution,
     exact_pith_number,
     resolve_aliases,
-    resolve_paper,
 )
-from pith_graph.store import neighborhood as store_neighborhood
-from pith_graph.store.neighborhood import MAX_DEPTH, MAX_LIMIT
 from pith_graph.store.search import MAX_SEARCH_TEXT, search_titles
 
 __all__ = ["RegistryQueries"]
@@ -137,33 +135,17 @@ class RegistryQueries:
         limit: int = 100,
         categories: list[str] | None = None,
     ) -> Neighborhood:
-        if not 1 <= depth <= MAX_DEPTH:
-            raise BadInput(f"depth must be 1..{MAX_DEPTH}, got {depth}")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise BadInput(f"limit must be 1..{MAX_LIMIT}, got {limit}")
         ctx = info.context
-
-        async def around(pith: str) -> store_neighborhood.Neighborhood | None:
-            return await store_neighborhood.neighborhood(
-                ctx.driver,
-                ctx.database,
-                pith,
-                depth=depth,
-                direction=direction.value,
-                limit=limit,
-                categories=categories,
-                brief=paper_projection(info, ("start",), ("nodes", "paper")) == "brief",
-            )
-
-        # A full pith number names its paper without a lookup: one query when it is there; the
-        # lookup (and its coded refusal) only when it is not.
-        exact = exact_pith_number(alias)
-        found = await around(exact) if exact is not None else None
-        if found is None:
-            paper = await resolve_paper(ctx.driver, ctx.database, alias, projection="brief")
-            found = await around(paper["pith_number"])
-        if found is None:  # deleted between the two reads
-            raise NotFound(f"no paper is registered under {alias!r}")
+        found = await citation_neighborhood(
+            ctx.driver,
+            ctx.database,
+            alias,
+            depth=depth,
+            direction=direction.value,
+            limit=limit,
+            categories=categories,
+            brief=paper_projection(info, ("start",), ("nodes", "paper")) == "brief",
+        )
         return Neighborhood(
             start=Paper.from_row(found.start),
             nodes=[
