@@ -1,9 +1,10 @@
 """The floor: the very Cypher our API runs for a request, through the Python driver, nothing else.
 
-The queries are not copied from the store: they are *captured*. Our app is run in-process on a
-driver that records every ``execute_query`` (query text and parameters) while it answers each
-benchmark request once; the floor then replays each request's queries, in order, on a plain
-``AsyncDriver`` (same pool options as ours), with the same concurrency. Queries our app had in
+The queries are not copied from the store: they are *captured*. Our app is run in-process while
+the store's runner is watched (:func:`pith_graph.store._run.watching_statements`: query text,
+parameters, reader or writer) as it answers each benchmark request once; the floor then replays
+each request's queries, in order, through the same runner's functions (auto-commit reads, as
+ours) on a plain ``AsyncDriver`` (same pool options as ours), with the same concurrency. Queries our app had in
 flight at once (a record's status read beside its lookup) are replayed at once too: replayed one
 after the other they would make the floor slower than the same Cypher through the same driver.
 So the floor follows the store whatever it becomes, and ``ours / floor`` is exactly what HTTP,
@@ -26,6 +27,7 @@ from starlette.applications import Starlette
 
 from pith_graph.app import create_app
 from pith_graph.config import Settings
+from pith_graph.store._run import read_async, watching_statements, write_async, written_by_us
 from pith_graph.store.driver import open_async_driver
 
 # (query, parameters, routing, wave): queries of one wave were in flight at the same time.
@@ -33,40 +35,26 @@ Captured = list[tuple[str, dict[str, Any], str, int]]
 _current: contextvars.ContextVar[Captured | None] = contextvars.ContextVar("captured", default=None)
 
 
-class _RecordingDriver:
-    """An AsyncDriver that notes each ``execute_query`` of the request being captured, and
-    which of them overlapped: a query started while another was in flight joins its wave."""
+class _Recorder:
+    """Notes each statement of the request being captured, and which of them overlapped: a
+    query started while another was in flight joins its wave."""
 
-    def __init__(self, driver: AsyncDriver) -> None:
-        self._driver = driver
-        self.sessions_opened = 0
+    def __init__(self) -> None:
         self._in_flight = 0
         self._wave = 0
 
-    async def execute_query(self, query: Any, parameters_: Any = None, **kwargs: Any) -> Any:
+    def started(self, query: str, params: dict[str, Any], routing: str) -> None:
         captured = _current.get()
         if captured is None:
-            return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
-        # Parameters come as ``parameters_`` or as keyword arguments (those without a
-        # trailing underscore, which the driver keeps for its own options).
-        params = {**(parameters_ or {}),
-                  **{k: v for k, v in kwargs.items() if not k.endswith("_")}}
+            return
         if self._in_flight == 0:
             self._wave += 1
-        captured.append((query, params, str(kwargs.get("routing_", "w")), self._wave))
+        captured.append((query, dict(params), routing, self._wave))
         self._in_flight += 1
-        try:
-            return await self._driver.execute_query(query, parameters_=parameters_, **kwargs)
-        finally:
-            self._in_flight -= 1
 
-    def session(self, *args: Any, **kwargs: Any) -> Any:
+    def finished(self) -> None:
         if _current.get() is not None:
-            self.sessions_opened += 1  # a read outside execute_query: the floor would miss it
-        return self._driver.session(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
+            self._in_flight -= 1
 
 
 async def _post(app: Starlette, body: bytes) -> bytes:
@@ -98,26 +86,27 @@ async def _post(app: Starlette, body: bytes) -> bytes:
     return b"".join(chunks)
 
 
-async def capture(settings: Settings, bodies: list[dict[str, Any]]) -> tuple[list[Captured], int]:
-    """The queries our app runs for each body (in order), and how many reads it made otherwise."""
-    driver = _RecordingDriver(open_async_driver(settings))
-    app = create_app(settings, driver=driver)  # type: ignore[arg-type]
+async def capture(settings: Settings, bodies: list[dict[str, Any]]) -> list[Captured]:
+    """The queries our app runs for each body (in order)."""
+    driver = open_async_driver(settings)
+    app = create_app(settings, driver=driver)
     out: list[Captured] = []
     try:
-        async with app.router.lifespan_context(app):
-            for body in bodies:
-                captured: Captured = []
-                token = _current.set(captured)
-                try:
-                    answer = json.loads(await _post(app, json.dumps(body).encode()))
-                finally:
-                    _current.reset(token)
-                if answer.get("errors"):
-                    raise RuntimeError(f"our API answered with errors: {answer['errors'][:1]}")
-                out.append(captured)
+        with watching_statements(_Recorder()):
+            async with app.router.lifespan_context(app):
+                for body in bodies:
+                    captured: Captured = []
+                    token = _current.set(captured)
+                    try:
+                        answer = json.loads(await _post(app, json.dumps(body).encode()))
+                    finally:
+                        _current.reset(token)
+                    if answer.get("errors"):
+                        raise RuntimeError(f"our API answered with errors: {answer['errors'][:1]}")
+                    out.append(captured)
     finally:
         await driver.close()
-    return out, driver.sessions_opened
+    return out
 
 
 def waves(queries: Captured) -> list[list[tuple[str, dict[str, Any], str]]]:
@@ -160,8 +149,8 @@ async def _replay(
             try:
                 for wave in waves(queries):
                     await asyncio.gather(*(
-                        driver.execute_query(
-                            query, parameters_=params, database_=database, routing_=routing
+                        (read_async if routing == "r" else write_async)(
+                            driver, database, written_by_us(query), **params
                         )
                         for query, params, routing in wave
                     ))

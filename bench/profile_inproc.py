@@ -4,7 +4,7 @@
         [--requests 200] [--cprofile] [--top 30]
 
 For each workload, answers its benchmark bodies one at a time through the ASGI app and prints the
-mean time per request, the time inside the driver's ``execute_query`` calls (the database and
+mean time per request, the time inside the store runner's statements (the database and
 Bolt; concurrent calls add up), this process's CPU time per request (HTTP aside, everything
 Python does: GraphQL, resolvers, JSON, the driver's decoding) and the queries per request. ``--cprofile`` adds the
 functions with the most time (cumulative and own). ``--floor`` adds the CPU time per request of
@@ -39,27 +39,25 @@ from neo4j import GraphDatabase
 
 from pith_graph.app import create_app
 from pith_graph.config import Settings
+from pith_graph.store._run import read_async, watching_statements, write_async, written_by_us
 from pith_graph.store.driver import open_async_driver
 
 
-class _TimingDriver:
-    """An AsyncDriver that adds up the time its ``execute_query`` calls take."""
+class _Timing:
+    """Watches the store's runner: adds up the time its statements take (concurrent ones add
+    up) and counts them."""
 
-    def __init__(self, driver: Any) -> None:
-        self._driver = driver
+    def __init__(self) -> None:
         self.seconds = 0.0
         self.queries = 0
+        self._starts: list[float] = []
 
-    async def execute_query(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return await self._driver.execute_query(*args, **kwargs)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.queries += 1
+    def started(self, query: str, params: dict[str, Any], routing: str) -> None:
+        self._starts.append(time.perf_counter())
+        self.queries += 1
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
+    def finished(self) -> None:
+        self.seconds += time.perf_counter() - self._starts.pop()
 
 
 @contextlib.contextmanager
@@ -79,31 +77,33 @@ def _database(uri: str | None) -> Iterator[tuple[Settings, Any]]:
 
 async def _run(settings: Settings, bodies: list[dict[str, Any]], requests: int,
                profile: cProfile.Profile | None) -> dict[str, float]:
-    driver = _TimingDriver(open_async_driver(settings))
-    app = create_app(settings, driver=driver)  # type: ignore[arg-type]
+    driver = open_async_driver(settings)
+    timing = _Timing()
+    app = create_app(settings, driver=driver)
     encoded = [json.dumps(b).encode() for b in bodies]
     try:
-        async with app.router.lifespan_context(app):
-            for body in encoded[:5]:  # warm-up: caches, pools
-                answer = json.loads(await floor._post(app, body))
-                if answer.get("errors"):
-                    raise SystemExit(f"errors: {answer['errors'][:1]}")
-            driver.seconds, driver.queries = 0.0, 0
-            if profile is not None:
-                profile.enable()
-            started, cpu = time.perf_counter(), time.process_time()
-            for i in range(requests):
-                await floor._post(app, encoded[i % len(encoded)])
-            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
-            if profile is not None:
-                profile.disable()
+        with watching_statements(timing):
+            async with app.router.lifespan_context(app):
+                for body in encoded[:5]:  # warm-up: caches, pools
+                    answer = json.loads(await floor._post(app, body))
+                    if answer.get("errors"):
+                        raise SystemExit(f"errors: {answer['errors'][:1]}")
+                timing.seconds, timing.queries = 0.0, 0
+                if profile is not None:
+                    profile.enable()
+                started, cpu = time.perf_counter(), time.process_time()
+                for i in range(requests):
+                    await floor._post(app, encoded[i % len(encoded)])
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+                if profile is not None:
+                    profile.disable()
     finally:
         await driver.close()
     return {
         "ms": 1000 * wall / requests,
         "cpu_ms": 1000 * cpu / requests,
-        "db_ms": 1000 * driver.seconds / requests,
-        "queries": driver.queries / requests,
+        "db_ms": 1000 * timing.seconds / requests,
+        "queries": timing.queries / requests,
     }
 
 
@@ -112,7 +112,7 @@ async def _cpu_against_floor(settings: Settings, bodies: list[dict[str, Any]], r
     """Median thread CPU ms per request of ours (through the ASGI app) and of the floor (the
     captured queries of the same bodies on a plain driver), measured alternately."""
     sample = bodies[: min(len(bodies), 50)]
-    captured, _ = await floor.capture(settings, sample)
+    captured = await floor.capture(settings, sample)
     encoded = [json.dumps(b).encode() for b in sample]
     app = create_app(settings)
     driver = open_async_driver(settings)
@@ -131,9 +131,9 @@ async def _cpu_against_floor(settings: Settings, bodies: list[dict[str, Any]], r
                 for i in range(requests):
                     for wave in floor.waves(captured[i % len(captured)]):
                         await asyncio.gather(*(
-                            driver.execute_query(query, parameters_=params,
-                                                 database_=settings.neo4j_database,
-                                                 routing_=routing)
+                            (read_async if routing == "r" else write_async)(
+                                driver, settings.neo4j_database, written_by_us(query), **params
+                            )
                             for query, params, routing in wave
                         ))
                 replay.append((time.thread_time() - started) / requests)

@@ -1,8 +1,8 @@
 """The store's one query runner: every Cypher statement of the package runs through here.
 
-It names the database, routes reads to readers (``routing_="r"``), owns the transactions
-(one ``execute_query`` is one round trip; a write of several statements is one managed
-transaction here, never a session opened elsewhere) and translates driver errors: "the database
+It names the database, routes reads to readers, owns the transactions (a write of several
+statements is one managed transaction here, never a session opened elsewhere) and translates
+driver errors: "the database
 is not there" becomes :class:`~pith_graph.store.errors.StoreUnavailable`, a server-side timeout
 :class:`~pith_graph.store.errors.StoreTimeout`. The timeout itself is the driver's: the API opens
 its drivers with ``query_timeout`` (:func:`pith_graph.store.driver.with_query_timeout`), which
@@ -11,15 +11,30 @@ values always parameters.
 
 Both driver models are served (the API's async driver, the CLI's and the write path's sync one)
 with the same names, ``*_async`` for the async driver.
+
+The API's reads (:func:`read_async`) are auto-commit transactions: one round trip (RUN and
+PULL pipelined) where a managed read transaction costs two (BEGIN, RUN and PULL, then COMMIT);
+a single read statement needs no transaction around it, and repeating it is harmless, so it is
+retried once when its pooled connection turns out to be gone. Because every statement passes
+here, this is also where statements are counted (:func:`watching_statements`): the tests that
+hold the API to a fixed number of queries per request, and the benchmark's floor, watch this
+runner rather than a wrapped driver.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Iterator
 from contextlib import contextmanager
-from typing import Any, Concatenate, LiteralString, ParamSpec, TypeVar, cast
+from typing import Any, Concatenate, LiteralString, ParamSpec, Protocol, TypeVar, cast
 
-from neo4j import AsyncDriver, AsyncManagedTransaction, Driver, ManagedTransaction, Record
+from neo4j import (
+    READ_ACCESS,
+    AsyncDriver,
+    AsyncManagedTransaction,
+    Driver,
+    ManagedTransaction,
+    Record,
+)
 from neo4j.exceptions import (
     ClientError,
     ConnectionPoolError,
@@ -32,6 +47,8 @@ from pith_graph.store.errors import StoreTimeout, StoreUnavailable
 
 __all__ = [
     "Statement",
+    "StatementWatcher",
+    "Statements",
     "WritePlan",
     "as_store_error",
     "read_async",
@@ -45,6 +62,7 @@ __all__ = [
     "unavailable_as_store_error",
     "unmanaged_async",
     "unmanaged_sync",
+    "watching_statements",
     "write_async",
     "write_sync",
     "write_transaction",
@@ -54,6 +72,55 @@ __all__ = [
 
 T = TypeVar("T")
 P = ParamSpec("P")
+
+
+class StatementWatcher(Protocol):
+    """Told of every statement this runner starts (``routing`` "r" for a read on a reader, "w"
+    otherwise) and of each one's end."""
+
+    def started(self, query: str, params: dict[str, Any], routing: str) -> None: ...
+
+    def finished(self) -> None: ...
+
+
+class Statements:
+    """A :class:`StatementWatcher` that keeps the text of each statement: one entry a round trip
+    (a read, a write, a statement inside a transaction)."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def started(self, query: str, params: dict[str, Any], routing: str) -> None:
+        self.queries.append(query)
+
+    def finished(self) -> None:
+        pass
+
+
+_watchers: list[StatementWatcher] = []
+
+W = TypeVar("W", bound=StatementWatcher)
+
+
+@contextmanager
+def watching_statements(watcher: W) -> Iterator[W]:
+    """``watcher`` is told of every statement this process runs through the runner, whichever
+    driver or task runs it, until the block ends."""
+    _watchers.append(watcher)
+    try:
+        yield watcher
+    finally:
+        _watchers.remove(watcher)
+
+
+def _started(query: str, params: dict[str, Any], routing: str) -> None:
+    for watcher in _watchers:
+        watcher.started(query, params, routing)
+
+
+def _finished() -> None:
+    for watcher in _watchers:
+        watcher.finished()
 
 
 def written_by_us(text: str) -> LiteralString:
@@ -88,38 +155,74 @@ def unavailable_as_store_error() -> Iterator[None]:
         raise translated from exc
 
 
+async def _auto_commit_read(
+    driver: AsyncDriver, database: str, query: LiteralString, params: dict[str, Any]
+) -> list[Record]:
+    async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+        result = await session.run(query, params)
+        return [record async for record in result]
+
+
 async def read_async(
     driver: AsyncDriver, database: str, query: LiteralString, **params: Any
 ) -> list[Record]:
-    with unavailable_as_store_error():
-        records, _, _ = await driver.execute_query(
-            query, parameters_=params, database_=database, routing_="r"
-        )
-    return list(records)
+    """One read statement as an auto-commit transaction on a reader (one round trip)."""
+    if _watchers:
+        _started(query, params, "r")
+    try:
+        with unavailable_as_store_error():
+            try:
+                return await _auto_commit_read(driver, database, query, params)
+            except (SessionExpired, ServiceUnavailable):
+                # A pooled connection the server closed (a restart): once more, on a new one.
+                return await _auto_commit_read(driver, database, query, params)
+    finally:
+        if _watchers:
+            _finished()
 
 
 def read_sync(driver: Driver, database: str, query: LiteralString, **params: Any) -> list[Record]:
-    with unavailable_as_store_error():
-        records, _, _ = driver.execute_query(
-            query, parameters_=params, database_=database, routing_="r"
-        )
-    return list(records)
+    if _watchers:
+        _started(query, params, "r")
+    try:
+        with unavailable_as_store_error():
+            records, _, _ = driver.execute_query(
+                query, parameters_=params, database_=database, routing_="r"
+            )
+        return list(records)
+    finally:
+        if _watchers:
+            _finished()
 
 
 async def write_async(
     driver: AsyncDriver, database: str, query: LiteralString, **params: Any
 ) -> list[Record]:
     """One write statement in its own transaction, on the writer."""
-    with unavailable_as_store_error():
-        records, _, _ = await driver.execute_query(query, parameters_=params, database_=database)
-    return list(records)
+    if _watchers:
+        _started(query, params, "w")
+    try:
+        with unavailable_as_store_error():
+            records, _, _ = await driver.execute_query(
+                query, parameters_=params, database_=database
+            )
+        return list(records)
+    finally:
+        if _watchers:
+            _finished()
 
 
 def write_sync(driver: Driver, database: str, query: LiteralString, **params: Any) -> list[Record]:
     """:func:`write_async` with the sync driver."""
-    with unavailable_as_store_error():
-        records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
-    return list(records)
+    if _watchers:
+        _started(query, params, "w")
+    try:
+        with unavailable_as_store_error():
+            records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
+        return list(records)
+    finally:
+        if _watchers:
+            _finished()
 
 
 async def write_transaction_async(
@@ -158,12 +261,18 @@ def stream_read(
         unavailable_as_store_error(),
         driver.session(database=database, default_access_mode="READ") as session,
     ):
+        if _watchers:
+            _started(query, params, "r")
+            _finished()
         yield iter(session.run(query, params))
 
 
 def unmanaged_sync(driver: Driver, database: str, query: LiteralString, **params: Any) -> None:
     """One statement in an auto-commit transaction: what a managed transaction cannot hold
     (schema commands mixed with ``CALL {…} IN TRANSACTIONS`` in a migration)."""
+    if _watchers:
+        _started(query, params, "w")
+        _finished()
     with unavailable_as_store_error(), driver.session(database=database) as session:
         session.run(query, params).consume()
 
@@ -172,6 +281,9 @@ async def unmanaged_async(
     driver: AsyncDriver, database: str, query: LiteralString, **params: Any
 ) -> None:
     """:func:`unmanaged_sync` with the async driver."""
+    if _watchers:
+        _started(query, params, "w")
+        _finished()
     with unavailable_as_store_error():
         async with driver.session(database=database) as session:
             await (await session.run(query, params)).consume()
@@ -190,6 +302,9 @@ def rolled_back(driver: Driver, database: str) -> Iterator[ManagedTransaction]:
 
 def tx_rows(tx: ManagedTransaction, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
     """One statement inside a transaction this runner opened; its rows as dicts."""
+    if _watchers:
+        _started(query, params, "w")
+        _finished()
     return [record.data() for record in tx.run(query, params)]
 
 
@@ -197,6 +312,9 @@ async def tx_rows_async(
     tx: AsyncManagedTransaction, query: LiteralString, **params: Any
 ) -> list[dict[str, Any]]:
     """:func:`tx_rows` in an async transaction."""
+    if _watchers:
+        _started(query, params, "w")
+        _finished()
     result = await tx.run(query, params)
     return [record.data() async for record in result]
 

@@ -1,7 +1,7 @@
 """Open the Neo4j driver once per process, with the settings' database and credentials.
 
-The API's drivers are opened with ``query_timeout``: every transaction they run (``execute_query``
-or a session's managed transaction) carries that server-side timeout unless the caller set its
+The API's drivers are opened with ``query_timeout``: every transaction they run (``execute_query``,
+a session's managed transaction or an auto-commit ``session.run``) carries that server-side timeout unless the caller set its
 own, so one request can never hold the database longer than ``PITH_QUERY_TIMEOUT``.
 """
 

@@ -13,22 +13,27 @@ from starlette.testclient import TestClient
 
 from pith_graph.app import create_app
 from pith_graph.config import Settings
+from pith_graph.store._run import Statements, watching_statements
 
 
 class CountingDriver:
-    """Counts round trips (``execute_query`` calls) of the async driver the API reads with."""
+    """Counts the request's round trips: the statements the store's runner starts while the
+    app reads through this driver."""
 
     def __init__(self, driver: AsyncDriver) -> None:
         self.driver = driver
-        self.queries = 0
+        self.statements = Statements()
 
-    async def execute_query(self, *args: Any, **kwargs: Any) -> Any:
+    @property
+    def queries(self) -> int:
         # The app's background log integrator (and its witness round) shares the driver on its
         # own schedule: its queries, all about :Log… nodes, are not the request's.
-        text = str(getattr(args[0], "text", args[0])) if args else ""
-        if ":Log" not in text:
-            self.queries += 1
-        return await self.driver.execute_query(*args, **kwargs)
+        return sum(":Log" not in q for q in self.statements.queries)
+
+    @queries.setter
+    def queries(self, value: int) -> None:
+        assert value == 0
+        self.statements.queries.clear()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.driver, name)
@@ -55,7 +60,10 @@ query($a: [String!]!) {
 @pytest.fixture(scope="module")
 def counted(seeded: SeededGraph, settings: Settings) -> Iterator[tuple[GraphQLClient, CountingDriver]]:
     counting = CountingDriver(AsyncGraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth))
-    with TestClient(create_app(settings, driver=counting), raise_server_exceptions=False) as client:  # type: ignore[arg-type]
+    with (
+        watching_statements(counting.statements),
+        TestClient(create_app(settings, driver=counting), raise_server_exceptions=False) as client,  # type: ignore[arg-type]
+    ):
         yield GraphQLClient(client), counting
         # events helper: close the injected driver on the app's loop (the app only closes its own).
         client.portal.call(counting.driver.close)  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.service import tokens
+from pith_graph.store._run import Statements, watching_statements
 
 
 @pytest.fixture
@@ -58,19 +59,15 @@ def graph_fingerprint(driver: Driver) -> tuple[int, int, int]:
 
 
 class CountingDriver:
-    """Counts the Cypher queries the API's async driver runs (``execute_query`` and sessions)."""
+    """The API's async driver, and the Cypher statements the store's runner starts meanwhile."""
 
     def __init__(self, driver: AsyncDriver) -> None:
         self.driver = driver
-        self.queries: list[str] = []
+        self.statements = Statements()
 
-    async def execute_query(self, query: Any, *args: Any, **kwargs: Any) -> Any:
-        self.queries.append(getattr(query, "text", query))
-        return await self.driver.execute_query(query, *args, **kwargs)
-
-    def session(self, **kwargs: Any) -> Any:
-        self.queries.append("<session>")
-        return self.driver.session(**kwargs)
+    @property
+    def queries(self) -> list[str]:
+        return self.statements.queries
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.driver, name)
@@ -82,7 +79,7 @@ def counted_client(settings: Settings) -> Iterator[tuple[TestClient, CountingDri
         AsyncGraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
     )
     app = create_app(settings, driver=counting)  # type: ignore[arg-type]
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with watching_statements(counting.statements), TestClient(app, raise_server_exceptions=False) as client:
         yield client, counting
         client.portal.call(counting.driver.close)
 
