@@ -1,24 +1,40 @@
 """The ASGI GraphQL app (strawberry's, with this service's body checks, persisted queries and
-response cache), building a :class:`~pith_graph.graphql.context.Context` per request."""
+response cache), building a :class:`~pith_graph.graphql.context.Context` per request.
+
+A POST of a query document the schema has accepted before (:mod:`pith_graph.graphql.prepared`)
+is answered on a short path: the kept syntax tree executed by graphql-core with the same
+execution class, context, cost check, rate-limit charge, error codes and warnings as strawberry's
+view and extensions give it, without their per-request machinery.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import time
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
+from graphql import ExecutionResult, GraphQLError, execute
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.execution import optimized_is_awaitable
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema._graphql_core import execution_context_class_kwargs
+from strawberry.utils.await_maybe import await_maybe
 
 from pith_graph.graphql.context import Context, set_request_loaders
+from pith_graph.graphql.edge import charge
+from pith_graph.graphql.errors import CodedErrors, PithSchema
+from pith_graph.graphql.execution import PithExecution
 from pith_graph.graphql.loaders import make_loaders
 from pith_graph.graphql.persisted import PersistedQueries, PersistedQueryError
+from pith_graph.graphql.prepared import PreparedQuery
+from pith_graph.graphql.schema import COSTS
 from pith_graph.http.app_state import RegistryState
 from pith_graph.http.caching import ResponseCache
 from pith_graph.http.errors import http_error
@@ -50,6 +66,28 @@ _NOT_REPLAYED = frozenset({b"content-length", b"content-type", b"ratelimit", b"r
 
 _HTTP_CODES = {400: "BAD_INPUT", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE"}
 
+# The keys of a GraphQL-over-HTTP request body the short path understands.
+_BODY_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
+# The codes and masking of the full path's error extension (it keeps no per-request state).
+_CODED = CodedErrors()
+
+
+def _json_post(scope: Scope) -> bool:
+    """A POST of a JSON body asking for one JSON answer (not a multipart or event stream)."""
+    if scope["method"] != "POST":
+        return False
+    content_type = accept = b""
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            content_type = value
+        elif name == b"accept":
+            accept = value
+    return (
+        content_type.split(b";")[0].strip().lower() == b"application/json"
+        and b"multipart" not in accept
+        and b"event-stream" not in accept
+    )
+
 
 class PithGraphQL(GraphQL[Context, None]):
     """The ASGI GraphQL app, building a :class:`Context` per request.
@@ -60,6 +98,8 @@ class PithGraphQL(GraphQL[Context, None]):
 
     def __init__(self, *args: Any, response_cache_seconds: float = 0.0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        max_nodes = self.schema.max_query_nodes if isinstance(self.schema, PithSchema) else None
+        self._max_nodes: int | None = max_nodes
         self.persisted_queries = PersistedQueries()
         self.response_cache_seconds = response_cache_seconds
         self._response_cache: ResponseCache | None = None
@@ -112,6 +152,11 @@ class PithGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope=scope, receive=receive)
+        if _json_post(scope):
+            prepared = await self._prepared_response(request)
+            if prepared is not None:
+                await prepared(scope, receive, send)
+                return
         cache = self._cache_for(request)
         key = ""
         if cache is not None:
@@ -142,6 +187,79 @@ class PithGraphQL(GraphQL[Context, None]):
             kept = [(k, v) for k, v in response.headers.raw if k not in _NOT_REPLAYED]
             cache.put(key, generation, time.monotonic(), 200, kept, bytes(response.body))
         await response(scope, receive, send)
+
+    async def _prepared_response(self, request: Request) -> Response | None:
+        """The answer to a POSTed query the schema has accepted before, or None when the request
+        is one for the full path (which then reads the same, already received, body)."""
+        schema = self.schema
+        if not isinstance(schema, PithSchema) or self._max_nodes is None:
+            return None
+        try:
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None
+        if type(data) is not dict or not data.keys() <= _BODY_KEYS:
+            return None
+        query, variables = data.get("query"), data.get("variables")
+        operation_name, extensions = data.get("operationName"), data.get("extensions")
+        if (
+            type(query) is not str
+            or (variables is not None and type(variables) is not dict)
+            or (operation_name is not None and type(operation_name) is not str)
+            or extensions  # persisted queries and other protocol extensions: the full path
+        ):
+            return None
+        prepared = schema.prepared.get(query, operation_name)
+        if prepared is None:
+            return None
+        try:
+            cost = COSTS.cost(
+                query, schema._schema, prepared.operation, prepared.fragments, variables
+            )
+        except Exception:  # variables the operation does not accept: coded on the full path
+            return None
+        if cost > self._max_nodes:
+            return None
+        return await self._execute_prepared(request, prepared, variables, operation_name, cost)
+
+    async def _execute_prepared(
+        self,
+        request: Request,
+        prepared: PreparedQuery,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        cost: int,
+    ) -> Response:
+        schema = self.schema
+        assert isinstance(schema, PithSchema)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        context.requested_nodes = cost
+        result = await charge(context)
+        if result is None:
+            result = await await_maybe(
+                execute(
+                    schema._schema,
+                    prepared.document,
+                    context_value=context,
+                    variable_values=variables,
+                    operation_name=operation_name,
+                    **execution_context_class_kwargs(PithExecution),
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                    operation_extensions=None,  # what strawberry's execution class expects
+                )
+            )
+        assert isinstance(result, ExecutionResult)
+        errors: list[GraphQLError] | None = result.errors
+        if errors:
+            schema.process_errors(errors)  # logged as the full path logs them
+            errors = _CODED._process_errors(errors)
+        answer: dict[str, Any] = {"data": result.data}
+        if errors:
+            answer["errors"] = [error.formatted for error in errors]
+        if context.warnings:
+            answer["extensions"] = {"warnings": list(context.warnings)}
+        return self.create_response(cast(GraphQLHTTPResponse, answer), sub_response)
 
     def _cache_for(self, request: Request) -> ResponseCache | None:
         """The response cache, for a GraphQL read sent by GET (never the IDE page)."""

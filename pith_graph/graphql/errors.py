@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
 
+from pith_graph.graphql.prepared import PreparedDocuments
 from pith_graph.http.errors import shorten_message
 from pith_graph.service.errors import AmbiguousAlias, ServiceError
 from pith_graph.store._run import as_store_error
@@ -130,7 +132,16 @@ class CodedErrors(MaskErrors):
 
 
 class PithSchema(strawberry.Schema):
-    """Expected errors (coded) are logged in one line; only unexpected ones with a traceback."""
+    """Expected errors (coded) are logged in one line; only unexpected ones with a traceback.
+
+    ``prepared`` keeps the query documents this schema has accepted (:mod:`.prepared`);
+    ``max_query_nodes`` is the cost limit its extensions enforce (None: no limit checked, and
+    no short path either)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prepared = PreparedDocuments()
+        self.max_query_nodes: int | None = None
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -12,7 +12,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 import strawberry
-from graphql import FragmentDefinitionNode, GraphQLError, OperationDefinitionNode
+from graphql import FragmentDefinitionNode, GraphQLError, OperationDefinitionNode, OperationType
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -37,9 +37,10 @@ from pith_graph.graphql.events import EventMutations, EventQueries, EventSubscri
 from pith_graph.graphql.execution import PithExecution
 from pith_graph.graphql.integrity import IntegrityQueries
 from pith_graph.graphql.mutations import RegistryMutations
+from pith_graph.graphql.prepared import PreparedDocuments, PreparedQuery
 from pith_graph.graphql.queries import RegistryQueries
 
-__all__ = ["build_schema", "schema_sdl"]
+__all__ = ["COSTS", "build_schema", "schema_sdl"]
 
 
 @strawberry.type
@@ -81,7 +82,7 @@ class _ParserCache(ParserCache):
 
 
 # Shared by all requests of the process (costs depend only on the schema, document and values).
-_COSTS = CostCache()
+COSTS = CostCache()
 
 
 class OperationCost(SchemaExtension):
@@ -131,9 +132,18 @@ class OperationCost(SchemaExtension):
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
+        prepared = getattr(context.schema, "prepared", None)
+        if (
+            isinstance(prepared, PreparedDocuments)
+            and context.query is not None
+            and chosen.operation == OperationType.QUERY
+        ):
+            # Parsed within the token limit, valid under the limit rules, its operation chosen:
+            # what only the document decides is settled for every later request of it.
+            prepared.keep(context.query, name, PreparedQuery(document, chosen, fragments))
         variables = context.variables if isinstance(context.variables, dict) else None
         cost = (
-            _COSTS.cost(context.query, context.schema._schema, chosen, fragments, variables)
+            COSTS.cost(context.query, context.schema._schema, chosen, fragments, variables)
             if context.query is not None
             else operation_cost(context.schema._schema, chosen, fragments, variables)
         )
@@ -209,7 +219,10 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
     )
     # Lists of plain objects (a resolveMany answer, a page's edges) are completed by a plan.
     options.setdefault("execution_context_class", PithExecution)
-    return PithSchema(query=query, mutation=mutation, subscription=subscription, **options)
+    schema = PithSchema(query=query, mutation=mutation, subscription=subscription, **options)
+    if settings is not None:
+        schema.max_query_nodes = settings.max_query_nodes
+    return schema
 
 
 @lru_cache(maxsize=1)
