@@ -1,8 +1,8 @@
 """Helpers of the event, log and bundle tests: papers in the real Neo4j, signed events, async runs.
 
-Until the registration service writes papers, ``insert_paper`` creates the ``(:Paper)`` and its
-``(:Receipt)`` the way the graph model says, and appends the receipt's log leaf in the same
-transaction through :func:`pith_graph.store.paper_writer.write_papers`, as registration does.
+``insert_paper`` writes a paper, its receipt, aliases and the receipt's log leaf through the one
+paper writer (:func:`pith_graph.store.paper_writer.write_papers`), as registration does, signed
+with the test registry's key.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 | ``/pith/<SUFFIX>.json`` | the v1 record |
 | ``/pith/<SUFFIX>`` | the record as JSON (``Accept: application/json`` or ``application/ld+json``) or HTML |
 | ``/api/pith-number/<SUFFIX>/graph.json`` | the record's graph snapshot |
-| ``/api/pith-number/<SUFFIX>/events.json`` | the record's events (empty until the event log) |
+| ``/api/pith-number/<SUFFIX>/events.json`` | the record's accepted signed events and their summary |
 | ``/api/pith-number/resolve?arxiv=…|doi=…|alias=…`` | the v1 record of the resolved alias |
 
 ``SUFFIX`` is anything ``resolve`` takes: the 26-character body, the full or short pith number,
