@@ -74,27 +74,18 @@ def _page_bodies(db: env.Database) -> tuple[list[dict[str, Any]], dict[str, Any]
     return [body], {"citations": top["n"], "page_size": first, "page": 1000 if key else 1}
 
 
-class _BulkPhases:
-    """The bulk import's phases on stderr."""
+def _bulk_load(files: list[tuple[Path, Any]], neo4j_dir: Path, n: int) -> dict[str, Any]:
+    from bulk_bench import PhaseLog, results
 
-    def phase(self, name: str, seconds: float, detail: str) -> None:
-        print(f"  bulk {name:<9} {seconds:8.1f} s  {detail}", file=sys.stderr, flush=True)
-
-    def progress(self, name: str, detail: str) -> None:
-        pass
-
-    def problem(self, file: Path, line: int, kind: str, reason: str) -> None:
-        pass
-
-
-def _bulk_load(files: list[tuple[Path, Any]], neo4j_dir: Path) -> dict[str, Any]:
     from pith_graph.core.signing import generate_signing_key
     from pith_graph.ingest.bulk import bulk_import
 
+    log = PhaseLog("  bulk ")
     started = time.perf_counter()
     report = bulk_import(files, neo4j_dir, generate_signing_key("bench"), datetime.now(UTC),
-                         _BulkPhases(), heap=os.environ.get("PITH_NEO4J_HEAP", "1g"))
+                         log, heap=os.environ.get("PITH_NEO4J_HEAP", "1g"))
     seconds = time.perf_counter() - started
+    results(n, report, seconds, log, store=str(neo4j_dir))  # bench/results/bulk-N.{json,md}
     edges = report.counts["citations"] + report.counts["unresolved"]
     return {"ingest_s": round(seconds, 1), "ingest": "bulk",
             "paper_versions": report.stats.papers_new, "edges": edges,
@@ -120,7 +111,7 @@ def measure_size(
         shutil.rmtree(store, ignore_errors=True)
     row: dict[str, Any] = {"papers": n}
     if bulk and not saved.exists():
-        row.update(_bulk_load(files, store))
+        row.update(_bulk_load(files, store, n))
         saved.write_text(json.dumps(row))
     with env.database(name) as db:
         if saved.exists():

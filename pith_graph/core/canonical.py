@@ -23,10 +23,14 @@ def canonical_bytes(obj: Any) -> CanonicalBytes:
     >>> canonical_bytes({"b": 1, "a": "é"})
     b'{"a":"\\xc3\\xa9","b":1}'
     """
-    text = json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    return CanonicalBytes(text.encode("utf-8"))
+    return CanonicalBytes(_ENCODER.encode(obj).encode("utf-8"))
+
+
+# One encoder for every call: ``json.dumps`` with options builds a new one each time, a quarter
+# of the cost of encoding a record.
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,10 +81,13 @@ class PaperProperties:
         doi: str | None = None,
         journal_ref: str | None = None,
         comments: str | None = None,
+        canonical: bytes | None = None,
     ) -> PaperProperties:
         """The properties of the paper whose canonical record is ``record``; the identity and
-        category fields come from the record, the texts from the caller."""
-        canonical = canonical_bytes(record.to_json()).decode("utf-8")
+        category fields come from the record, the texts from the caller. ``canonical``: the
+        record's canonical bytes when the caller hashed them already."""
+        if canonical is None:
+            canonical = canonical_bytes(record.to_json())
         return cls(
             pith_number=pith.full,
             pith_body=pith.body,
@@ -103,7 +106,7 @@ class PaperProperties:
             authors=tuple(authors),
             authors_text=", ".join(sorted(authors)),
             headline=headline,
-            canonical_json=canonical,
+            canonical_json=canonical.decode("utf-8"),
             doi=doi,
             journal_ref=journal_ref,
             comments=comments,
@@ -114,13 +117,18 @@ class PaperProperties:
 
     @classmethod
     def from_metadata(
-        cls, meta: PaperMetadata, record: CanonicalRecord, digest: Digest, pith: PithNumber
+        cls,
+        meta: PaperMetadata,
+        record: CanonicalRecord,
+        digest: Digest,
+        pith: PithNumber,
+        canonical: bytes | None = None,
     ) -> PaperProperties:
         """Registration and ingest: everything the metadata holds."""
         props = cls.of(
             record, pith, digest, title=meta.title, abstract=meta.abstract, authors=meta.authors,
             headline=meta.headline, doi=meta.doi, journal_ref=meta.journal_ref,
-            comments=meta.comments,
+            comments=meta.comments, canonical=canonical,
         )  # fmt: skip
         # The metadata's own category order (primary first, cross-lists as given) is kept.
         return _replace(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pith_graph.core.canonical import Digest
@@ -32,6 +33,7 @@ RECEIPT_VERSION = "0.3"
 SIGNED_MESSAGE = "canonical_sha256_bytes"
 
 
+@lru_cache(maxsize=64)  # a batch signs every receipt at one time: formatted once
 def format_receipt_time(moment: datetime) -> str:
     """``2026-05-21T01:05:17.690768Z``: UTC, microseconds, ``Z`` (as in the founding receipt)."""
     if moment.tzinfo is None:

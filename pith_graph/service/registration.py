@@ -81,7 +81,7 @@ def registration_rows(
         aliases = [AliasRow(a.kind.value, a.value) for a in derived_aliases(record, pith)]
         aliases += [AliasRow("doi", doi) for doi in (meta.doi, *meta.other_dois) if doi]
         arrival = PaperArrival(
-            paper=PaperProperties.from_metadata(meta, record, digest, pith),
+            paper=PaperProperties.from_metadata(meta, record, digest, pith, prepared.data),
             receipt=receipt,
             aliases=tuple(aliases),
             now=stamp,

@@ -22,6 +22,7 @@ from pith_graph.ingest.formats import (
     parse_lines,
 )
 from pith_graph.ingest.formats.arxiv_metadata import parse_version_date
+from pith_graph.ingest.formats.citations_tsv import parse_citation_tsv_pairs
 from pith_graph.service.registration import prepare, registration_rows
 
 KAGGLE_0704_0001 = {
@@ -149,6 +150,26 @@ def test_citation_tsv_skips_header_and_comment_and_reports_bad_ids() -> None:
     assert items[0] == CitationLine(3, Citation("hep-th/0001001", TargetKind.ARXIV, "hep-th/9304045"))
     assert [type(i) for i in items[1:]] == [BadLine, BadLine]
     assert "'banana' is not an arXiv id" in items[2].reason  # type: ignore[union-attr]
+
+
+_ID_TEXT = st.one_of(
+    st.sampled_from(["hep-th/0001001", "HEP-TH/0001001v2", "0704.0001", "0704.0001v3", "2212.11867",
+                     "math/9307207", "banana", "", " 0704.0001 ", "citing_arxiv_id", "#x"]),
+    st.text(alphabet="0123456789./-vhept", max_size=14),
+)
+
+
+@given(st.lists(st.tuples(_ID_TEXT, _ID_TEXT), max_size=8),
+       st.sets(st.sampled_from(["hep-th/0001001", "0704.0001", "2212.11867", "math/9307207"])))
+def test_citation_tsv_pairs_are_the_citation_lines_whatever_ids_are_known(
+    rows: list[tuple[str, str]], known: set[str]
+) -> None:
+    lines = [(i + 1, f"{a}\t{b}\n") for i, (a, b) in enumerate(rows)]
+    pairs = [
+        CitationLine(p[0], Citation(p[1], TargetKind.ARXIV, p[2])) if isinstance(p, tuple) else p
+        for p in parse_citation_tsv_pairs(lines, known)
+    ]
+    assert pairs == list(parse_lines(Format.CITATIONS_TSV, lines))
 
 
 def test_unarxive_references_prefer_arxiv_then_doi_and_number_positions() -> None:

@@ -7,13 +7,13 @@ cited_snap_id``; extra columns are ignored, and a header line (first column not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from functools import lru_cache
 
 from pith_graph.core._arxiv import normalise_arxiv
 from pith_graph.ingest.formats._items import BadLine, Citation, CitationLine, Item, TargetKind
 
-__all__ = ["HEADER_FIRST_COLUMN", "parse_citation_tsv_lines"]
+__all__ = ["HEADER_FIRST_COLUMN", "parse_citation_tsv_lines", "parse_citation_tsv_pairs"]
 
 HEADER_FIRST_COLUMN = "citing_arxiv_id"
 
@@ -21,11 +21,18 @@ HEADER_FIRST_COLUMN = "citing_arxiv_id"
 _normalise = lru_cache(maxsize=1 << 17)(normalise_arxiv)
 
 
-def parse_citation_tsv_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Item]:
-    """One :class:`CitationLine` or :class:`BadLine` per non-blank, non-header line."""
-    # The hot loop of a bulk ingest (one pass per edge): locals, and ids normalised once each.
-    normalise = _normalise
-    arxiv = TargetKind.ARXIV
+def parse_citation_tsv_pairs(
+    lines: Iterable[tuple[int, str]], canonical: Container[str] = ()
+) -> Iterator[tuple[int, str, str] | BadLine]:
+    """``(line number, citing id, cited id)`` per edge (canonical arXiv ids), or a
+    :class:`BadLine`, per non-blank, non-header line: the rows without their objects, for a bulk
+    import's hot loop. Ids in ``canonical`` (e.g. the registered source ids) are taken as they
+    are: normalising a canonical id gives it back, and a million distinct ids defeat the cache."""
+    cached = _normalise
+
+    def normalise(text: str) -> tuple[str, int | None] | None:
+        return (text, None) if text in canonical else cached(text)
+
     for number, text in lines:
         if not text.strip() or text.startswith("#"):
             continue
@@ -44,4 +51,15 @@ def parse_citation_tsv_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Item]
         if cited is None:
             yield BadLine(number, f"cited {columns[1]!r} is not an arXiv id")
             continue
-        yield CitationLine(number, Citation(citing[0], arxiv, cited[0]))
+        yield number, citing[0], cited[0]
+
+
+def parse_citation_tsv_lines(lines: Iterable[tuple[int, str]]) -> Iterator[Item]:
+    """One :class:`CitationLine` or :class:`BadLine` per non-blank, non-header line."""
+    arxiv = TargetKind.ARXIV
+    for item in parse_citation_tsv_pairs(lines):
+        if isinstance(item, tuple):
+            number, citing, cited = item
+            yield CitationLine(number, Citation(citing, arxiv, cited))
+        else:
+            yield item
