@@ -30,7 +30,8 @@ node and relationship of the graph model, and Neo4j's offline importer builds th
 4. ``import``: ``org.neo4j.cli.AdminTool database import full`` on the launcher's classpath,
    into a temporary store; node ids are given as the importer's actual ids (no id mapping).
 5. ``schema``: the temporary store is started on a free port, empty lists the importer cannot
-   write are set (by node id), every migration's constraints and indexes are created
+   write are set (on the papers without the property, in two concurrent transactions), every
+   migration's constraints and indexes are created
    (:func:`~pith_graph.store.migrations.apply_schema_for_bulk_load`), and the counts are checked
    against phases 1 and 2 (from the database's count store).
 6. ``swap``: the temporary store is renamed into place.
@@ -341,7 +342,7 @@ class _Graph:
         self.versions: dict[str, list[tuple[int, int]]] = {}  # source id -> [(version, index)]
         self.latest: dict[str, int] = {}
         self.doi: dict[str, list[int]] = {}
-        self.empty_lists: dict[str, list[int]] = {}  # property -> node ids of papers
+        self.empty_lists: dict[str, int] = {}  # list property -> papers with it empty
         self.cited = array("q")
         self.citing = array("q")
         # other sources' records of registered versions (the metadata_conflict detector reads
@@ -469,7 +470,7 @@ def _phase_papers(
                     else:
                         held_versions.append((f.version, index))
                     for name in f.empty_lists:
-                        empty_lists.setdefault(name, []).append(node)
+                        empty_lists[name] = empty_lists.get(name, 0) + 1
                     held_text.append(f"{index} {len(f.paper_text)}\n{f.paper_text}")
                     receipt_text.append(f"{receipt_node},{f.receipt_line}")
                     has_receipt_text.append(f"{node},{receipt_node}\n")
@@ -1042,9 +1043,9 @@ def bulk_import(
             step.done("server started")
             settings = Settings(neo4j_uri=server.uri, neo4j_database=database)
             with open_driver(settings) as driver:
-                for name, ids in graph.empty_lists.items():
-                    set_empty_lists(driver, database, name, ids)
-                    step.done(f"{name} = [] on {len(ids):,} papers")
+                for name, papers_with_it in graph.empty_lists.items():
+                    set_empty_lists(driver, database, name)
+                    step.done(f"{name} = [] on {papers_with_it:,} papers")
                 apply_schema_for_bulk_load(driver, database)
                 step.done("constraints and indexes online")
                 counts = imported_counts(driver, database)

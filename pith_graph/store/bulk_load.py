@@ -3,24 +3,24 @@ the offline importer cannot write, and the counts of what it loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import LiteralString
 
 from neo4j import Driver
 
-from pith_graph.store._run import read_sync, write_sync
+from pith_graph.store._run import read_sync, unmanaged_sync
 
 __all__ = ["imported_counts", "registry_node_count", "set_empty_lists"]
 
 _NODES: LiteralString = "MATCH (n) WHERE NOT n:SchemaMigration RETURN count(n) AS n"
 
 # The importer stores no empty arrays (an empty field is no property); the paper writer stores
-# [] for a paper without cross-listings or authors. The bulk load knows each paper's node id
-# (it gave them to the importer): a lookup by id needs no index, so this runs before any exists.
+# [] for a paper without cross-listings or authors. Every paper has each list property, so on a
+# store just loaded the papers without it are exactly those whose list is empty: a label scan
+# finds them (no node ids to send), and the writes run in two concurrent transactions (measured
+# on 20k papers: 205-356 us a node against 285-687 us in one transaction at a time).
 _EMPTY_LISTS: LiteralString = """
-UNWIND $ids AS i
-MATCH (p:Paper) WHERE id(p) = i
-SET p += $empty
+MATCH (p:Paper) WHERE p[$name] IS NULL
+CALL (p) { SET p += $empty } IN 2 CONCURRENT TRANSACTIONS OF 5000 ROWS
 """
 
 # Counts the database keeps (count store): no scan of the edges. Only papers cite.
@@ -38,14 +38,9 @@ def registry_node_count(driver: Driver, database: str) -> int:
     return int(read_sync(driver, database, _NODES)[0]["n"])
 
 
-def set_empty_lists(
-    driver: Driver, database: str, name: str, node_ids: Sequence[int], batch: int = 50000
-) -> None:
-    """Set the list property ``name`` to ``[]`` on the papers of these node ids."""
-    for i in range(0, len(node_ids), batch):
-        write_sync(
-            driver, database, _EMPTY_LISTS, ids=list(node_ids[i : i + batch]), empty={name: []}
-        )
+def set_empty_lists(driver: Driver, database: str, name: str) -> None:
+    """Set the list property ``name`` to ``[]`` on every paper without it (a bulk-loaded store)."""
+    unmanaged_sync(driver, database, _EMPTY_LISTS, name=name, empty={name: []})
 
 
 def imported_counts(driver: Driver, database: str) -> dict[str, int]:
