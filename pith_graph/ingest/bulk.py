@@ -791,6 +791,7 @@ def _leaf_part(citing: list[int]) -> list[str]:
     assert held is not None
     unique, values, works_of, papers = held
     n = max(len(papers), 1)
+    no_citations = citations_leaf("", [])["citations_sha256"]  # the leaf of no citations
     out = []
     for ci in citing:
         lo = int(unique.searchsorted(ci * n)) if unique is not None else 0
@@ -802,7 +803,7 @@ def _leaf_part(citing: list[int]) -> list[str]:
                           "position": position, "raw": raw})
         pith = papers[ci].pith
         leaf = citations_leaf(pith, cites)
-        if leaf == citations_leaf(pith, []):
+        if leaf["citations_sha256"] == no_citations:
             continue
         (row,) = leaf_rows([(f"citations:{pith}:{leaf['citations_sha256']}", leaf)])
         out.append(_line((row["leaf_hash"], row["leaf_type"], row["ref"], row["pith_number"],
