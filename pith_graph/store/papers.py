@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
-from neo4j import AsyncDriver, Driver, Record
+from neo4j import AsyncDriver, Record
 
 from pith_graph.core.paper import LARGE_PROPERTIES, PAPER_PROPERTIES
-from pith_graph.store._run import read_async, read_sync, written_by_us
+from pith_graph.store._run import read_async, written_by_us
 
 __all__ = [
     "DETAIL_COLUMNS",
@@ -20,9 +20,7 @@ __all__ = [
     "PaperDetails",
     "details_of",
     "paper_details",
-    "paper_details_sync",
     "papers_by_pith",
-    "papers_by_pith_sync",
 ]
 
 # The Paper properties the API lists (a map projection body: ``q`` + PAPER_FIELDS): every stored
@@ -122,21 +120,9 @@ async def papers_by_pith(
     return [_paper(r) for r in records]
 
 
-def papers_by_pith_sync(
-    driver: Driver, database: str, keys: Sequence[str]
-) -> list[dict[str, Any] | None]:
-    return [_paper(r) for r in read_sync(driver, database, _PAPERS_BY_PITH, keys=list(keys))]
-
-
 async def paper_details(
     driver: AsyncDriver, database: str, keys: Sequence[str]
 ) -> list[PaperDetails | None]:
     """Receipt, aliases and claims for each pith number (``None`` when unknown), in key order."""
     records = await read_async(driver, database, _PAPER_DETAILS, keys=list(keys))
     return [details_of(r) for r in records]
-
-
-def paper_details_sync(
-    driver: Driver, database: str, keys: Sequence[str]
-) -> list[PaperDetails | None]:
-    return [details_of(r) for r in read_sync(driver, database, _PAPER_DETAILS, keys=list(keys))]

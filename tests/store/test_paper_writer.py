@@ -36,7 +36,7 @@ from pith_graph.service.importing import import_record
 from pith_graph.service.records import record_document
 from pith_graph.service.registration import register_paper
 from pith_graph.store.graph_content import graph_content_hash
-from pith_graph.store.papers import paper_details_sync, papers_by_pith_sync
+from pith_graph.store.papers import paper_details, papers_by_pith
 
 TRUST = default_trust_store([REGISTRY_KEY.public_key])
 CLOCK = datetime(2026, 11, 20, 12, 0, 0, tzinfo=UTC)
@@ -79,19 +79,19 @@ def carried(bolt: Driver, settings: Settings) -> dict[tuple[str, int], dict[str,
     for arxiv_id in IDS:
         for version in range(1, VERSIONS + 1):
             pith = register_paper(bolt, db, REGISTRY_KEY, raw(arxiv_id, version), _clock)
-            (paper,) = papers_by_pith_sync(bolt, db, [pith])
-            (details,) = paper_details_sync(bolt, db, [pith])
-            assert paper is not None and details is not None
-            record = record_document(paper, details, "https://pith.example")
 
             async def export(driver: AsyncDriver, pith: str = pith) -> dict[str, Any]:
-                return await bundles.export_bundle(driver, db, REGISTRY_KEY, pith)
+                # Read now: registering the next version makes this one no longer the latest.
+                (paper,) = await papers_by_pith(driver, db, [pith])
+                (details,) = await paper_details(driver, db, [pith])
+                assert paper is not None and details is not None
+                return {
+                    "pith": pith,
+                    "record": record_document(paper, details, "https://pith.example"),
+                    "bundle": await bundles.export_bundle(driver, db, REGISTRY_KEY, pith),
+                }
 
-            out[(arxiv_id, version)] = {
-                "pith": pith,
-                "record": record,
-                "bundle": arun(settings, export),
-            }
+            out[(arxiv_id, version)] = arun(settings, export)
     bolt.execute_query(_WIPE, database_=db)
     return out
 
