@@ -203,15 +203,19 @@ def prefetch_pages(info: Info[Context, None], path: tuple[str, ...], pith: str) 
             args = {**defaults, **field.arguments}
             order = args.get("order")
             try:
+                # A literal argument comes as its source text ("50"), a variable's as its value.
+                first, year = (
+                    int(v) if isinstance(v, str) else v for v in (args["first"], args["year"])
+                )
                 key = page_key(
                     [field],
                     pith,
                     direction,
-                    args["first"],
+                    first,
                     args["after"],
                     order if isinstance(order, SortOrder) else SortOrder[str(order)],
                     args["categories"],
-                    args["year"],
+                    year,
                 )
             except Exception:  # the field itself reports what is wrong with its arguments
                 continue

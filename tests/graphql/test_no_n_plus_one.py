@@ -140,3 +140,36 @@ def test_whole_records_cost_two_queries_however_many(
         assert all(r["paper"]["record"]["pith_number"] == r["paper"]["pithNumber"] for r in data["resolveMany"])
         assert all(r["paper"]["abstract"] for r in data["resolveMany"])
         assert counting.queries == 2, (len(piths), counting.queries)
+
+
+class _Overlap(Statements):
+    """Statements, and the most that were in flight at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = self.most = 0
+
+    def started(self, query: str, params: dict[str, Any], routing: str) -> None:
+        super().started(query, params, routing)
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+
+    def finished(self) -> None:
+        self.in_flight -= 1
+
+
+def test_a_page_of_a_paper_named_by_its_pith_number_is_read_beside_the_lookup(
+    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
+) -> None:
+    records, _, _ = seeded.driver.execute_query(
+        "MATCH (p:Paper) WHERE EXISTS { (p)-[:CITES]->(:Paper) } "
+        "RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 1"
+    )
+    gql, _ = counted
+    query = """query($a: String!) { resolve(alias: $a) { paper { references(first: 5) {
+      totalCount edges { node { title aliases { value } } } } } } }"""
+    with watching_statements(_Overlap()) as overlap:
+        data = gql(query, {"a": records[0]["p"]})
+    assert data["resolve"]["paper"]["references"]["edges"]
+    asked = [q for q in overlap.queries if ":Log" not in q]
+    assert len(asked) == 2 and overlap.most >= 2, (asked, overlap.most)
