@@ -95,6 +95,7 @@ CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS
 # of CPU): they run last, in this order, on the graph the ``demo`` fixture fills. The integrity
 # links module writes an event into the demo, so it comes after the browser tests.
 _DEMO_MODULES = (
+    "tests/cli/test_demo.py",
     "tests/cli/test_demo_readme.py",
     "tests/web/",
     "tests/http/test_integrity_links.py",
@@ -115,21 +116,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def demo(bolt: Driver, settings: Settings) -> Settings:
-    """The demo sample (what ``make serve`` loads, integrity run included) in the session graph.
+    """The demo sample (``pith-graph demo load``, what ``make serve`` loads) in the session graph.
 
     Loaded once for every module that reads it; those modules run last (see ``_DEMO_MODULES``),
     so no test empties the graph after this. Returns the settings it was loaded with (the
     session's), whose data directory holds the key that signed it.
     """
-    from pith_graph.cli.demo import load_demo_if_empty
+    from pith_graph.cli.main import main
 
     with bolt.session(database=settings.neo4j_database) as session:
         session.run(_DELETE_ALL_BUT_MIGRATIONS).consume()
     with pytest.MonkeyPatch.context() as env:
-        # The ingest the demo runs opens its own connections from the environment.
+        # As an operator runs it: `pith-graph demo load`, configured by the environment.
         env.setenv("NEO4J_URI", settings.neo4j_uri or "")
         env.setenv("PITH_DATA_DIR", str(settings.data_dir))
-        assert load_demo_if_empty(settings, force=True) == 0
+        assert main(["demo", "load"]) == 0
     return settings
 
 
