@@ -6,38 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _api_client import GraphQLClient
+from _api_client import CountingDriver, GraphQLClient, counted_client
 from _api_seed import SeededGraph
-from neo4j import AsyncDriver, AsyncGraphDatabase
-from starlette.testclient import TestClient
 
-from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.store._run import Statements, watching_statements
-
-
-class CountingDriver:
-    """Counts the request's round trips: the statements the store's runner starts while the
-    app reads through this driver."""
-
-    def __init__(self, driver: AsyncDriver) -> None:
-        self.driver = driver
-        self.statements = Statements()
-
-    @property
-    def queries(self) -> int:
-        # The app's background log integrator (and its witness round) shares the driver on its
-        # own schedule: its queries, all about :Log… nodes, are not the request's.
-        return sum(":Log" not in q for q in self.statements.queries)
-
-    @queries.setter
-    def queries(self, value: int) -> None:
-        assert value == 0
-        self.statements.queries.clear()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.driver, name)
-
 
 QUERY = """
 query($a: [String!]!) {
@@ -59,22 +32,16 @@ query($a: [String!]!) {
 
 @pytest.fixture(scope="module")
 def counted(seeded: SeededGraph, settings: Settings) -> Iterator[tuple[GraphQLClient, CountingDriver]]:
-    counting = CountingDriver(AsyncGraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth))
-    with (
-        watching_statements(counting.statements),
-        TestClient(create_app(settings, driver=counting), raise_server_exceptions=False) as client,  # type: ignore[arg-type]
-    ):
+    with counted_client(settings) as (client, counting):
         yield GraphQLClient(client), counting
-        # events helper: close the injected driver on the app's loop (the app only closes its own).
-        client.portal.call(counting.driver.close)  # type: ignore[union-attr]
 
 
 def _queries_for(counted: tuple[GraphQLClient, CountingDriver], aliases: list[str]) -> int:
     gql, counting = counted
-    counting.queries = 0
+    counting.queries.clear()
     data = gql(QUERY, {"a": aliases})
     assert all(r["paper"] is not None for r in data["resolveMany"])
-    return counting.queries
+    return len(counting.request_queries)
 
 
 def test_fifty_papers_cost_as_many_queries_as_five(
@@ -104,9 +71,9 @@ def test_resolve_many_of_1000_aliases_is_one_round_trip(
     )]
     assert len(forms) == 1000
     gql, counting = counted
-    counting.queries = 0
+    counting.queries.clear()
     data = gql("query($a: [String!]!) { resolveMany(aliases: $a) { status paper { pithNumber title } } }", {"a": forms})
-    assert counting.queries == 1
+    assert len(counting.request_queries) == 1
     statuses = [r["status"] for r in data["resolveMany"]]
     assert statuses.count("FOUND") >= 750 and statuses.count("NOT_FOUND") >= 200
 
@@ -135,11 +102,11 @@ def test_whole_records_cost_two_queries_however_many(
     )
     gql, counting = counted
     for piths in ([r["p"] for r in records[:1]], [r["p"] for r in records]):
-        counting.queries = 0
+        counting.queries.clear()
         data = gql(RECORD, {"a": piths})
         assert all(r["paper"]["record"]["pith_number"] == r["paper"]["pithNumber"] for r in data["resolveMany"])
         assert all(r["paper"]["abstract"] for r in data["resolveMany"])
-        assert counting.queries == 2, (len(piths), counting.queries)
+        assert len(counting.request_queries) == 2, (len(piths), counting.request_queries)
 
 
 class _Overlap(Statements):

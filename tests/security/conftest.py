@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import AsyncDriver, AsyncGraphDatabase, Driver
+from neo4j import Driver
 from starlette.testclient import TestClient
 
 from pith_graph.app import create_app
 from pith_graph.config import Settings
 from pith_graph.service import tokens
-from pith_graph.store._run import Statements, watching_statements
 
 
 @pytest.fixture
@@ -56,32 +54,6 @@ def graph_fingerprint(driver: Driver) -> tuple[int, int, int]:
     )
     r = records[0]
     return int(r["nodes"]), int(r["rels"]), int(r["props"] or 0)
-
-
-class CountingDriver:
-    """The API's async driver, and the Cypher statements the store's runner starts meanwhile."""
-
-    def __init__(self, driver: AsyncDriver) -> None:
-        self.driver = driver
-        self.statements = Statements()
-
-    @property
-    def queries(self) -> list[str]:
-        return self.statements.queries
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.driver, name)
-
-
-@contextmanager
-def counted_client(settings: Settings) -> Iterator[tuple[TestClient, CountingDriver]]:
-    counting = CountingDriver(
-        AsyncGraphDatabase.driver(settings.neo4j_uri, auth=settings.neo4j_auth)
-    )
-    app = create_app(settings, driver=counting)  # type: ignore[arg-type]
-    with watching_statements(counting.statements), TestClient(app, raise_server_exceptions=False) as client:
-        yield client, counting
-        client.portal.call(counting.driver.close)
 
 
 def gql(client: TestClient, query: str, variables: dict[str, Any] | None = None, **headers: str) -> Any:

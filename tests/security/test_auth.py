@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from _api_client import counted_client
 from neo4j import Driver
 from starlette.testclient import TestClient
 
@@ -12,7 +13,7 @@ from pith_graph.config import Settings
 from pith_graph.core.tokens import TOKEN_PREFIX, parse_token, token_sha256
 from pith_graph.service import tokens
 
-from .conftest import counted_client, gql, graph_fingerprint
+from .conftest import gql, graph_fingerprint
 
 REGISTER = """
 mutation($input: PaperInput!) { registerPaper(input: $input) { pithNumber } }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from _api_client import counted_client
 from neo4j import Driver
 from starlette.testclient import TestClient
 
@@ -14,7 +15,7 @@ from pith_graph.store._run import as_store_error
 from pith_graph.store.driver import open_driver, with_query_timeout
 from pith_graph.store.errors import StoreTimeout
 
-from .conftest import counted_client, gql
+from .conftest import gql
 
 
 def _deep(levels: int) -> str:
