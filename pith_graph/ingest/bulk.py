@@ -866,19 +866,19 @@ def _phase_nodes(pending: Path, out: _Files, graph: _Graph) -> None:
             "categories:string[]"]
     out.header("paper_cells", [":ID", "key", *dims, "papers:long", "citations:long"])
     paper_cells = out.writer("paper_cells").write
-    for key, (count, citations, is_latest, versions, cell) in cells.items():
-        year, license_, primary, categories = cell
-        d = [is_latest, versions, year, license_, primary, categories]
-        paper_cells(_line([graph.node(), key, *d, count, citations]))
+    def dims_of(key: str) -> list[Any]:
+        """The cell's dimensions, in the order of ``dims``."""
+        _, _, is_latest, versions, (year, license_, primary, categories) = cells[key]
+        return [is_latest, versions, year, license_, primary, categories]
+
+    for key, (count, citations, *_) in cells.items():
+        paper_cells(_line([graph.node(), key, *dims_of(key), count, citations]))
     # Citation-count cells: the papers of each cell by their citation count.
     by_count = Counter(zip(cell_of, graph.cited, strict=True))
     out.header("count_cells", [":ID", "key", *dims, "cell", "citation_count:long", "papers:long"])
     count_cells = out.writer("count_cells").write
     for (key, cited), count in by_count.items():
-        _, _, is_latest, versions, cell = cells[key]
-        year, license_, primary, categories = cell
-        d = [is_latest, versions, year, license_, primary, categories]
-        count_cells(_line([graph.node(), f"{key}@{cited}", *d, key, cited, count]))
+        count_cells(_line([graph.node(), f"{key}@{cited}", *dims_of(key), key, cited, count]))
     # Citation cells: the CITES edges between papers by the cited paper's cell and the citing
     # paper's year.
     import numpy as np
@@ -904,10 +904,7 @@ def _phase_nodes(pending: Path, out: _Files, graph: _Graph) -> None:
     out.header("citation_cells", [":ID", "key", *dims, "cell", "citing_year:long", "n:long"])
     citation_cells = out.writer("citation_cells").write
     for (key, year), count in by_cell.items():
-        _, _, is_latest, versions, cell = cells[key]
-        cyear, license_, primary, categories = cell
-        d = [is_latest, versions, cyear, license_, primary, categories]
-        citation_cells(_line([graph.node(), f"{key}#{year}", *d, key, year, count]))
+        citation_cells(_line([graph.node(), f"{key}#{year}", *dims_of(key), key, year, count]))
 
 
 def write_import_files(
