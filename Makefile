@@ -23,9 +23,10 @@ serve: launcher
 
 # The drills start their own Neo4j or service processes and spend most of their time waiting on
 # them (restarts, kills, three registries, the offline importer), so they run beside the rest of
-# the suite in a second pytest process with its own session Neo4j; their output follows the
-# suite's. The store and GraphQL tests then run a second time through the routing scheme
-# (neo4j://), the code path of a cluster or Aura. Any failure fails `make test`.
+# the suite in a second pytest process with its own session Neo4j. That process then runs the
+# store and GraphQL tests a second time through the routing scheme (neo4j://), the code path of a
+# cluster or Aura, so that both processes end at about the same time; its output follows the
+# suite's. Any failure fails `make test`.
 DRILLS := tests/test_app_fail_fast.py tests/test_neo4j_local.py tests/cli/test_serve.py \
 	tests/cli/test_backup.py tests/security/test_faults.py \
 	tests/federation tests/ingest/test_bulk.py
@@ -35,14 +36,16 @@ DRILLS := tests/test_app_fail_fast.py tests/test_neo4j_local.py tests/cli/test_s
 test: export JDK_JAVA_OPTIONS := -XX:TieredStopAtLevel=1
 test: launcher browser lint
 	@log=$$(mktemp -t pith-test-drills.XXXXXX); \
-	$(BIN)/pytest -q -p no:cacheprovider $(DRILLS) >$$log 2>&1 & drills=$$!; \
-	trap 'kill $$drills 2>/dev/null; rm -f $$log' EXIT; \
+	( $(BIN)/pytest -q -p no:cacheprovider $(DRILLS); drilled=$$?; \
+	  PITH_TEST_ROUTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/store tests/graphql; routed=$$?; \
+	  echo "--- drills exit $$drilled, routed re-run exit $$routed"; \
+	  test $$drilled -eq 0 && test $$routed -eq 0 ) >$$log 2>&1 & second=$$!; \
+	trap 'kill $$second 2>/dev/null; rm -f $$log' EXIT; \
 	$(BIN)/pytest $(addprefix --ignore=,$(DRILLS)); suite=$$?; \
-	PITH_TEST_ROUTING=1 $(BIN)/pytest -q -p no:cacheprovider tests/store tests/graphql; routed=$$?; \
-	wait $$drills; drilled=$$?; \
-	echo "--- the drills, run beside the suite: $(DRILLS)"; cat $$log; \
-	echo "--- make test: suite exit $$suite, routed re-run exit $$routed, drills exit $$drilled"; \
-	test $$suite -eq 0 && test $$routed -eq 0 && test $$drilled -eq 0
+	wait $$second; seconded=$$?; \
+	echo "--- the second process: the drills ($(DRILLS)), then the routed re-run"; cat $$log; \
+	echo "--- make test: suite exit $$suite, second process exit $$seconded"; \
+	test $$suite -eq 0 && test $$seconded -eq 0
 
 # ruff (pyflakes, import order, bugbear, pyupgrade, …) and mypy (strict, the whole package):
 # zero findings, or `make test` stops here.
