@@ -345,6 +345,8 @@ class LocalNeo4j:
     page_cache: str = "4g"
     apoc: bool = False
     start_timeout: float = 180.0
+    # Threads of each index population job (None: Neo4j's default, a quarter of the cores).
+    index_population_workers: int | None = None
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -419,6 +421,8 @@ class LocalNeo4j:
         ]
         if self.apoc:
             command += ["--plugins-dir", str(target / "plugins")]
+        if self.index_population_workers is not None:
+            command += ["--index-population-workers", str(self.index_population_workers)]
         started = time.monotonic()
         # Its own session: a Ctrl-C in the terminal reaches us, and we stop it in order.
         self._process = subprocess.Popen(

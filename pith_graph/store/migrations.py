@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,7 +144,12 @@ _SCHEMA_STATEMENT = re.compile(
 
 
 def apply_schema_for_bulk_load(
-    driver: Driver, database: str, directory: Path = MIGRATIONS_DIR, *, timeout_s: int = 7200
+    driver: Driver,
+    database: str,
+    directory: Path = MIGRATIONS_DIR,
+    *,
+    timeout_s: int = 7200,
+    while_populating: Callable[[], None] | None = None,
 ) -> list[int]:
     """Every migration's constraints and indexes on a store loaded by the offline importer, then
     every migration recorded as applied; returns the versions.
@@ -152,6 +158,8 @@ def apply_schema_for_bulk_load(
     a backfill would compute are in the files), so the migrations' data statements, which bring
     data written *before* them up to date, have nothing to do and are not run. Waits until the
     indexes are online. Only for an empty database just loaded: it refuses one with migrations.
+    ``while_populating`` runs once every statement is in, while the indexes populate (writes of
+    properties no index holds: they do not wait for the populations, nor these for them).
     """
     migrations = load_migrations(directory)
     records = write_sync(driver, database, _APPLIED)
@@ -161,6 +169,8 @@ def apply_schema_for_bulk_load(
         for statement in migration.statements:
             if _SCHEMA_STATEMENT.match(statement):
                 unmanaged_sync(driver, database, written_by_us(statement))
+    if while_populating is not None:
+        while_populating()
     unmanaged_sync(driver, database, "CALL db.awaitIndexes($t)", t=timeout_s)
     for migration in migrations:
         write_sync(driver, database, _RECORD, **_record_parameters(migration))

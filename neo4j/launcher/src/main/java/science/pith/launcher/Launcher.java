@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -28,6 +29,8 @@ import org.neo4j.io.ByteUnit;
  *   --page-cache SIZE    page cache, e.g. 2g      [PITH_NEO4J_PAGE_CACHE, default 2g]
  *   --tx-memory SIZE     max memory per tx        [PITH_NEO4J_TX_MEMORY, default 2g]
  *   --plugins-dir DIR    load procedure jars (APOC) from DIR; off unless given
+ *   --index-population-workers N   threads of each index population job (Neo4j's default is
+ *                        a quarter of the cores, so one on a 2-core machine); unset unless given
  * </pre>
  *
  * <p>It prints one line {@code PITH_NEO4J_READY bolt://HOST:PORT} on standard output once Bolt
@@ -48,6 +51,7 @@ public final class Launcher {
         String pageCache = opts.getOrDefault("page-cache", env("PITH_NEO4J_PAGE_CACHE", "2g"));
         String txMemory = opts.getOrDefault("tx-memory", env("PITH_NEO4J_TX_MEMORY", "2g"));
         String pluginsDir = opts.get("plugins-dir");
+        String populationWorkers = opts.get("index-population-workers");
 
         Files.createDirectories(dataDir);
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(dataDir)
@@ -69,6 +73,13 @@ public final class Launcher {
         if (pluginsDir != null) {
             builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(pluginsDir).toAbsolutePath())
                     .setConfig(GraphDatabaseSettings.procedure_unrestricted, java.util.List.of("apoc.*"));
+        }
+
+        if (populationWorkers != null) {
+            // A store loaded by the offline importer gets all its indexes at once: with the
+            // default one worker per population job, one core sorts while the other waits.
+            builder.setConfig(GraphDatabaseInternalSettings.index_population_workers,
+                    Integer.parseInt(populationWorkers));
         }
 
         long started = System.nanoTime();
