@@ -20,6 +20,7 @@ from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, p
 from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
 from pith_graph.graphql.loaders import Loaders
 from pith_graph.graphql.selection import asks_for, fields_under, paper_projection
+from pith_graph.service.dashboards import EVIDENCE, MAX_RELATED_COST
 from pith_graph.service.errors import BadInput
 from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
@@ -434,7 +435,11 @@ class Paper:
 
     @strawberry.field(
         description="Papers most often cited together with this one (COCITATION) or sharing the "
-        "most references with it (COUPLING), keyset-paged."
+        "most references with it (COUPLING), each with its score (the shared count) and up to "
+        f"{EVIDENCE} shared papers; keyset-paged (first at most {MAX_PAGE}), ties by pith number. "
+        f"Bounded: a paper whose pass would read more than {MAX_RELATED_COST:,} two-hop rows (its "
+        "citing papers' reference counts, or its references' citation counts, summed) is refused "
+        "with QUERY_TOO_COMPLEX in this field."
     )
     async def related(
         self,

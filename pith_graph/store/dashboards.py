@@ -13,8 +13,8 @@ They read the stored counts of :mod:`pith_graph.store.counts` (``citation_count`
   the key, so no citing node is read.
 * ``related`` counts two-hop neighbours (co-cited: ``p <- s -> q``; coupled: ``p -> s <- q``) in
   one pass from ``p`` (exact scores over every neighbour: its cost is the sum of the stored counts
-  of ``p``'s citing papers or references, read first and bounded), keeping the shared ``s`` of
-  each for the evidence.
+  of ``p``'s citing papers or references, read first and bounded); coupling reads its second hop
+  from the CITES sort-key index (pith numbers, no citing node read), co-citation expands it.
 
 A *filter* parameter is a map ``{latest_only, categories, primary_only, year_from, year_to,
 min_cited, license, has_findings}`` (``categories``/``year_*``/``license``/``has_findings`` null
@@ -298,34 +298,31 @@ ORDER BY i
 """
 
 
-def _related_query(
-    pattern: LiteralString, cost: LiteralString, count: LiteralString
-) -> LiteralString:
-    # First the cost from the stored counts of the paper's neighbours ``s`` (the two-hop rows the
-    # pass would read; at most $cap neighbours are read, each counting at least one row): over
-    # $cap nothing else is read. Then one pass over the two-hop pattern: the score of ``q`` is
-    # the number of shared papers ``s`` reaching it, and the evidence is read from the ``s``
-    # collected on that pass. (Matching the evidence again per returned paper started from
-    # ``q``, a highly cited paper for the top scores, and read its citations: most of the
-    # query's time.)
-    return (
-        """
+# Both relations first read the cost from the stored counts of the paper's neighbours ``s`` (the
+# two-hop rows the pass would read; at most $cap neighbours are read, each counting at least one
+# row): over $cap nothing else is read. Then one pass over the two-hop rows scores every related
+# paper (the number of shared papers reaching it), and the page is the top of that list in
+# (score DESC, pith_number) order after the keyset cursor. The two relations walk the second hop
+# differently, each the way that measured faster on the million-paper graph:
+_RELATED_COST: LiteralString = """
 UNWIND range(0, size($keys) - 1) AS i
 WITH i, $keys[i] AS k
 CALL (k) {
   MATCH """
-        + cost
-        + """
+
+# Co-citation, ``p <- s -> q``: ``p``'s citing papers ``s`` are many and each cites a few papers,
+# which an expansion from the already-read ``s`` reaches cheapest; the pass keeps the shared
+# ``s`` of each ``q`` for the evidence. (Matching the evidence again per returned paper started
+# from ``q``, a highly cited paper for the top scores, read its citations: most of the time.)
+_COCITATION: LiteralString = (
+    _RELATED_COST
+    + """(:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)
   WITH s LIMIT $cap
-  RETURN count(s) + sum(coalesce(s."""
-        + count
-        + """, 0)) AS cost
+  RETURN count(s) + sum(coalesce(s.reference_count, 0)) AS cost
 }
 CALL (k, cost) {
   WITH 1 AS one WHERE cost <= $cap
-  MATCH """
-        + pattern
-        + """
+  MATCH (p:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)-[:CITES]->(q:Paper)
   WHERE q <> p
   WITH q, count(*) AS score, collect(s) AS via
   RETURN count(q) AS total, collect({q: q, score: score, via: via}) AS all
@@ -338,30 +335,70 @@ CALL (k, cost, all) {
         OR (score = k.after.score AND q.pith_number > k.after.t)
   WITH q, score, via ORDER BY score DESC, q.pith_number LIMIT $limit
   RETURN collect({score: score, paper: q """
-        + PAPER_FIELDS
-        + """,
+    + PAPER_FIELDS
+    + """,
     shared: COLLECT { UNWIND via AS s WITH s ORDER BY s.pith_number LIMIT $evidence RETURN s """
-        + PAPER_FIELDS
-        + """ AS s }}) AS rows
+    + PAPER_FIELDS
+    + """ AS s }}) AS rows
 }
 RETURN i, cost, total, rows
 ORDER BY i
 """
-    )
+)
 
-
-_RELATED: dict[str, LiteralString] = {
-    "COCITATION": _related_query(
-        "(p:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)-[:CITES]->(q:Paper)",
-        "(:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)",
-        "reference_count",
-    ),
-    "COUPLING": _related_query(
-        "(p:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)<-[:CITES]-(q:Paper)",
-        "(:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)",
-        "citation_count",
-    ),
+# Bibliographic coupling, ``p -> s <- q``: ``p``'s references ``s`` are few and each is cited by
+# many papers. An expansion would read every citing node ``q`` (to check its label and identity),
+# one random read per two-hop row; the ``in_key`` range of ``s`` (``store/citations.py``: the
+# cited pith number, the citing paper's submission time and pith number) lists the same citing
+# papers contiguously, their pith numbers in the index entries. So the pass scores pith numbers
+# read from ``in_key`` ranges, reads only the page's papers, and takes each one's evidence from
+# its own ``out_key`` range (its references, keyed the same way) met with ``p``'s references:
+# 2-3x faster than the expansion at a million papers, the same answers.
+_COUPLING: LiteralString = (
+    _RELATED_COST
+    + """(:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)
+  WITH s LIMIT $cap
+  RETURN count(s) + sum(coalesce(s.citation_count, 0)) AS cost, collect(s.pith_number) AS refs
 }
+CALL (k, cost, refs) {
+  WITH 1 AS one WHERE cost <= $cap
+  UNWIND refs AS ref
+  MATCH ()-[r:CITES]->()
+    USING INDEX SEEK r:CITES(in_key)
+    WHERE r.in_key > ref + ' ' AND r.in_key < ref + '!'
+  WITH split(r.in_key, ' ')[2] AS t
+  WHERE t <> k.pith
+  WITH t, count(*) AS score
+  RETURN count(t) AS total, collect([score, t]) AS all
+}
+CALL (k, cost, refs, all) {
+  WITH 1 AS one WHERE cost <= $cap
+  UNWIND all AS cand
+  WITH cand[0] AS score, cand[1] AS t
+  WHERE k.after IS NULL OR score < k.after.score
+        OR (score = k.after.score AND t > k.after.t)
+  WITH score, t ORDER BY score DESC, t LIMIT $limit
+  MATCH (q:Paper {pith_number: t})
+  RETURN collect({score: score, paper: q """
+    + PAPER_FIELDS
+    + """,
+    shared: COLLECT {
+      MATCH ()-[r:CITES]->()
+        USING INDEX SEEK r:CITES(out_key)
+        WHERE r.out_key > t + ' ' AND r.out_key < t + '!'
+      WITH split(r.out_key, ' ')[2] AS shared WHERE shared IN refs
+      WITH shared ORDER BY shared LIMIT $evidence
+      MATCH (s:Paper {pith_number: shared})
+      RETURN s """
+    + PAPER_FIELDS
+    + """ AS s }}) AS rows
+}
+RETURN i, cost, total, rows
+ORDER BY i
+"""
+)
+
+_RELATED: dict[str, LiteralString] = {"COCITATION": _COCITATION, "COUPLING": _COUPLING}
 
 # One record holding every row as a list: the driver's cost per record, not Neo4j's, was most of
 # a step's time (a step of a thousand citations: 40 ms as records, 6 ms as one list).
