@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionNode,
+)
 from strawberry.types import Info
-from strawberry.types.nodes import FragmentSpread, InlineFragment
+from strawberry.types.nodes import FragmentSpread, InlineFragment, convert_selections
 
 from pith_graph.graphql.context import Context
 from pith_graph.store.resolve import Projection
@@ -32,9 +38,44 @@ def _names_under(info: Info[Context, None] | list[Any], path: tuple[str, ...]) -
     """The field names selected under ``path`` of the current field (or of the given selected
     fields), fragments included."""
     names: set[str] = set()
-    for field in info if isinstance(info, list) else info.selected_fields:
-        _collect(field.selections, path, names)
+    if isinstance(info, list):
+        for field in info:
+            _collect(field.selections, path, names)
+        return names
+    # The syntax tree itself, not strawberry's ``selected_fields``: that converts the whole
+    # selection (arguments and directives of every node) into new objects on each request.
+    raw = info._raw_info
+    for node in raw.field_nodes:
+        if node.selection_set is not None:
+            _collect_nodes(raw, node.selection_set.selections, path, names)
     return names
+
+
+def _collect_nodes(
+    raw: Any,
+    selections: Any,
+    path: tuple[str, ...],
+    into: set[str],
+) -> None:
+    for sel in selections:
+        if isinstance(sel, FieldNode):
+            if not path:
+                into.add(sel.name.value)
+            elif sel.name.value == path[0] and sel.selection_set is not None:
+                _collect_nodes(raw, sel.selection_set.selections, path[1:], into)
+        else:
+            inner = _fragment_selections(raw, sel)
+            _collect_nodes(raw, inner, path, into)
+
+
+def _fragment_selections(raw: Any, sel: SelectionNode) -> Any:
+    """The selections of an inline fragment or of the fragment a spread names."""
+    if isinstance(sel, InlineFragmentNode):
+        return sel.selection_set.selections
+    if isinstance(sel, FragmentSpreadNode):
+        fragment = raw.fragments.get(sel.name.value)
+        return fragment.selection_set.selections if fragment is not None else ()
+    return ()
 
 
 def asks_for(info: Info[Context, None] | list[Any], *path: str) -> bool:
@@ -46,18 +87,26 @@ def asks_for(info: Info[Context, None] | list[Any], *path: str) -> bool:
 def fields_under(info: Info[Context, None], path: tuple[str, ...]) -> list[Any]:
     """The selected fields at ``path`` under the current field (e.g. ``("paper", "references")``),
     fragments included, with their arguments."""
-    level = list(info.selected_fields)
+    # Found in the syntax tree; only the fields found are converted to strawberry's selected
+    # fields (with their arguments' values).
+    raw = info._raw_info
+    level: list[FieldNode] = list(raw.field_nodes)
     for name in path:
-        found: list[Any] = []
-        stack = [sel for field in level for sel in field.selections]
+        found: list[FieldNode] = []
+        stack: list[Any] = [
+            sel for field in level if field.selection_set for sel in field.selection_set.selections
+        ]
         while stack:
             sel = stack.pop()
-            if isinstance(sel, (InlineFragment, FragmentSpread)):
-                stack.extend(sel.selections)
-            elif sel.name == name:
-                found.append(sel)
+            if isinstance(sel, FieldNode):
+                if sel.name.value == name:
+                    found.append(sel)
+            else:
+                stack.extend(_fragment_selections(raw, sel))
         level = found
-    return level
+        if not level:
+            return []
+    return list(convert_selections(raw, level)) if path else list(info.selected_fields)
 
 
 # Paper fields a brief row answers (store.papers.PAPER_BRIEF) ...

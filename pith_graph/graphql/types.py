@@ -488,13 +488,34 @@ def _read_aliases(row: dict[str, Any]) -> Any:
     request's batched details read, which graphql-core awaits."""
     listed = row.get("aliases")
     if listed is not None:
-        return [Alias(**a) for a in listed]
+        return [_alias(a) for a in listed]
     return asyncio.ensure_future(_aliases_later(row["pith_number"], request_loaders()))
 
 
 async def _aliases_later(pith: str, loaders: Loaders) -> list[Alias]:
     details = await loaders.details_by_pith.load(pith)
-    return [Alias(**a) for a in details.aliases] if details is not None else []
+    return [_alias(a) for a in details.aliases] if details is not None else []
+
+
+_ALIAS_FIELDS = frozenset(("kind", "value", "created_at"))
+
+
+def _alias(row: dict[str, Any]) -> Alias:
+    """``Alias(**row)`` without the dataclass constructor (a references page builds hundreds)."""
+    if row.keys() != _ALIAS_FIELDS:
+        return Alias(**row)  # refuses what is not an alias row, as the constructor does
+    alias = object.__new__(Alias)
+    alias.__dict__.update(row)
+    return alias
+
+
+def _source(row: dict[str, Any]) -> Source:
+    # Set directly, not through the dataclass constructor (a thousand a resolveMany).
+    source = object.__new__(Source)
+    source.__dict__.update(
+        kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
+    )
+    return source
 
 
 def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
@@ -513,9 +534,7 @@ def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
         pith_number=lambda row: row["pith_number"],
         submitted_at=lambda row: row["submitted_at"],
         short_pith_number=lambda row: f"pith:{row['pith_body'][:8]}",
-        source=lambda row: Source(
-            kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
-        ),
+        source=_source,
         is_latest=lambda row: bool(row.get("is_latest")),
         created_at=_optional("created_at"),
         updated_at=_optional("updated_at"),
@@ -554,11 +573,18 @@ class ResolveResult:
 
     @classmethod
     def from_resolution(cls, r: Resolution) -> ResolveResult:
-        return cls(
+        # The fields set directly, not through the dataclass constructor: a resolveMany builds
+        # a thousand of these.
+        result = object.__new__(cls)
+        result.__dict__.update(
             alias=r.alias,
-            status=ResolveStatus(r.status.value),
+            status=_STATUSES[r.status.value],
             code=r.code,
             paper=Paper.from_row(r.paper) if r.paper is not None else None,
-            candidates=[Paper.from_row(c) for c in r.candidates],
+            candidates=[Paper.from_row(c) for c in r.candidates] if r.candidates else [],
             reason=r.reason,
         )
+        return result
+
+
+_STATUSES = {s.value: s for s in ResolveStatus}

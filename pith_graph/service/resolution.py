@@ -61,12 +61,15 @@ class Resolution:
 
     @property
     def code(self) -> str | None:
-        return {
-            ResolveStatus.FOUND: None,
-            ResolveStatus.NOT_FOUND: "NOT_FOUND",
-            ResolveStatus.AMBIGUOUS: "AMBIGUOUS_ALIAS",
-            ResolveStatus.INVALID: "INVALID_ALIAS",
-        }[self.status]
+        return _CODES[self.status]
+
+
+_CODES: dict[ResolveStatus, str | None] = {
+    ResolveStatus.FOUND: None,
+    ResolveStatus.NOT_FOUND: "NOT_FOUND",
+    ResolveStatus.AMBIGUOUS: "AMBIGUOUS_ALIAS",
+    ResolveStatus.INVALID: "INVALID_ALIAS",
+}
 
 
 def lookup_key(query: AliasQuery) -> dict[str, Any]:

@@ -140,3 +140,36 @@ def test_a_page_of_a_paper_named_by_its_pith_number_is_read_beside_the_lookup(
     assert data["resolve"]["paper"]["references"]["edges"]
     asked = [q for q in overlap.queries if ":Log" not in q]
     assert len(asked) == 2 and overlap.most >= 2, (asked, overlap.most)
+
+
+_PLAIN = """query($a: String!) { resolve(alias: $a) { status paper {
+  pithNumber abstract receipt { keyId } aliases { kind value } claims { claimId }
+  verificationStatus references(first: 3) { totalCount edges { node { pithNumber aliases { value } } } }
+} } }"""
+_FRAGMENTS = """query($a: String!) { resolve(alias: $a) { status paper { ...Whole } } }
+fragment Whole on Paper { pithNumber ... on Paper { abstract receipt { keyId } }
+  aliases { kind value } ...More }
+fragment More on Paper { claims { claimId } ... { verificationStatus }
+  references(first: 3) { ...Page } }
+fragment Page on CitationConnection { totalCount edges { node { pithNumber ... on Paper { aliases { value } } } } }"""
+
+
+def test_fragments_select_what_the_same_fields_written_out_select(
+    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
+) -> None:
+    # The store projection, the record's status and the prefetched page are chosen from the
+    # selection: spread or inline fragments must choose them as the fields written out do.
+    records, _, _ = seeded.driver.execute_query(
+        "MATCH (p:Paper) WHERE EXISTS { (p)-[:CITES]->(:Paper) } "
+        "RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 1"
+    )
+    gql, counting = counted
+    answers, counts = [], []
+    for query in (_PLAIN, _FRAGMENTS, _PLAIN):
+        counting.queries.clear()
+        answers.append(gql(query, {"a": records[0]["p"]}))
+        counts.append(len(counting.request_queries))
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["resolve"]["paper"]["abstract"]
+    assert answers[0]["resolve"]["paper"]["references"]["edges"]
+    assert counts[0] == counts[1] == counts[2], counts
