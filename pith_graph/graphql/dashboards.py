@@ -12,7 +12,7 @@ from strawberry.types import Info
 from pith_graph.graphql.context import Context
 from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.queries import NeighborhoodEdge
-from pith_graph.graphql.selection import asks_for
+from pith_graph.graphql.selection import asks_for, paper_projection
 from pith_graph.graphql.types import MAX_PAGE, Paper, RelatedBy
 from pith_graph.service import dashboards as service
 from pith_graph.service.errors import BadInput
@@ -165,7 +165,8 @@ async def related(
 ) -> RelatedConnection:
     _check_first(first)
     cursor = decode_cursor(after, (int, str)) if after else None
-    key = RelatedKey(paper.pith_number, by.value, first, cursor)
+    brief = paper_projection(info, ("edges", "node"), ("edges", "shared")) == "brief"
+    key = RelatedKey(paper.pith_number, by.value, first, cursor, brief)
     page = await info.context.loaders.related_page.load(key)
     edges = [
         RelatedEdge(

@@ -32,7 +32,7 @@ from typing import Any, LiteralString
 from neo4j import AsyncDriver
 
 from pith_graph.store._run import read_async
-from pith_graph.store.papers import PAPER_FIELDS
+from pith_graph.store.papers import PAPER_BRIEF, PAPER_FIELDS
 
 __all__ = [
     "AGGREGATE_KEYS",
@@ -314,7 +314,8 @@ CALL (k) {
 # which an expansion from the already-read ``s`` reaches cheapest; the pass keeps the shared
 # ``s`` of each ``q`` for the evidence. (Matching the evidence again per returned paper started
 # from ``q``, a highly cited paper for the top scores, read its citations: most of the time.)
-_COCITATION: LiteralString = (
+def _cocitation(fields: LiteralString) -> LiteralString:
+    return (
     _RELATED_COST
     + """(:Paper {pith_number: k.pith})<-[:CITES]-(s:Paper)
   WITH s LIMIT $cap
@@ -335,10 +336,10 @@ CALL (k, cost, all) {
         OR (score = k.after.score AND q.pith_number > k.after.t)
   WITH q, score, via ORDER BY score DESC, q.pith_number LIMIT $limit
   RETURN collect({score: score, paper: q """
-    + PAPER_FIELDS
+    + fields
     + """,
     shared: COLLECT { UNWIND via AS s WITH s ORDER BY s.pith_number LIMIT $evidence RETURN s """
-    + PAPER_FIELDS
+    + fields
     + """ AS s }}) AS rows
 }
 RETURN i, cost, total, rows
@@ -354,7 +355,8 @@ ORDER BY i
 # read from ``in_key`` ranges, reads only the page's papers, and takes each one's evidence from
 # its own ``out_key`` range (its references, keyed the same way) met with ``p``'s references:
 # 2-3x faster than the expansion at a million papers, the same answers.
-_COUPLING: LiteralString = (
+def _coupling(fields: LiteralString) -> LiteralString:
+    return (
     _RELATED_COST
     + """(:Paper {pith_number: k.pith})-[:CITES]->(s:Paper)
   WITH s LIMIT $cap
@@ -380,7 +382,7 @@ CALL (k, cost, refs, all) {
   WITH score, t ORDER BY score DESC, t LIMIT $limit
   MATCH (q:Paper {pith_number: t})
   RETURN collect({score: score, paper: q """
-    + PAPER_FIELDS
+    + fields
     + """,
     shared: COLLECT {
       MATCH ()-[r:CITES]->()
@@ -390,7 +392,7 @@ CALL (k, cost, refs, all) {
       WITH shared ORDER BY shared LIMIT $evidence
       MATCH (s:Paper {pith_number: shared})
       RETURN s """
-    + PAPER_FIELDS
+    + fields
     + """ AS s }}) AS rows
 }
 RETURN i, cost, total, rows
@@ -398,7 +400,14 @@ ORDER BY i
 """
 )
 
-_RELATED: dict[str, LiteralString] = {"COCITATION": _COCITATION, "COUPLING": _COUPLING}
+# By (relation, brief): the page's papers and their evidence as listing rows or brief rows
+# (PAPER_BRIEF: half the property reads of a page's papers and shared papers, most of a page's
+# time once the pass is an index read).
+_RELATED: dict[tuple[str, bool], LiteralString] = {
+    (by, brief): build(PAPER_BRIEF if brief else PAPER_FIELDS)
+    for by, build in (("COCITATION", _cocitation), ("COUPLING", _coupling))
+    for brief in (False, True)
+}
 
 # One record holding every row as a list: the driver's cost per record, not Neo4j's, was most of
 # a step's time (a step of a thousand citations: 40 ms as records, 6 ms as one list).
@@ -620,6 +629,7 @@ class RelatedKey:
     by: str  # "COCITATION" | "COUPLING"
     first: int
     after: tuple[int, str] | None = None
+    brief: bool = False  # rows of PAPER_BRIEF's properties (paper and evidence), not the listing
 
     def to_param(self) -> dict[str, Any]:
         after = {"score": self.after[0], "t": self.after[1]} if self.after is not None else None
@@ -648,8 +658,8 @@ async def related_pages(
     pass would read more than ``max_cost`` two-hop rows (by the stored counts of its paper's
     neighbours) is not computed: its page says ``over_cost``."""
     out = [RelatedPage([], False, 0) for _ in keys]
-    for by, query in _RELATED.items():
-        index = [i for i, k in enumerate(keys) if k.by == by]
+    for (by, brief), query in _RELATED.items():
+        index = [i for i, k in enumerate(keys) if k.by == by and k.brief == brief]
         if not index:
             continue
         records = await read_async(

@@ -109,7 +109,8 @@ def test_related_pages_match_a_plain_computation(
             await driver.close()
 
     # Every paper's pages at once (one batch, both relations), then keyset pages until the end.
-    keys = [RelatedKey(p, by, first) for p, by in want]
+    # Half of them brief (PAPER_BRIEF's properties): a batch of four queries.
+    keys = [RelatedKey(p, by, first, brief=i % 2 == 1) for i, (p, by) in enumerate(want)]
     got: dict[tuple[str, str], list[tuple[int, str, list[str]]]] = {k: [] for k in want}
     while keys:
         answered = asyncio.run(pages(keys))
@@ -118,11 +119,13 @@ def test_related_pages_match_a_plain_computation(
             assert not page.over_cost
             assert page.total == len(want[(key.pith, key.by)])
             rows = _rows(page)
+            for row in page.rows:
+                assert all(("citation_count" in r) != key.brief for r in (row["paper"], *row["shared"]))
             assert len(rows) <= key.first
             got[(key.pith, key.by)] += rows
             if page.has_next:
                 score, last, _ = rows[-1]
-                following.append(RelatedKey(key.pith, key.by, first, (score, last)))
+                following.append(RelatedKey(key.pith, key.by, first, (score, last), key.brief))
         keys = following
     assert got == want
 
