@@ -777,8 +777,11 @@ def _citation_leaves(
     out.header("log_head", [":ID", "log_id", "size:long", "lock_token"])
     if index:
         out.writer("log_head").write(_line([graph.node(), "main", index, f"bulk {graph.stamp}"]))
-    # No (:LogIntegration) node and no tiles: like after a transactional ingest, nothing is tiled
-    # yet, and the integrator (serve's start-up) creates the node and tiles the log from leaf 0.
+    # The integrator's node at size 0 and no tiles, as a freshly migrated store holds them
+    # (migration 0080) after a transactional ingest: nothing is tiled yet, and the integrator
+    # (serve's start-up) tiles the log from leaf 0.
+    out.header("log_integration", [":ID", "log_id", "size:long"])
+    out.writer("log_integration").write(_line([graph.node(), "main", 0]))
 
 
 def _leaf_part(citing: list[int]) -> list[str]:
@@ -968,7 +971,8 @@ def _phase(report: BulkReport, reporter: BulkReporter, name: str, t0: float, det
 
 def _import_args(out: _Files) -> list[str]:
     nodes = [("Paper", "papers"), ("Receipt", "receipts"), ("Alias", "aliases"),
-             ("LogEntry", "log_entries"), ("LogHead", "log_head"), ("Work", "works"),
+             ("LogEntry", "log_entries"), ("LogHead", "log_head"),
+             ("LogIntegration", "log_integration"), ("Work", "works"),
              ("SourceClaim", "source_claims"), ("PaperCell", "paper_cells"),
              ("CitationCell", "citation_cells"), ("CitationCountCell", "count_cells")]
     rels = [("HAS_RECEIPT", "has_receipt"), ("ALIAS_OF", "alias_of"),
