@@ -125,18 +125,24 @@ class _Overlap(Statements):
         self.in_flight -= 1
 
 
-def test_a_page_of_a_paper_named_by_its_pith_number_is_read_beside_the_lookup(
-    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
-) -> None:
+def _a_citing_paper(seeded: SeededGraph) -> str:
+    """The pith number of the first seeded paper that cites a registered paper."""
     records, _, _ = seeded.driver.execute_query(
         "MATCH (p:Paper) WHERE EXISTS { (p)-[:CITES]->(:Paper) } "
         "RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 1"
     )
+    return str(records[0]["p"])
+
+
+def test_a_page_of_a_paper_named_by_its_pith_number_is_read_beside_the_lookup(
+    seeded: SeededGraph, counted: tuple[GraphQLClient, CountingDriver]
+) -> None:
+    pith = _a_citing_paper(seeded)
     gql, _ = counted
     query = """query($a: String!) { resolve(alias: $a) { paper { references(first: 5) {
       totalCount edges { node { title aliases { value } } } } } } }"""
     with watching_statements(_Overlap()) as overlap:
-        data = gql(query, {"a": records[0]["p"]})
+        data = gql(query, {"a": pith})
     assert data["resolve"]["paper"]["references"]["edges"]
     asked = [q for q in overlap.queries if ":Log" not in q]
     assert len(asked) == 2 and overlap.most >= 2, (asked, overlap.most)
@@ -159,15 +165,12 @@ def test_fragments_select_what_the_same_fields_written_out_select(
 ) -> None:
     # The store projection, the record's status and the prefetched page are chosen from the
     # selection: spread or inline fragments must choose them as the fields written out do.
-    records, _, _ = seeded.driver.execute_query(
-        "MATCH (p:Paper) WHERE EXISTS { (p)-[:CITES]->(:Paper) } "
-        "RETURN p.pith_number AS p ORDER BY p.pith_number LIMIT 1"
-    )
+    pith = _a_citing_paper(seeded)
     gql, counting = counted
     answers, counts = [], []
     for query in (_PLAIN, _FRAGMENTS, _PLAIN):
         counting.queries.clear()
-        answers.append(gql(query, {"a": records[0]["p"]}))
+        answers.append(gql(query, {"a": pith}))
         counts.append(len(counting.request_queries))
     assert answers[0] == answers[1] == answers[2]
     assert answers[0]["resolve"]["paper"]["abstract"]
