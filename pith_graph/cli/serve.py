@@ -80,6 +80,9 @@ def _serve(args: argparse.Namespace) -> int:
             "host": ready.host,
             "port": ready.port,
             "log_level": args.log_level,
+            # Access lines are logged at info: above it they are dropped anyway, and uvicorn
+            # would still format each request's client and path to drop them.
+            "access_log": args.log_level in ("info", "debug"),
             "proxy_headers": False,
             "ws_max_size": ready.max_body_bytes,
         }
