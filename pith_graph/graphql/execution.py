@@ -9,7 +9,8 @@ attributes (``Paper``, ``ResolveResult``, ``CitationEdge``, ``NeighborhoodEdge``
 For a list whose items' selection holds only such fields (no arguments, strawberry's default
 attribute resolver, scalars, enums, and objects or lists of the same kind), :class:`PithExecution`
 builds a plan once per selection and completes each item with it: one ``getattr`` and one type
-check a field. Anything the plan does not cover (a resolver, a field argument, ``@defer``, an
+check a field. An object a resolver returns (a ``resolve`` result and the paper under it) is
+completed by the same kind of plan when its selection qualifies. Anything the plan does not cover (a resolver, a field argument, ``@defer``, an
 abstract type, a value of an unexpected type, a null in a non-null position) sends the whole list
 back to graphql-core's own completion, which gives the same answer and the same errors it always
 did: the plan only reads attributes, so a list can be completed again from the start.
@@ -128,8 +129,8 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # (item type, id of the field group) -> (the field group, kept alive; its converter)
-        self._plans: dict[tuple[Any, int], tuple[Any, Convert | None]] = {}
+        # (type, id of the field group, plan kind) -> (the field group, kept alive; converter)
+        self._plans: dict[tuple[Any, int, str], tuple[Any, Convert | None]] = {}
 
     def complete_list_value(
         self,
@@ -151,8 +152,38 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
             return_type, field_details_list, info, path, result, position_context
         )
 
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        if return_type.is_type_of is None:
+            convert = self._cached_plan(return_type, field_details_list, self._object_convert)
+            if convert is not None:
+                try:
+                    return convert(result)
+                except Exception:  # graphql-core completes it again, and reports what failed
+                    pass
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _object_convert(self, return_type: Any, field_details_list: Any) -> Convert:
+        return _object(self._plan(return_type, field_details_list))
+
     def _list_plan(self, item_type: Any, field_details_list: Any) -> Convert | None:
-        key = (item_type, id(field_details_list))
+        return self._cached_plan(item_type, field_details_list, self._convert)
+
+    def _cached_plan(
+        self, of_type: Any, field_details_list: Any, build: Callable[[Any, Any], Convert]
+    ) -> Convert | None:
+        """The converter ``build`` makes for this type and field group, built once a request;
+        None when the selection is not one a plan covers."""
+        key = (of_type, id(field_details_list), build.__name__)
         cached = self._plans.get(key)
         if cached is None:
             middleware = self.middleware_manager
@@ -160,7 +191,7 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
                 convert = None  # an extension wraps every resolver: let it see them all
             else:
                 try:
-                    convert = self._convert(item_type, field_details_list)
+                    convert = build(of_type, field_details_list)
                 except _Bail:
                     convert = None
             cached = (field_details_list, convert)
