@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
+from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 
 import strawberry
@@ -38,7 +39,12 @@ def page_info(after: str | None, has_next: bool, cursors: Sequence[str]) -> Page
 
 
 def encode_cursor(key: list[Any]) -> str:
-    text = json.dumps(key, separators=(",", ":"))
+    try:
+        # What json.dumps writes for a key of strings (most keys), at a third of its cost:
+        # a page encodes a cursor per edge.
+        text = "[" + ",".join(map(_json_string, key)) + "]"
+    except TypeError:  # not all strings
+        text = json.dumps(key, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 

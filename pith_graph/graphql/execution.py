@@ -10,10 +10,16 @@ For a list whose items' selection holds only such fields (no arguments, strawber
 attribute resolver, scalars, enums, and objects or lists of the same kind), :class:`PithExecution`
 builds a plan once per selection and completes each item with it: one ``getattr`` and one type
 check a field. An object a resolver returns (a ``resolve`` result and the paper under it) is
-completed by the same kind of plan when its selection qualifies. Anything the plan does not cover (a resolver, a field argument, ``@defer``, an
-abstract type, a value of an unexpected type, a null in a non-null position) sends the whole list
-back to graphql-core's own completion, which gives the same answer and the same errors it always
-did: the plan only reads attributes, so a list can be completed again from the start.
+completed by the same kind of plan when its selection qualifies. Anything the plan does not
+cover (a resolver, a field argument, ``@defer``, an abstract type, a value of an unexpected
+type, a null in a non-null position) sends the whole list back to graphql-core's own completion,
+which gives the same answer and the same errors it always did: the plan only reads attributes,
+so a list can be completed again from the start.
+
+An item may also be a plain ``dict`` holding the fields by their Python names (a store row in the
+response's shape, e.g. a page's edges and their papers' aliases): the plan reads it by key, and
+:func:`read_field`, the schema's default resolver, does the same in graphql-core's completion, so
+such rows need no object built for them.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-__all__ = ["PithExecution"]
+__all__ = ["PithExecution", "read_field"]
 
 _MAX_INT = 2**31 - 1
 _MIN_INT = -(2**31)
@@ -46,20 +52,44 @@ class _Bail(Exception):
     """The plan does not cover this value: complete the list the general way."""
 
 
+def read_field(source: Any, name: str) -> Any:
+    """The default resolver of plain fields: a key of a ``dict`` row, else an attribute."""
+    if type(source) is dict:
+        return source[name]
+    return getattr(source, name)
+
+
 Convert = Callable[[Any], Any]
-# (response key, attribute name or None for __typename, convert or the type name)
-Plan = tuple[tuple[str, str | None, Any], ...]
+# How a plan step completes its field's value: the step's argument is the type name
+# (__typename), the exact type of a leaf (non-null, or null allowed), or a converter.
+_TYPENAME, _EXACT, _EXACT_OR_NONE, _CONVERT = range(4)
+# (response key, attribute name ("" for __typename), how, its argument)
+Plan = tuple[tuple[str, str, int, Any], ...]
+
+
+def _exact_type(return_type: Any) -> type | None:
+    """The one Python type whose values a leaf type serialises as they are, if it has one."""
+    if return_type is GraphQLString or return_type is GraphQLID:
+        return str
+    if return_type is GraphQLBoolean:
+        return bool
+    if return_type is GraphQLFloat:
+        return float
+    return None
 
 
 def _leaf(return_type: Any) -> Convert:
     """A non-null leaf: the value as graphql-core would serialise it."""
-    if return_type is GraphQLString or return_type is GraphQLID:
-        exact: type = str
-    elif return_type is GraphQLBoolean:
-        exact = bool
-    elif return_type is GraphQLFloat:
-        exact = float
-    elif return_type is GraphQLInt:
+    exact = _exact_type(return_type)
+    if exact is not None:
+
+        def convert_exact(value: Any) -> Any:
+            if type(value) is exact:
+                return value
+            raise _Bail
+
+        return convert_exact
+    if return_type is GraphQLInt:
 
         def convert_int(value: Any) -> Any:
             if type(value) is int and _MIN_INT <= value <= _MAX_INT:
@@ -67,26 +97,18 @@ def _leaf(return_type: Any) -> Convert:
             raise _Bail
 
         return convert_int
-    else:
-        coerce = return_type.coerce_output_value
+    coerce = return_type.coerce_output_value
 
-        def convert_other(value: Any) -> Any:
-            try:
-                coerced = coerce(value)
-            except Exception as exc:
-                raise _Bail from exc
-            if coerced is None:
-                raise _Bail
-            return coerced
+    def convert_other(value: Any) -> Any:
+        try:
+            coerced = coerce(value)
+        except Exception as exc:
+            raise _Bail from exc
+        if coerced is None:
+            raise _Bail
+        return coerced
 
-        return convert_other
-
-    def convert_exact(value: Any) -> Any:
-        if type(value) is exact:
-            return value
-        raise _Bail
-
-    return convert_exact
+    return convert_other
 
 
 def _nullable(convert: Convert) -> Convert:
@@ -105,20 +127,41 @@ def _non_null(convert: Convert) -> Convert:
     return convert_present
 
 
-def _list_of(convert: Convert) -> Convert:
+def _list_of(convert: Convert, nullable: bool) -> Convert:
     def convert_list(value: Any) -> Any:
         if type(value) is not list and type(value) is not tuple:
+            if value is None and nullable:
+                return None
             raise _Bail
         return [convert(item) for item in value]
 
     return convert_list
 
 
-def _object(plan: Plan) -> Convert:
+def _object(plan: Plan, nullable: bool) -> Convert:
+    # Null checks and the leaves' type checks are inline, not wrapping converters: a call a
+    # field was a third of a page's completion.
     def convert_object(value: Any) -> Any:
+        if value is None:
+            if nullable:
+                return None
+            raise _Bail
         out: dict[str, Any] = {}
-        for key, attribute, convert in plan:
-            out[key] = convert if attribute is None else convert(getattr(value, attribute))
+        row = type(value) is dict
+        for key, attribute, how, arg in plan:
+            if how == _EXACT:
+                field = value[attribute] if row else getattr(value, attribute)
+                if type(field) is not arg:
+                    raise _Bail
+            elif how == _CONVERT:
+                field = arg(value[attribute] if row else getattr(value, attribute))
+            elif how == _EXACT_OR_NONE:
+                field = value[attribute] if row else getattr(value, attribute)
+                if field is not None and type(field) is not arg:
+                    raise _Bail
+            else:  # __typename
+                field = arg
+            out[key] = field
         return out
 
     return convert_object
@@ -173,7 +216,7 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _object_convert(self, return_type: Any, field_details_list: Any) -> Convert:
-        return _object(self._plan(return_type, field_details_list))
+        return _object(self._plan(return_type, field_details_list), False)
 
     def _list_plan(self, item_type: Any, field_details_list: Any) -> Convert | None:
         return self._cached_plan(item_type, field_details_list, self._convert)
@@ -184,13 +227,6 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
         """The converter ``build`` makes for this type and field group, built once a request;
         None when the selection is not one a plan covers."""
         key = (of_type, id(field_details_list), build.__name__)
-        cached = self._plans.get(key)
-        if cached is None:
-            middleware = self.middleware_manager
-            if middleware is not None and middleware.middlewares:
-                convert = None  # an extension wraps every resolver: let it see them all
-            else:
-                try:
                     convert = build(of_type, field_details_list)
                 except _Bail:
                     convert = None
@@ -201,17 +237,15 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
     def _convert(self, return_type: Any, field_details_list: Any) -> Convert:
         """The converter of values of ``return_type`` selected by ``field_details_list``;
         raises :class:`_Bail` when the selection is not one a plan covers."""
-        if isinstance(return_type, GraphQLNonNull):
-            return _non_null(self._convert_inner(return_type.of_type, field_details_list))
-        return _nullable(self._convert_inner(return_type, field_details_list))
-
-    def _convert_inner(self, return_type: Any, field_details_list: Any) -> Convert:
-        if isinstance(return_type, GraphQLList):
-            return _list_of(self._convert(return_type.of_type, field_details_list))
-        if is_leaf_type(return_type):
-            return _leaf(return_type)
-        if isinstance(return_type, GraphQLObjectType) and return_type.is_type_of is None:
-            return _object(self._plan(return_type, field_details_list))
+        nullable = not isinstance(return_type, GraphQLNonNull)
+        inner = return_type if nullable else return_type.of_type
+        if isinstance(inner, GraphQLList):
+            return _list_of(self._convert(inner.of_type, field_details_list), nullable)
+        if is_leaf_type(inner):
+            leaf = _leaf(inner)
+            return _nullable(leaf) if nullable else _non_null(leaf)
+        if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            return _object(self._plan(inner, field_details_list), nullable)
         raise _Bail  # interfaces, unions, type checks
 
     def _plan(self, parent_type: GraphQLObjectType, field_details_list: Any) -> Plan:
@@ -220,12 +254,12 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
         )
         if new_defer_usages:
             raise _Bail
-        plan: list[tuple[str, str | None, Any]] = []
+        plan: list[tuple[str, str, int, Any]] = []
         for response_name, details in grouped_field_set.items():
             node = details[0].node
             name = node.name.value
             if name == "__typename":
-                plan.append((response_name, None, parent_type.name))
+                plan.append((response_name, "", _TYPENAME, parent_type.name))
                 continue
             field_def = self.schema.get_field(parent_type, name)
             if field_def is None:
@@ -239,14 +273,18 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
                 or not getattr(field_def.resolve, "_is_default", False)
                 or strawberry_field is None
                 or strawberry_field.base_resolver is not None
-                or strawberry_field.default_resolver is not getattr
+                or strawberry_field.default_resolver is not read_field
             ):
                 raise _Bail
-            plan.append(
-                (
-                    response_name,
-                    strawberry_field.python_name,
-                    self._convert(field_def.type, details),
+            field_type: Any = field_def.type
+            nullable = not isinstance(field_type, GraphQLNonNull)
+            exact = _exact_type(field_type if nullable else field_type.of_type)
+            python_name = strawberry_field.python_name
+            if exact is not None:
+                how = _EXACT_OR_NONE if nullable else _EXACT
+                plan.append((response_name, python_name, how, exact))
+            else:
+                plan.append(
+                    (response_name, python_name, _CONVERT, self._convert(field_type, details))
                 )
-            )
         return tuple(plan)

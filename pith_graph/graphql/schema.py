@@ -23,6 +23,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 
@@ -34,7 +35,7 @@ from pith_graph.graphql.dashboards import DashboardQueries
 from pith_graph.graphql.edge import EdgeAccounting
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 from pith_graph.graphql.events import EventMutations, EventQueries, EventSubscriptions
-from pith_graph.graphql.execution import PithExecution
+from pith_graph.graphql.execution import PithExecution, read_field
 from pith_graph.graphql.integrity import IntegrityQueries
 from pith_graph.graphql.mutations import RegistryMutations
 from pith_graph.graphql.prepared import PreparedDocuments, PreparedQuery
@@ -217,8 +218,10 @@ def build_schema(settings: Settings | None = None, **options: Any) -> strawberry
             *costs,
         ],
     )
-    # Lists of plain objects (a resolveMany answer, a page's edges) are completed by a plan.
+    # Lists of plain objects (a resolveMany answer, a page's edges) are completed by a plan;
+    # plain fields read dict rows too (a page's edges and aliases are rows, not objects).
     options.setdefault("execution_context_class", PithExecution)
+    options.setdefault("config", StrawberryConfig(default_resolver=read_field))
     schema = PithSchema(query=query, mutation=mutation, subscription=subscription, **options)
     if settings is not None:
         schema.max_query_nodes = settings.max_query_nodes

@@ -235,21 +235,23 @@ async def _connection(
 ) -> CitationConnection:
     key = page_key(info, pith, direction, first, after, order, categories, year)
     page = await info.context.loaders.neighbour_page.load(key)
+    # Rows in CitationEdge's shape, not CitationEdges: plain fields read dict rows
+    # (execution.read_field), and a page's fifty edges skip fifty dataclass constructors.
     edges = [
-        CitationEdge(
-            cursor=encode_cursor([row["s"], row["t"]]),
-            resolved=row["paper"] is not None,
-            node=Paper.from_row(row["paper"]) if row["paper"] is not None else None,
-            work=UnresolvedWork(**row["work"]) if row["work"] is not None else None,
-            position=row.get("position"),
-            raw=row.get("raw"),
-        )
+        {
+            "cursor": encode_cursor([row["s"], row["t"]]),
+            "resolved": row["paper"] is not None,
+            "node": Paper.from_row(row["paper"]) if row["paper"] is not None else None,
+            "work": row["work"],
+            "position": row["position"],
+            "raw": row["raw"],
+        }
         for row in page.rows
     ]
     return CitationConnection(
         total_count=page.total or 0,
-        page_info=page_info(after, page.has_next, [e.cursor for e in edges]),
-        edges=edges,
+        page_info=page_info(after, page.has_next, [e["cursor"] for e in edges]),
+        edges=edges,  # type: ignore[arg-type]  # rows in CitationEdge's shape (see above)
         facets=_facets(page.by_category, page.by_year) if key.facets else None,
         filtered_facets=(
             _facets(page.filtered_by_category, page.filtered_by_year) if key.facets else None
@@ -485,28 +487,19 @@ def _count(name: str) -> Callable[[dict[str, Any]], Any]:
 
 def _read_aliases(row: dict[str, Any]) -> Any:
     """A paper's aliases: from its row when the read carried them, else (a future of) the
-    request's batched details read, which graphql-core awaits."""
+    request's batched details read, which graphql-core awaits. Either way the store's alias
+    rows as they are, in Alias's shape ({kind, value, created_at}, a map literal of the
+    store's): plain fields read dict rows (execution.read_field), and a references page's
+    hundreds of aliases need no object built for them."""
     listed = row.get("aliases")
     if listed is not None:
-        return [_alias(a) for a in listed]
+        return listed
     return asyncio.ensure_future(_aliases_later(row["pith_number"], request_loaders()))
 
 
-async def _aliases_later(pith: str, loaders: Loaders) -> list[Alias]:
+async def _aliases_later(pith: str, loaders: Loaders) -> list[dict[str, Any]]:
     details = await loaders.details_by_pith.load(pith)
-    return [_alias(a) for a in details.aliases] if details is not None else []
-
-
-_ALIAS_FIELDS = frozenset(("kind", "value", "created_at"))
-
-
-def _alias(row: dict[str, Any]) -> Alias:
-    """``Alias(**row)`` without the dataclass constructor (a references page builds hundreds)."""
-    if row.keys() != _ALIAS_FIELDS:
-        return Alias(**row)  # refuses what is not an alias row, as the constructor does
-    alias = object.__new__(Alias)
-    alias.__dict__.update(row)
-    return alias
+    return details.aliases if details is not None else []
 
 
 def _source(row: dict[str, Any]) -> Source:

@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 import strawberry
 
-from pith_graph.graphql.execution import PithExecution
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from pith_graph.graphql.execution import PithExecution, read_field
 
 
 @strawberry.enum
@@ -58,11 +62,40 @@ def _items(broken: bool = False) -> list[Item]:
     ]
 
 
+def _row(item: Item) -> dict[str, Any]:
+    """An Item as a dict row holding its plain fields by their Python names."""
+    tag = lambda t: {"kind": t.kind, "value": t.value}  # noqa: E731
+    return {
+        "name": item.name,
+        "rank": item.rank,
+        "score": item.score,
+        "ok": item.ok,
+        "colour": item.colour,
+        "tags": [tag(t) for t in item.tags],
+        "words": item.words,
+        "maybe": tag(item.maybe) if item.maybe is not None else None,
+        "required": item.required,
+    }
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     def items(self, broken: bool = False) -> list[Item]:
         return _items(broken)
+
+    @strawberry.field(description="The items as dict rows (their plain fields only).")
+    def rows(self, broken: bool = False, huge: bool = False) -> list[Item]:
+        rows = [_row(item) for item in _items(broken)]
+        if huge:
+            rows[2]["rank"] = 2**40  # not an Int: the plan gives the list back to graphql-core
+        return rows  # type: ignore[return-value]
+
+    @strawberry.field
+    def huge_items(self) -> list[Item]:
+        items = _items()
+        items[2].rank = 2**40
+        return items
 
     @strawberry.field
     async def later(self) -> list[Item]:
@@ -73,8 +106,18 @@ class Query:
         return [Tag(kind="x", value=str(2**40))]
 
 
-PLAN = strawberry.Schema(Query, execution_context_class=PithExecution)
+class Wrapping(SchemaExtension):
+    """An extension that wraps every resolver (a middleware): no plan then."""
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        return _next(root, info, *args, **kwargs)
+
+
+ROWS = StrawberryConfig(default_resolver=read_field)
+PLAN = strawberry.Schema(Query, execution_context_class=PithExecution, config=ROWS)
 GENERAL = strawberry.Schema(Query)
+# graphql-core's completion throughout, reading dict rows as the schema's default resolver does.
+GENERAL_ROWS = strawberry.Schema(Query, config=ROWS, extensions=[Wrapping])
 
 QUERIES = [
     "{ items { name rank score ok colour words __typename } }",
@@ -105,3 +148,51 @@ def test_a_null_in_a_non_null_field_is_the_error_graphql_core_reports() -> None:
     assert result.data is None
     assert result.errors is not None
     assert result.errors[0].path == ["items", 3, "required"]
+
+
+ROW_QUERIES = [
+    "{ X { name rank score ok colour words __typename } }",
+    "{ X { n: name tags { kind value } maybe { kind value } required } }",
+    "query($t: Boolean!) { X { name rank @include(if: $t) ...F } } "
+    "fragment F on Item { colour tags { ... on Tag { value } } }",
+    "{ X(broken: true) { name required } }",
+]
+
+
+def _answer(schema: strawberry.Schema, query: str) -> tuple[Any, list[Any]]:
+    result = asyncio.run(schema.execute(query, variable_values={"t": True}))
+    return result.data, [(e.message, e.path) for e in result.errors or []]
+
+
+def _renamed(answer: tuple[Any, list[Any]], field: str) -> tuple[Any, list[Any]]:
+    data, errors = answer
+    data = {"X": data[field]} if data is not None else None
+    return data, [(m, ["X", *p[1:]]) for m, p in errors]
+
+
+@pytest.mark.parametrize("query", ROW_QUERIES)
+def test_dict_rows_answer_as_objects_do(query: str) -> None:
+    expected = _renamed(_answer(GENERAL, query.replace("X", "items")), "items")
+    assert _renamed(_answer(PLAN, query.replace("X", "rows")), "rows") == expected
+    assert _renamed(_answer(GENERAL_ROWS, query.replace("X", "rows")), "rows") == expected
+
+
+def test_dict_rows_are_completed_by_the_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    general: list[Any] = []
+    completes = StrawberryGraphQLCoreExecutionContext.complete_list_value
+
+    def counted(self: Any, *args: Any) -> Any:
+        general.append(args[0])
+        return completes(self, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "complete_list_value", counted)
+    data, errors = _answer(PLAN, "{ rows { name tags { kind value } maybe { value } } }")
+    assert not errors and len(data["rows"]) == 6
+    assert general == []
+
+
+def test_a_row_the_plan_refuses_is_completed_by_graphql_core() -> None:
+    query = "{ X(huge: true) { name rank } }"
+    expected = _renamed(_answer(GENERAL, "{ huge_items: hugeItems { name rank } }"), "huge_items")
+    assert expected[1]  # Int cannot represent 2**40
+    assert _renamed(_answer(PLAN, query.replace("X", "rows")), "rows") == expected
