@@ -227,6 +227,13 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
         """The converter ``build`` makes for this type and field group, built once a request;
         None when the selection is not one a plan covers."""
         key = (of_type, id(field_details_list), build.__name__)
+        cached = self._plans.get(key)
+        if cached is None:
+            middleware = self.middleware_manager
+            if middleware is not None and middleware.middlewares:
+                convert = None  # an extension wraps every resolver: let it see them all
+            else:
+                try:
                     convert = build(of_type, field_details_list)
                 except _Bail:
                     convert = None

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import strawberry
-
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
