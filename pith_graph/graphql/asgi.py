@@ -27,11 +27,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.utils.await_maybe import await_maybe
 
-from pith_graph.graphql.context import Context, set_request_loaders
+from pith_graph.graphql.context import Context, set_request_context
 from pith_graph.graphql.edge import charge
 from pith_graph.graphql.errors import CodedErrors, PithSchema
 from pith_graph.graphql.execution import PithExecution
-from pith_graph.graphql.loaders import make_loaders
+from pith_graph.graphql.loaders import Loaders
 from pith_graph.graphql.persisted import PersistedQueries, PersistedQueryError
 from pith_graph.graphql.prepared import PreparedQuery
 from pith_graph.graphql.schema import COSTS
@@ -277,6 +277,7 @@ class PithGraphQL(GraphQL[Context, None]):
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
         registry: RegistryState = request.app.state.registry
-        loaders = make_loaders(registry.driver, registry.settings.neo4j_database)
-        set_request_loaders(loaders)
-        return Context(request=request, response=response, registry=registry, loaders=loaders)
+        loaders = Loaders(registry.driver, registry.settings.neo4j_database)
+        context = Context(request=request, response=response, registry=registry, loaders=loaders)
+        set_request_context(context)
+        return context

@@ -18,7 +18,7 @@ from pith_graph.graphql.loaders import Loaders
 from pith_graph.http.app_state import RegistryState
 from pith_graph.service.tokens import Principal, authenticate
 
-__all__ = ["Context", "request_loaders", "set_request_loaders", "to_thread"]
+__all__ = ["Context", "request_context", "request_loaders", "set_request_context", "to_thread"]
 
 T = TypeVar("T")
 
@@ -69,21 +69,26 @@ class Context:
         return self.registry.settings.public_base_url
 
 
-# The DataLoaders of the request being executed, for the plain attributes of a type that fall
-# back to a batched read (a Paper's aliases when its row did not carry them): an attribute has
-# no ``info``. Set with the request's Context, in the task that executes the request (the tasks
+# The context of the request being executed, for the plain attributes of a type that read more
+# than their object holds (a Paper's aliases, receipt or record document): an attribute has no
+# ``info``. Set with the request's Context, in the task that executes the request (the tasks
 # graphql-core starts copy it).
-_REQUEST_LOADERS: contextvars.ContextVar[Loaders] = contextvars.ContextVar("request_loaders")
+_REQUEST_CONTEXT: contextvars.ContextVar[Context] = contextvars.ContextVar("request_context")
+
+
+def request_context() -> Context:
+    """The Context of the request this task is answering."""
+    return _REQUEST_CONTEXT.get()
 
 
 def request_loaders() -> Loaders:
     """The DataLoaders of the request this task is answering."""
-    return _REQUEST_LOADERS.get()
+    return _REQUEST_CONTEXT.get().loaders
 
 
-def set_request_loaders(loaders: Loaders) -> None:
-    """Make ``loaders`` the current request's (called where its Context is built)."""
-    _REQUEST_LOADERS.set(loaders)
+def set_request_context(context: Context) -> None:
+    """Make ``context`` the current request's (called where it is built)."""
+    _REQUEST_CONTEXT.set(context)
 
 
 async def to_thread(fn: Callable[..., T], *args: Any) -> T:

@@ -24,7 +24,7 @@ such rows need no object built for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import (
@@ -100,6 +100,8 @@ def _leaf(return_type: Any) -> Convert:
     coerce = return_type.coerce_output_value
 
     def convert_other(value: Any) -> Any:
+        if isinstance(value, Awaitable):
+            raise _Bail  # a value still being read (a JSON scalar takes anything): awaited
         try:
             coerced = coerce(value)
         except Exception as exc:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import fields
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,19 +15,23 @@ from strawberry.types import Info
 from strawberry.types.base import get_object_definition
 
 from pith_graph.core.paper import PaperProperties
-from pith_graph.graphql.context import Context, request_loaders
+from pith_graph.graphql.context import Context, request_context, request_loaders
 from pith_graph.graphql.cursors import PageInfo, decode_cursor, encode_cursor, page_info
 from pith_graph.graphql.integrity import PaperIntegrity, paper_integrity
-from pith_graph.graphql.loaders import Loaders
+from pith_graph.graphql.loaders import Loaders, NotReady, ready
 from pith_graph.graphql.selection import asks_for, fields_under, paper_projection
 from pith_graph.service.dashboards import EVIDENCE, MAX_RELATED_COST
 from pith_graph.service.errors import BadInput
+from pith_graph.service.events import RecordStatus
 from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
 from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
 
 MAX_PAPER_EVENTS = 1000
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 if TYPE_CHECKING:
     from pith_graph.graphql.dashboards import RelatedConnection, YearCount
@@ -293,6 +297,46 @@ class Paper:
     )
     # The store row: the listing properties (store.papers.PAPER_FIELDS), or all of them.
     row: strawberry.Private[dict[str, Any]]
+    # A plain attribute (lists of papers complete it without a resolver): a references page
+    # reads its papers' aliases with the page (PageKey.aliases); otherwise it is the batched
+    # details read of the request (see _read_aliases).
+    aliases: list[Alias] = strawberry.field(description="Every alias node that names this paper.")
+    # Plain attributes too, though they read more than the row (:data:`_PAPER_REQUEST_READERS`):
+    # each is answered at once from what the request has already read for this paper (its
+    # whole row; its details and record status, read with the lookup), and is a future, which
+    # graphql-core awaits, only while a read is still to come. A paper whose fields are all
+    # attributes is completed by the execution's compiled plan (execution.PithExecution), not
+    # field by field; an ``async def`` field costs a coroutine and a round of the event loop
+    # even when its value is at hand.
+    abstract: str = strawberry.field(
+        description="The abstract (an imported record has its 600-character excerpt)."
+    )
+    canonical_record: JSON = strawberry.field(
+        description="The canonical record whose SHA-256 the receipt signs."
+    )
+    receipt: Receipt | None = strawberry.field(
+        description="The receipt signing this paper's canonical SHA-256."
+    )
+    claims: list[Claim] = strawberry.field(description="Claims about the paper, in claim order.")
+    record: JSON = strawberry.field(
+        description="The full pith_number_record v1 document (as /pith/<id>.json)."
+    )
+    verification_status: JSON = strawberry.field(
+        description="The record's verification_status flags."
+    )
+    event_summary: JSON = strawberry.field(
+        description="Accepted signed events per event_type (events helper)."
+    )
+    attestation_state: str = strawberry.field(description="The record's attestation_state.")
+    graph_snapshot: JSON = strawberry.field(
+        description="The record's graph_snapshot (sections with their SHA-256)."
+    )
+    integrity: PaperIntegrity = strawberry.field(
+        description="Integrity findings and detector runs (the record's graph_snapshot.integrity)."
+    )
+    links: JSON = strawberry.field(
+        description="The record's links (html, json, graph_json, events_json, …)."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Paper:
@@ -304,100 +348,78 @@ class Paper:
         return paper
 
     def __getattr__(self, name: str) -> Any:
-        # Only called for what the instance does not hold yet: a field, read from the row once.
-        try:
-            read = _PAPER_FIELD_READERS[name]
-        except KeyError:
-            raise AttributeError(name) from None
-        value = read(self.__dict__["row"])
+        # Only called for what the instance does not hold yet: a field, read once.
+        read = _PAPER_FIELD_READERS.get(name)
+        if read is not None:
+            value = read(self.__dict__["row"])
+        else:
+            read_more = _PAPER_REQUEST_READERS.get(name)
+            if read_more is None:
+                raise AttributeError(name)
+            value = read_more(self)
         self.__dict__[name] = value
         return value
 
-    async def _full_row(self, info: Info[Context, None]) -> dict[str, Any]:
+    def _row_now(self, loaders: Loaders) -> dict[str, Any] | NotReady:
+        """All properties, abstract and canonical JSON included, when the request holds them."""
+        if "canonical_json" in self.row:
+            return self.row
+        row = ready(loaders.paper_by_pith, self.pith_number)
+        return self.row if row is None else row
+
+    async def _full_row(self, loaders: Loaders) -> dict[str, Any]:
         """All properties, abstract and canonical JSON included (one batched read if listed)."""
         if "canonical_json" in self.row:
             return self.row
-        row = await info.context.loaders.paper_by_pith.load(self.pith_number)
+        row = await loaders.paper_by_pith.load(self.pith_number)
         return row if row is not None else self.row
 
-    @strawberry.field(
-        description="The abstract (an imported record has its 600-character excerpt)."
-    )
-    async def abstract(self, info: Info[Context, None]) -> str:
-        return str((await self._full_row(info)).get("abstract") or "")
+    def _from_full_row(self, read: Callable[[dict[str, Any]], Any]) -> Any:
+        """``read`` of the whole row: now, or a future of it."""
+        loaders = request_loaders()
+        row = self._row_now(loaders)
+        if isinstance(row, NotReady):
+            return asyncio.ensure_future(_then(self._full_row(loaders), read))
+        return read(row)
 
-    @strawberry.field(description="The canonical record whose SHA-256 the receipt signs.")
-    async def canonical_record(self, info: Info[Context, None]) -> JSON:
-        return JSON(json.loads((await self._full_row(info))["canonical_json"]))
+    def _from_details(self, read: Callable[[PaperDetails], Any]) -> Any:
+        """``read`` of the paper's details (receipt, aliases, claims): now, or a future of it."""
+        loaders = request_loaders()
+        details = ready(loaders.details_by_pith, self.pith_number)
+        if isinstance(details, NotReady):
+            return asyncio.ensure_future(
+                _then(loaders.details_by_pith.load(self.pith_number), _or_none(read))
+            )
+        return read(details if details is not None else _NO_DETAILS)
 
-    async def _details(self, info: Info[Context, None]) -> PaperDetails:
-        details = await info.context.loaders.details_by_pith.load(self.pith_number)
-        return details if details is not None else PaperDetails(None, [], [])
-
-    def _document(self, info: Info[Context, None]) -> asyncio.Future[dict[str, Any]]:
-        """The record document, built once per paper and request however many fields use it."""
-        document: asyncio.Future[dict[str, Any]] | None = self.__dict__.get("_record_document")
+    def _from_document(self, read: Callable[[dict[str, Any]], Any]) -> Any:
+        """``read`` of the record document, built once per paper and request however many
+        fields use it: now when the request holds the paper's whole row and status, else a
+        future of it."""
+        document: dict[str, Any] | asyncio.Future[dict[str, Any]] | None = self.__dict__.get(
+            "_record_document"
+        )
         if document is None:
-            document = asyncio.ensure_future(self._build_document(info))
+            context = request_context()
+            status = ready(context.loaders.record_status_by_pith, self.pith_number)
+            row = self._row_now(context.loaders)
+            if isinstance(status, NotReady) or isinstance(row, NotReady):
+                document = asyncio.ensure_future(self._build_document(context))
+            else:
+                document = _assemble_document(row, status, context.base_url)
             self.__dict__["_record_document"] = document
-        return document
+        if isinstance(document, dict):
+            return read(document)
+        return asyncio.ensure_future(_then(document, read))
 
-    async def _build_document(self, info: Info[Context, None]) -> dict[str, Any]:
+    async def _build_document(self, context: Context) -> dict[str, Any]:
         # Together, not one after the other: each await would otherwise wait for its own batch.
         # The status carries the receipt, aliases and claims (read in the same query).
         status, row = await asyncio.gather(
-            info.context.loaders.record_status_by_pith.load(self.pith_number),
-            self._full_row(info),
+            context.loaders.record_status_by_pith.load(self.pith_number),
+            self._full_row(context.loaders),
         )
-        details = status.details if status is not None else None
-        return record_document(
-            row, details or PaperDetails(None, [], []), info.context.base_url, status
-        )
-
-    @strawberry.field(description="The receipt signing this paper's canonical SHA-256.")
-    async def receipt(self, info: Info[Context, None]) -> Receipt | None:
-        details = await self._details(info)
-        return Receipt.from_row(details.receipt) if details.receipt is not None else None
-
-    # A plain attribute (lists of papers complete it without a resolver): a references page
-    # reads its papers' aliases with the page (PageKey.aliases); otherwise it is the batched
-    # details read of the request (see _read_aliases).
-    aliases: list[Alias] = strawberry.field(description="Every alias node that names this paper.")
-
-    @strawberry.field(description="Claims about the paper, in claim order.")
-    async def claims(self, info: Info[Context, None]) -> list[Claim]:
-        return [Claim.from_row(c) for c in (await self._details(info)).claims]
-
-    @strawberry.field(description="The full pith_number_record v1 document (as /pith/<id>.json).")
-    async def record(self, info: Info[Context, None]) -> JSON:
-        return JSON(await self._document(info))
-
-    @strawberry.field(description="The record's verification_status flags.")
-    async def verification_status(self, info: Info[Context, None]) -> JSON:
-        return JSON((await self._document(info))["verification_status"])
-
-    @strawberry.field(description="Accepted signed events per event_type (events helper).")
-    async def event_summary(self, info: Info[Context, None]) -> JSON:
-        return JSON((await self._document(info))["event_summary"])
-
-    @strawberry.field(description="The record's attestation_state.")
-    async def attestation_state(self, info: Info[Context, None]) -> str:
-        return str((await self._document(info))["attestation_state"])
-
-    @strawberry.field(description="The record's graph_snapshot (sections with their SHA-256).")
-    async def graph_snapshot(self, info: Info[Context, None]) -> JSON:
-        return JSON((await self._document(info))["graph_snapshot"])
-
-    @strawberry.field(
-        description="Integrity findings and detector runs (the record's graph_snapshot.integrity)."
-    )
-    async def integrity(self, info: Info[Context, None]) -> PaperIntegrity:
-        section = (await self._document(info))["graph_snapshot"]["integrity"]
-        return paper_integrity(self.pith_number, section)
-
-    @strawberry.field(description="The record's links (html, json, graph_json, events_json, …).")
-    async def links(self, info: Info[Context, None]) -> JSON:
-        return JSON((await self._document(info))["links"])
+        return _assemble_document(row, status, context.base_url)
 
     @strawberry.field(
         description="Accepted signed events about this paper, oldest first, in their wire form "
@@ -485,6 +507,58 @@ def _count(name: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: int(row.get(name) or 0)
 
 
+_NO_DETAILS = PaperDetails(None, [], [])
+
+
+async def _then(pending: Awaitable[V], read: Callable[[V], T]) -> T:
+    return read(await pending)
+
+
+def _or_none(read: Callable[[PaperDetails], T]) -> Callable[[PaperDetails | None], T]:
+    return lambda details: read(details if details is not None else _NO_DETAILS)
+
+
+def _assemble_document(
+    row: dict[str, Any], status: RecordStatus | None, base_url: str
+) -> dict[str, Any]:
+    details = status.details if status is not None else None
+    return record_document(row, details or _NO_DETAILS, base_url, status)
+
+
+def _abstract(row: dict[str, Any]) -> str:
+    return str(row.get("abstract") or "")
+
+
+def _canonical_record(row: dict[str, Any]) -> JSON:
+    return JSON(json.loads(row["canonical_json"]))
+
+
+def _receipt(details: PaperDetails) -> Receipt | None:
+    return Receipt.from_row(details.receipt) if details.receipt is not None else None
+
+
+def _claims(details: PaperDetails) -> list[Claim]:
+    return [Claim.from_row(c) for c in details.claims]
+
+
+# The fields of Paper that read more than its row: each of the paper, now or as a future.
+_PAPER_REQUEST_READERS: dict[str, Callable[[Paper], Any]] = {
+    "abstract": lambda p: p._from_full_row(_abstract),
+    "canonical_record": lambda p: p._from_full_row(_canonical_record),
+    "receipt": lambda p: p._from_details(_receipt),
+    "claims": lambda p: p._from_details(_claims),
+    "record": lambda p: p._from_document(JSON),
+    "verification_status": lambda p: p._from_document(lambda d: JSON(d["verification_status"])),
+    "event_summary": lambda p: p._from_document(lambda d: JSON(d["event_summary"])),
+    "attestation_state": lambda p: p._from_document(lambda d: str(d["attestation_state"])),
+    "graph_snapshot": lambda p: p._from_document(lambda d: JSON(d["graph_snapshot"])),
+    "integrity": lambda p: p._from_document(
+        lambda d: paper_integrity(p.pith_number, d["graph_snapshot"]["integrity"])
+    ),
+    "links": lambda p: p._from_document(lambda d: JSON(d["links"])),
+}
+
+
 def _read_aliases(row: dict[str, Any]) -> Any:
     """A paper's aliases: from its row when the read carried them, else (a future of) the
     request's batched details read, which graphql-core awaits. Either way the store's alias
@@ -494,7 +568,11 @@ def _read_aliases(row: dict[str, Any]) -> Any:
     listed = row.get("aliases")
     if listed is not None:
         return listed
-    return asyncio.ensure_future(_aliases_later(row["pith_number"], request_loaders()))
+    loaders = request_loaders()
+    details = ready(loaders.details_by_pith, row["pith_number"])
+    if not isinstance(details, NotReady):
+        return details.aliases if details is not None else []
+    return asyncio.ensure_future(_aliases_later(row["pith_number"], loaders))
 
 
 async def _aliases_later(pith: str, loaders: Loaders) -> list[dict[str, Any]]:
@@ -539,7 +617,11 @@ def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
         for f in get_object_definition(Paper, strict=True).fields
         if f.base_resolver is None
     }
-    return {name: read for name, read in readers.items() if name in plain}
+    return {
+        name: read
+        for name, read in readers.items()
+        if name in plain and name not in _PAPER_REQUEST_READERS
+    }
 
 
 _PAPER_FIELD_READERS = _readers()
