@@ -1,4 +1,5 @@
-"""Lists completed by a compiled plan answer exactly what graphql-core's own completion answers."""
+"""Lists and objects completed by a compiled plan answer exactly what graphql-core's own
+completion answers."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -78,7 +80,29 @@ def _row(item: Item) -> dict[str, Any]:
 
 
 @strawberry.type
+class Box:
+    tag: Tag
+    note: JSON  # a JSON scalar takes any value: the plan must not take a future for one
+
+
+@strawberry.type
 class Query:
+    @strawberry.field
+    def one(self) -> Item:
+        return _items()[1]
+
+    @strawberry.field
+    def one_huge(self) -> Item:
+        item = _items()[2]
+        item.rank = 2**40
+        return item
+
+    @strawberry.field
+    async def boxed(self) -> Box:
+        note: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        note.set_result({"read": "later"})
+        return Box(tag=Tag(kind="b", value=None), note=note)  # type: ignore[arg-type]
+
     @strawberry.field
     def items(self, broken: bool = False) -> list[Item]:
         return _items(broken)
@@ -127,6 +151,9 @@ QUERIES = [
     "{ items(broken: true) { name required } }",  # a null in a non-null field
     "{ later { name tags { kind } } }",
     "{ big { kind value } }",
+    "{ one { name colour tags { kind value } maybe { value } __typename } }",
+    "{ one { name shout } }",  # a resolver: graphql-core completes the object
+    "{ oneHuge { name rank } }",  # not an Int: graphql-core completes it and reports it
 ]
 
 
@@ -195,3 +222,27 @@ def test_a_row_the_plan_refuses_is_completed_by_graphql_core() -> None:
     expected = _renamed(_answer(GENERAL, "{ huge_items: hugeItems { name rank } }"), "huge_items")
     assert expected[1]  # Int cannot represent 2**40
     assert _renamed(_answer(PLAN, query.replace("X", "rows")), "rows") == expected
+
+
+def test_an_object_a_resolver_returns_is_completed_by_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    general: list[Any] = []
+    completes = StrawberryGraphQLCoreExecutionContext.complete_object_value
+
+    def counted(self: Any, *args: Any) -> Any:
+        general.append(args[0])
+        return completes(self, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "complete_object_value", counted)
+    data, errors = _answer(PLAN, "{ one { name tags { kind } maybe { value } } }")
+    assert not errors and data["one"]["name"] == "n1"
+    assert general == []
+    _answer(PLAN, "{ one { shout } }")
+    assert len(general) == 1  # a resolver inside: graphql-core's completion
+
+
+def test_a_value_still_to_come_is_awaited_not_answered_as_it_is() -> None:
+    data, errors = _answer(PLAN, "{ boxed { tag { kind } note } }")
+    assert not errors
+    assert data == {"boxed": {"tag": {"kind": "b"}, "note": {"read": "later"}}}
