@@ -299,7 +299,7 @@ class Paper:
     row: strawberry.Private[dict[str, Any]]
     # A plain attribute (lists of papers complete it without a resolver): a references page
     # reads its papers' aliases with the page (PageKey.aliases); otherwise it is the batched
-    # details read of the request (see _read_aliases).
+    # details read of the request (see _aliases).
     aliases: list[Alias] = strawberry.field(description="Every alias node that names this paper.")
     # Plain attributes too, though they read more than the row (:data:`_PAPER_REQUEST_READERS`):
     # each is answered at once from what the request has already read for this paper (its
@@ -556,28 +556,21 @@ _PAPER_REQUEST_READERS: dict[str, Callable[[Paper], Any]] = {
         lambda d: paper_integrity(p.pith_number, d["graph_snapshot"]["integrity"])
     ),
     "links": lambda p: p._from_document(lambda d: JSON(d["links"])),
+    "aliases": lambda p: _aliases(p),
 }
 
 
-def _read_aliases(row: dict[str, Any]) -> Any:
-    """A paper's aliases: from its row when the read carried them, else (a future of) the
-    request's batched details read, which graphql-core awaits. Either way the store's alias
-    rows as they are, in Alias's shape ({kind, value, created_at}, a map literal of the
-    store's): plain fields read dict rows (execution.read_field), and a references page's
-    hundreds of aliases need no object built for them."""
-    listed = row.get("aliases")
-    if listed is not None:
-        return listed
-    loaders = request_loaders()
-    details = ready(loaders.details_by_pith, row["pith_number"])
-    if not isinstance(details, NotReady):
-        return details.aliases if details is not None else []
-    return asyncio.ensure_future(_aliases_later(row["pith_number"], loaders))
+def _aliases(paper: Paper) -> Any:
+    """A paper's aliases: from its row when the read carried them (a references page's), else
+    from the request's batched details read. Either way the store's alias rows as they are, in
+    Alias's shape ({kind, value, created_at}): plain fields read dict rows
+    (execution.read_field), and a page's hundreds of aliases need no object built for them."""
+    listed = paper.row.get("aliases")
+    return listed if listed is not None else paper._from_details(_detail_aliases)
 
 
-async def _aliases_later(pith: str, loaders: Loaders) -> list[dict[str, Any]]:
-    details = await loaders.details_by_pith.load(pith)
-    return details.aliases if details is not None else []
+def _detail_aliases(details: PaperDetails) -> list[dict[str, Any]]:
+    return details.aliases
 
 
 def _source(row: dict[str, Any]) -> Source:
@@ -601,7 +594,6 @@ def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
     }
     readers = {f.name: by_type[f.type](f.name) for f in fields(PaperProperties)}
     readers.update(
-        aliases=_read_aliases,
         pith_number=lambda row: row["pith_number"],
         submitted_at=lambda row: row["submitted_at"],
         short_pith_number=lambda row: f"pith:{row['pith_body'][:8]}",
