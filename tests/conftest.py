@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import _hang_report
 import pytest
 from _api_seed import SeededGraph, seed_api_graph
 from neo4j import Driver
@@ -24,11 +25,27 @@ from pith_graph.store.migrations import apply_migrations
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# The session server's URI once it is known, for the hang report.
+_session_uri: list[str] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
+    capture = item.config.pluginmanager.getplugin("capturemanager")
+    timer = _hang_report.watching(
+        item.nodeid, lambda: _session_uri[0] if _session_uri else None, capture.global_and_fixture_disabled
+    )
+    try:
+        return (yield)
+    finally:
+        timer.cancel()
+
 
 @pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     configured = os.environ.get("NEO4J_URI", "").strip()
     if configured:
+        _session_uri.append(configured)
         yield configured
         return
     server = LocalNeo4j(
@@ -44,6 +61,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # PITH_TEST_ROUTING=1: talk to the launcher through the routing scheme (neo4j://), the code
     # path of a cluster or Aura (a routing table is fetched, reads go to readers).
     routed = os.environ.get("PITH_TEST_ROUTING", "").strip() == "1"
+    _session_uri.append(server.uri)
     try:
         yield server.uri.replace("bolt://", "neo4j://", 1) if routed else server.uri
     finally:
