@@ -35,14 +35,18 @@ def server_transactions(uri: str) -> list[dict[str, Any]]:
     """The server's open transactions, read over a connection of their own (plain ``bolt://``:
     no routing table, nothing shared with the drivers under test)."""
     direct = uri.replace("neo4j://", "bolt://", 1)
-    with GraphDatabase.driver(direct, auth=Settings.from_env().neo4j_auth, connection_timeout=5.0) as driver:
+    with GraphDatabase.driver(
+        direct, auth=Settings.from_env().neo4j_auth, connection_timeout=5.0
+    ) as driver:
         records, _, _ = driver.execute_query(_TRANSACTIONS)
         return [dict(r) for r in records]
 
 
 def report(test: str, uri: str | None) -> None:
     out = sys.stderr  # the real one: the caller lifts pytest's capture first
-    print(f"\n=== {test} has run for over {seconds():.0f} s: thread stacks ===", file=out, flush=True)
+    print(
+        f"\n=== {test} has run for over {seconds():.0f} s: thread stacks ===", file=out, flush=True
+    )
     faulthandler.dump_traceback(file=out, all_threads=True)
     if uri is None:
         return
