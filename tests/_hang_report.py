@@ -22,7 +22,8 @@ from pith_graph.config import Settings
 
 _TRANSACTIONS = """
 SHOW TRANSACTIONS
-YIELD transactionId, status, currentQuery, elapsedTime, clientAddress, connectionId, waitTime
+YIELD transactionId, status, statusDetails, currentQuery, currentQueryStatus, elapsedTime, idleTime,
+      waitTime, activeLockCount, clientAddress, connectionId, resourceInformation
 RETURN *
 """
 
