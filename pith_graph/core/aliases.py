@@ -114,6 +114,21 @@ _ARXIV_URL = re.compile(
 _ARXIV_PREFIX = re.compile(r"arxiv:\s*(?P<id>.+)", re.IGNORECASE)
 _PITH = re.compile(r"(?:pith:(?:(?P<year>\d{4}):)?)?(?P<body>[A-Za-z2-7]+)", re.IGNORECASE)
 
+# What users type most, in the spelling the lists of a batch carry (ASCII, no padding): a bare
+# arXiv id of either style with an optional version, a DOI with or without ``doi:``, a pith
+# number or prefix. One match reads the parts; every text it accepts parses to what the general
+# rules below give it (each branch is a subset of the rule that would take it there, and the
+# branches' texts are disjoint: only the new style has a dot and no slash, the old style starts
+# with a letter and has a slash, a DOI starts with ``10.`` or ``doi:``, a pith body has neither
+# dot, slash nor colon). Anything else goes through the general rules.
+_COMMON = re.compile(
+    r"(?P<new>[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5})(?:[vV](?P<new_v>[1-9][0-9]{0,3}))?"
+    r"|(?P<old>[a-z]+(?:-[a-z]+)?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3})"
+    r"(?:[vV](?P<old_v>[1-9][0-9]{0,3}))?"
+    r"|(?:[dD][oO][iI]:\s*)?(?P<doi>10\.[0-9]{4,9}/\S+)"
+    r"|(?:[pP][iI][tT][hH]:(?:(?P<year>[0-9]{4}):)?)?(?P<body>[A-Za-z2-7]{8,26})"
+)
+
 
 def _fail(text: str, reason: str) -> InvalidAlias:
     return InvalidAlias(text, reason, ACCEPTED_FORMS)
@@ -125,6 +140,28 @@ def parse_alias(text: str) -> AliasQuery:
     >>> parse_alias("arXiv:2603.13419v2")
     AliasQuery(kind=<QueryKind.ARXIV: 'arxiv'>, value='2603.13419', version=2, year=None)
     """
+    if type(text) is str:
+        common = _COMMON.fullmatch(text)
+        if common is not None:
+            return _common_query(common)
+    return _parse_general(text)
+
+
+def _common_query(match: re.Match[str]) -> AliasQuery:
+    new, new_v, old, old_v, doi, year, body = match.groups()
+    if new is not None:
+        return AliasQuery(QueryKind.ARXIV, new, int(new_v) if new_v else None)
+    if old is not None:
+        return AliasQuery(QueryKind.ARXIV, old, int(old_v) if old_v else None)
+    if doi is not None:
+        return AliasQuery(QueryKind.DOI, doi.lower())
+    body = body.upper()
+    kind = QueryKind.PITH if len(body) == BODY_LENGTH else QueryKind.PITH_PREFIX
+    return AliasQuery(kind, body, year=int(year) if year else None)
+
+
+def _parse_general(text: object) -> AliasQuery:
+    """:func:`parse_alias` by the general rules, for every text."""
     if not isinstance(text, str):
         raise _fail(repr(text), "expected a string")
     stripped = text.strip()

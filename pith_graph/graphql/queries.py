@@ -17,6 +17,7 @@ from pith_graph.graphql.types import (
     Paper,
     ResolveResult,
     prefetch_pages,
+    resolve_result_rows,
 )
 from pith_graph.service.errors import BadInput
 from pith_graph.service.neighborhood import citation_neighborhood
@@ -102,7 +103,7 @@ async def _resolve(info: Info[Context, None], aliases: list[str]) -> list[Resolv
         # claims too: a full record costs two queries, the lookup and this one.
         piths = [p["pith_number"] for r in results for p in _papers_of(r)]
         await statuses.load_many(list(dict.fromkeys(piths)))
-    return [ResolveResult.from_resolution(r) for r in results]
+    return resolve_result_rows(results)  # type: ignore[return-value]  # rows in ResolveResult's shape
 
 
 def _papers_of(r: Resolution) -> list[dict[str, Any]]:

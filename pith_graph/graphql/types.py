@@ -25,6 +25,7 @@ from pith_graph.service.errors import BadInput
 from pith_graph.service.events import RecordStatus
 from pith_graph.service.records import claim_json, record_document
 from pith_graph.service.resolution import Resolution
+from pith_graph.service.resolution import ResolveStatus as ResolutionStatus
 from pith_graph.store.citations import PageKey
 from pith_graph.store.papers import PaperDetails
 
@@ -46,6 +47,7 @@ __all__ = [
     "SortOrder",
     "page_key",
     "prefetch_pages",
+    "resolve_result_rows",
 ]
 
 MAX_PAGE = 500
@@ -573,13 +575,10 @@ def _detail_aliases(details: PaperDetails) -> list[dict[str, Any]]:
     return details.aliases
 
 
-def _source(row: dict[str, Any]) -> Source:
-    # Set directly, not through the dataclass constructor (a thousand a resolveMany).
-    source = object.__new__(Source)
-    source.__dict__.update(
-        kind=row.get("source_kind", "arxiv"), id=row["source_id"], version=row["version"]
-    )
-    return source
+def _source(row: dict[str, Any]) -> dict[str, Any]:
+    # A dict row in Source's shape (execution.read_field), not an object: a thousand a
+    # resolveMany.
+    return {"kind": row.get("source_kind", "arxiv"), "id": row["source_id"], "version": row["version"]}
 
 
 def _readers() -> dict[str, Callable[[dict[str, Any]], Any]]:
@@ -638,20 +637,27 @@ class ResolveResult:
     candidates: list[Paper] = strawberry.field(description="The papers an ambiguous alias names.")
     reason: str | None = strawberry.field(description="Why it is not found, ambiguous or invalid.")
 
-    @classmethod
-    def from_resolution(cls, r: Resolution) -> ResolveResult:
-        # The fields set directly, not through the dataclass constructor: a resolveMany builds
-        # a thousand of these.
-        result = object.__new__(cls)
-        result.__dict__.update(
-            alias=r.alias,
-            status=_STATUSES[r.status.value],
-            code=r.code,
-            paper=Paper.from_row(r.paper) if r.paper is not None else None,
-            candidates=[Paper.from_row(c) for c in r.candidates] if r.candidates else [],
-            reason=r.reason,
-        )
-        return result
+
+def resolve_result_rows(results: list[Resolution]) -> list[dict[str, Any]]:
+    """The answers of :class:`ResolveResult` as dict rows in its shape, which plain fields
+    read (execution.read_field) and the plan completes: a ``resolveMany`` builds a thousand, and
+    an object apiece cost more than completing them. A resolution repeated in the list (an
+    alias given twice) is one row."""
+    rows: dict[int, dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    for r in results:
+        row = rows.get(id(r))
+        if row is None:
+            row = rows[id(r)] = {
+                "alias": r.alias,
+                "status": _STATUSES[r.status],
+                "code": r.code,
+                "paper": Paper.from_row(r.paper) if r.paper is not None else None,
+                "candidates": [Paper.from_row(c) for c in r.candidates] if r.candidates else [],
+                "reason": r.reason,
+            }
+        out.append(row)
+    return out
 
 
-_STATUSES = {s.value: s for s in ResolveStatus}
+_STATUSES = {s: ResolveStatus(s.value) for s in ResolutionStatus}

@@ -47,10 +47,11 @@ class ResolveStatus(enum.StrEnum):
     INVALID = "invalid"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resolution:
     """The outcome for one alias: ``paper`` (properties) when found, ``candidates`` when ambiguous,
-    ``reason`` when invalid or not found."""
+    ``reason`` when invalid or not found. A value, though not frozen: a batch makes a thousand,
+    and a frozen dataclass sets each field through ``object.__setattr__`` (twice the cost)."""
 
     alias: str
     status: ResolveStatus
@@ -97,9 +98,9 @@ def decide(alias: str, query: AliasQuery, candidates: list[dict[str, Any]]) -> R
     if not candidates:
         reason = f"no paper is registered under {alias!r}"
         return Resolution(alias, ResolveStatus.NOT_FOUND, reason=reason, query=query)
+    if len(candidates) == 1:  # the one paper, whatever the kind (one id's latest is itself)
+        return Resolution(alias, ResolveStatus.FOUND, paper=candidates[0], query=query)
     if query.kind in (QueryKind.PITH, QueryKind.PITH_PREFIX):
-        if len(candidates) == 1:
-            return Resolution(alias, ResolveStatus.FOUND, paper=candidates[0], query=query)
         return _ambiguous(alias, query, candidates)
     by_source: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for c in candidates:
@@ -120,26 +121,67 @@ def _ambiguous(alias: str, query: AliasQuery, candidates: list[dict[str, Any]]) 
     )
 
 
-def _parse_all(aliases: Sequence[str]) -> list[AliasQuery | Resolution]:
+def _parse_all(aliases: Sequence[str]) -> dict[str, AliasQuery | Resolution]:
+    """Each distinct alias text parsed once: its query, or its ``INVALID`` resolution."""
     if len(aliases) > MAX_ALIASES:
         raise BadInput(f"at most {MAX_ALIASES} aliases per request, got {len(aliases)}")
-    parsed: list[AliasQuery | Resolution] = []
+    parsed: dict[str, AliasQuery | Resolution] = {}
     for text in aliases:
+        if type(text) is not str or text in parsed:
+            continue  # what is not a string is refused when decided (_not_a_string)
         try:
-            parsed.append(parse_alias(text))
+            parsed[text] = parse_alias(text)
         except InvalidAlias as exc:
-            parsed.append(Resolution(text, ResolveStatus.INVALID, reason=str(exc)))
+            parsed[text] = Resolution(text, ResolveStatus.INVALID, reason=str(exc))
     return parsed
 
 
-def _combine(
-    aliases: Sequence[str], parsed: list[AliasQuery | Resolution], found: list[list[dict[str, Any]]]
-) -> list[Resolution]:
-    out: list[Resolution] = []
-    it = iter(found)
-    for text, item in zip(aliases, parsed, strict=True):
-        out.append(item if isinstance(item, Resolution) else decide(text, item, next(it)))
-    return out
+class _Lookup:
+    """The store keys of a batch of aliases: each distinct key once, however many aliases (a
+    full pith number with and without its year, ``2603.13419`` and ``arXiv:2603.13419``, the
+    same text twice) share it."""
+
+    __slots__ = ("aliases", "keys", "parsed", "slot")
+
+    def __init__(self, aliases: Sequence[str]) -> None:
+        self.aliases = aliases
+        self.parsed = _parse_all(aliases)
+        self.keys: list[dict[str, Any]] = []
+        # text -> index of its key in self.keys
+        self.slot: dict[str, int] = {}
+        index: dict[tuple[str, str, str | None], int] = {}
+        for text, query in self.parsed.items():
+            if isinstance(query, Resolution):
+                continue
+            key = lookup_key(query)
+            seen = (key["kind"], key["value"], key["alias_kind"])
+            at = index.get(seen)
+            if at is None:
+                at = index[seen] = len(self.keys)
+                self.keys.append(key)
+            self.slot[text] = at
+
+    def decide(self, found: list[list[dict[str, Any]]]) -> list[Resolution]:
+        """Every alias's resolution, in input order (one per distinct text, shared by its
+        repeats)."""
+        decided: dict[str, Resolution] = {}
+        for text, query in self.parsed.items():
+            decided[text] = (
+                query if isinstance(query, Resolution) else decide(text, query, found[self.slot[text]])
+            )
+        out: list[Resolution] = []
+        for text in self.aliases:
+            resolution = decided.get(text) if type(text) is str else None
+            out.append(resolution if resolution is not None else _not_a_string(text))
+        return out
+
+
+def _not_a_string(text: object) -> Resolution:
+    try:
+        parse_alias(text)  # type: ignore[arg-type]
+    except InvalidAlias as exc:
+        return Resolution(text, ResolveStatus.INVALID, reason=str(exc))  # type: ignore[arg-type]
+    raise AssertionError("only strings are aliases")
 
 
 async def resolve_aliases(
@@ -154,18 +196,16 @@ async def resolve_aliases(
     ``projection`` says which paper properties come back: all (``"full"``), the listing ones
     (no abstract or canonical JSON: :data:`pith_graph.store.papers.PAPER_FIELDS`), or the
     ``"brief"`` ones (:data:`pith_graph.store.papers.PAPER_BRIEF`)."""
-    parsed = _parse_all(aliases)
-    keys = [lookup_key(q) for q in parsed if isinstance(q, AliasQuery)]
-    found = await store.candidates_for(driver, database, keys, projection=projection)
-    return _combine(aliases, parsed, found)
+    lookup = _Lookup(aliases)
+    found = await store.candidates_for(driver, database, lookup.keys, projection=projection)
+    return lookup.decide(found)
 
 
 def resolve_aliases_sync(driver: Driver, database: str, aliases: Sequence[str]) -> list[Resolution]:
     """:func:`resolve_aliases` for the synchronous write paths (mutations, CLI)."""
-    parsed = _parse_all(aliases)
-    keys = [lookup_key(q) for q in parsed if isinstance(q, AliasQuery)]
-    found = store.candidates_for_sync(driver, database, keys)
-    return _combine(aliases, parsed, found)
+    lookup = _Lookup(aliases)
+    found = store.candidates_for_sync(driver, database, lookup.keys)
+    return lookup.decide(found)
 
 
 def require_found(resolution: Resolution) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from _pith_fixtures import load_reference_records, load_seed
 from _strategies import arxiv_ids, base32_bodies, versions
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pith_graph.core.aliases import (
@@ -19,6 +19,7 @@ from pith_graph.core.aliases import (
     parse_alias,
     split_arxiv_version,
 )
+from pith_graph.core.aliases import _parse_general
 from pith_graph.core.errors import InvalidAlias
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.record import CanonicalRecord
@@ -200,3 +201,51 @@ def test_derived_doi_lower_cases_old_style() -> None:
     assert {a.kind: a.value for a in derived_aliases(rec, pith)}[
         AliasKind.DOI
     ] == "10.48550/arxiv.math/9307207"
+
+
+_PIECES = st.sampled_from(
+    ["", "doi:", "DOI: ", "dOi:", "10.", "10.48550/", "arxiv.", "pith:", "PITH:", "pith:2026:",
+     "2026:", "arXiv:", "hep-th/", "Hep-th/", "math.AG/", "https://arxiv.org/abs/", "0704.",
+     "2603.13419", "9911193", "v", "V", "v0", "v2", "v12345", ".pdf", "/", ".", ":", " ", "\t",
+     "XTYU6EUZ", "xtyu6euzwri6ebu2pyg3uuwnuo", "ı", "K", "ſ", "٣٤", "é", "0", "1"]
+)
+_TEXTS = st.one_of(
+    st.lists(_PIECES, max_size=6).map("".join),
+    st.text(alphabet="0123456789abvVdoiDOI.:/- pithPITHKXYZ27ıſ٣", max_size=30),
+)
+# The notations of arXiv ids, DOIs and pith numbers, in any letter case, with and without
+# prefixes and versions (good and bad).
+_NOTATIONS = st.builds(
+    lambda pre, ident, cases, v: pre
+    + "".join(c.upper() if up else c for c, up in zip(ident, cases + [False] * len(ident)))
+    + v,
+    st.sampled_from(["", "", "doi:", "DOI: ", "doi:10.48550/arxiv.", "10.48550/", "arXiv:", "pith:",
+                     "pith:2026:", " "]),
+    st.one_of(arxiv_ids, base32_bodies.map(str.lower), base32_bodies.map(lambda b: b[:9])),
+    st.lists(st.booleans(), max_size=30),
+    st.sampled_from(["", "v1", "V7", "v0", "v10000", " "]),
+)
+
+
+def _outcome(parse: Any, text: str) -> Any:
+    try:
+        return parse(text)
+    except InvalidAlias as exc:
+        return ("invalid", str(exc))
+
+
+@settings(max_examples=300)
+@given(st.one_of(_TEXTS, _NOTATIONS))
+def test_the_common_notations_parse_as_the_general_rules_do(text: str) -> None:
+    # parse_alias reads the usual spellings with one match; whatever it reads, the general
+    # rules read the same (or refuse it with the same words).
+    assert _outcome(parse_alias, text) == _outcome(_parse_general, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["MATH/9006884", "mAth/9006884v2", "Hep-th/9201001v2", "0704.0617V3", "0704.0617v0",
+     "DOI:10.1000/ABC", "doi:  10.1000/x", "PiTh:2026:xtyu6euz", "pith:2026:XTYU6EU", "ХTYU6EUZ"],
+)
+def test_mixed_case_notations_parse_as_the_general_rules_do(text: str) -> None:
+    assert _outcome(parse_alias, text) == _outcome(_parse_general, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pith_graph.core.aliases import parse_alias
-from pith_graph.service.resolution import ResolveStatus, decide, lookup_key
+from pith_graph.service.resolution import ResolveStatus, _Lookup, decide, lookup_key
 
 
 def paper(pith: str, source_id: str, version: int, year: int = 1997) -> dict[str, Any]:
@@ -44,3 +44,21 @@ def test_lookup_keys_by_alias_kind() -> None:
     assert lookup_key(parse_alias("arXiv:2603.13419v2")) == {"kind": "alias", "alias_kind": "arxiv_version", "value": "2603.13419v2"}
     assert lookup_key(parse_alias("https://doi.org/10.48550/ARXIV.2603.13419"))["alias_kind"] == "doi"
     assert lookup_key(parse_alias("xtyu6euz"))["kind"] == "pith_prefix"
+
+
+def test_a_batch_asks_each_distinct_key_once_and_answers_every_alias_in_order() -> None:
+    body = "XTYU6EUZWRI6EBU2PYG3UUWNUO"
+    aliases = ["2603.13419", "arXiv:2603.13419", "nope", f"pith:2026:{body}", body, "2603.13419", "nope"]
+    lookup = _Lookup(aliases)
+    assert lookup.keys == [lookup_key(parse_alias("2603.13419")), lookup_key(parse_alias(body))]
+    found = [[paper("pith:2026:" + body, "2603.13419", 2, year=2026)], []]
+    answers = lookup.decide(found)
+    assert [a.alias for a in answers] == aliases
+    assert [a.status for a in answers] == [ResolveStatus.FOUND, ResolveStatus.FOUND, ResolveStatus.INVALID, ResolveStatus.NOT_FOUND, ResolveStatus.NOT_FOUND, ResolveStatus.FOUND, ResolveStatus.INVALID]
+    assert answers[0] == decide("2603.13419", parse_alias("2603.13419"), found[0])
+    assert answers[2].reason and "'nope'" in answers[2].reason
+
+
+def test_a_batch_refuses_what_is_not_a_string_as_one_alias() -> None:
+    (answer,) = _Lookup([12]).decide([])  # type: ignore[list-item]
+    assert answer.status is ResolveStatus.INVALID and answer.code == "INVALID_ALIAS"
