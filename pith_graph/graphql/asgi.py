@@ -16,7 +16,9 @@ from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
-from graphql import ExecutionResult, GraphQLError, execute
+from graphql import ExecutionResult, GraphQLError, default_field_resolver, default_type_resolver
+from graphql.execution.executor import UNEXPECTED_MULTIPLE_PAYLOADS
+from graphql.execution.values import get_variable_values
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -24,7 +26,6 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.execution import optimized_is_awaitable
 from strawberry.http import GraphQLHTTPResponse
-from strawberry.schema._graphql_core import execution_context_class_kwargs
 from strawberry.utils.await_maybe import await_maybe
 
 from pith_graph.graphql.context import Context, set_request_context
@@ -237,18 +238,7 @@ class PithGraphQL(GraphQL[Context, None]):
         context.requested_nodes = cost
         result = await charge(context)
         if result is None:
-            result = await await_maybe(
-                execute(
-                    schema._schema,
-                    prepared.document,
-                    context_value=context,
-                    variable_values=variables,
-                    operation_name=operation_name,
-                    **execution_context_class_kwargs(PithExecution),
-                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                    operation_extensions=None,  # what strawberry's execution class expects
-                )
-            )
+            result = await self._run_prepared(prepared, context, variables)
         assert isinstance(result, ExecutionResult)
         errors: list[GraphQLError] | None = result.errors
         if errors:
@@ -260,6 +250,40 @@ class PithGraphQL(GraphQL[Context, None]):
         if context.warnings:
             answer["extensions"] = {"warnings": list(context.warnings)}
         return self.create_response(cast(GraphQLHTTPResponse, answer), sub_response)
+
+    async def _run_prepared(
+        self, prepared: PreparedQuery, context: Context, variables: dict[str, Any] | None
+    ) -> ExecutionResult:
+        """graphql-core's ``execute`` of the kept document, less what the document settled
+        when it was kept (the operation chosen, its fragments, the schema valid)."""
+        schema = self.schema
+        assert isinstance(schema, PithSchema)
+        operation = prepared.operation
+        variable_values = get_variable_values(
+            schema._schema, operation.variable_definitions or (), variables or {}, max_errors=50
+        )
+        if isinstance(variable_values, list):  # errors
+            return ExecutionResult(None, errors=variable_values)
+        context.document_memo = prepared.memo
+        executor = PithExecution(
+            schema._schema,
+            prepared.fragments,
+            prepared.fragment_details,
+            None,
+            context,
+            operation,
+            variable_values,
+            default_field_resolver,
+            default_type_resolver,
+            default_field_resolver,
+            is_awaitable=optimized_is_awaitable,
+            memo=prepared.memo,
+            operation_extensions=None,  # what strawberry's execution class expects
+        )
+        result = await await_maybe(executor.execute_operation())
+        if not isinstance(result, ExecutionResult):  # incremental delivery: not for this path
+            raise GraphQLError(UNEXPECTED_MULTIPLE_PAYLOADS)
+        return result
 
     def _cache_for(self, request: Request) -> ResponseCache | None:
         """The response cache, for a GraphQL read sent by GET (never the IDE page)."""

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from pith_graph.graphql.execution import DocumentMemo
 from pith_graph.graphql.loaders import Loaders
 from pith_graph.http.app_state import RegistryState
 from pith_graph.service.tokens import Principal, authenticate
@@ -34,6 +35,9 @@ class Context:
     _principal: asyncio.Future[Principal] | None = field(default=None, repr=False)
     # Said in the response's ``extensions.warnings``: accepted, but worth the client's attention.
     warnings: list[dict[str, Any]] = field(default_factory=list)
+    # What resolvers derive from the selection, kept with the document for all its requests
+    # (a document the schema keeps, executed on the short path; else None).
+    document_memo: DocumentMemo | None = None
 
     def warn(self, code: str, message: str, path: list[str | int] | None = None) -> None:
         self.warnings.append({"code": code, "message": message, **({"path": path} if path else {})})

@@ -20,6 +20,14 @@ An item may also be a plain ``dict`` holding the fields by their Python names (a
 response's shape, e.g. a page's edges and their papers' aliases): the plan reads it by key, and
 :func:`read_field`, the schema's default resolver, does the same in graphql-core's completion, so
 such rows need no object built for them.
+
+A document the schema keeps (:mod:`pith_graph.graphql.prepared`) is executed with its
+:class:`DocumentMemo`: the subfields collected for a field group, the plans and what resolvers
+derive from their selection, found once for every request of the document rather than once a
+request. Field groups are named by the identity of their syntax nodes (the kept document holds
+them, and the memo lives no longer than the document), and by the values of the variables the
+document's directives read (``@include(if: $x)`` selects other fields): nothing else a request
+brings (its other variables, its context) enters what is kept. Each memo is bounded.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from graphql import (
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-__all__ = ["PithExecution", "read_field"]
+__all__ = ["DocumentMemo", "PithExecution", "read_field"]
 
 _MAX_INT = 2**31 - 1
 _MIN_INT = -(2**31)
@@ -169,13 +177,98 @@ def _object(plan: Plan, nullable: bool) -> Convert:
     return convert_object
 
 
-class PithExecution(StrawberryGraphQLCoreExecutionContext):
-    """graphql-core's execution, with lists of plain objects completed by a compiled plan."""
+class DocumentMemo:
+    """What executing one kept document computes alike for every request: collected subfields
+    and plans by (type, field group, directive variables), and what resolvers derive from their
+    selection (:meth:`derived`). At most ``max_entries`` of each; past that, computed anew."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, directive_variables: tuple[str, ...] | None, max_entries: int = 256) -> None:
+        # None: the document selects by something a memo cannot name (fragment arguments).
+        self.directive_variables = directive_variables
+        self.max_entries = max_entries
+        self.subfields: dict[tuple[Any, ...], Any] = {}
+        self.plans: dict[tuple[Any, ...], Convert | None] = {}
+        self._derived: dict[tuple[Any, ...], Any] = {}
+
+    def variant(self, variable_values: Any) -> tuple[Any, ...] | None:
+        """The values of the directives' variables in this request, or None when a request's
+        selection cannot be shared (unhashable values, fragment arguments)."""
+        names = self.directive_variables
+        if names is None:
+            return None
+        if not names:
+            return ()
+        coerced = variable_values.coerced
+        variant = tuple(coerced.get(name) for name in names)
+        try:
+            hash(variant)
+        except TypeError:
+            return None
+        return variant
+
+    def derived(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()``, once per ``key`` (which must name the syntax nodes it reads)."""
+        derived = self._derived
+        try:
+            return derived[key]
+        except KeyError:
+            pass
+        value = compute()
+        if len(derived) < self.max_entries:
+            derived[key] = value
+        return value
+
+    def keep(self, table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+        if len(table) < self.max_entries:
+            table[key] = value
+
+
+def _group_key(field_details_list: Any) -> tuple[int, ...] | None:
+    """The field group by its nodes' identities; None when its fields carry what the nodes do
+    not say (a ``@defer`` above them, fragment arguments)."""
+    key = []
+    for details in field_details_list:
+        if details.defer_usage is not None or details.fragment_variable_values is not None:
+            return None
+        key.append(id(details.node))
+    return tuple(key)
+
+
+class PithExecution(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution, with lists of plain objects completed by a compiled plan.
+
+    ``memo``: the :class:`DocumentMemo` of a kept document, shared by its requests.
+    """
+
+    def __init__(self, *args: Any, memo: DocumentMemo | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # (type, id of the field group, plan kind) -> (the field group, kept alive; converter)
         self._plans: dict[tuple[Any, int, str], tuple[Any, Convert | None]] = {}
+        self._memo = memo
+        self._variant = memo.variant(self.variable_values) if memo is not None else None
+
+    def collect_subfields(self, return_type: GraphQLObjectType, field_details_list: Any) -> Any:
+        relevant_sub_fields = self._relevant_sub_fields
+        key = (return_type, id(field_details_list))
+        cached = relevant_sub_fields.get(key)
+        if cached is not None:
+            return cached[1]
+        variant = self._variant
+        shared_key = None
+        if variant is not None:
+            group = _group_key(field_details_list)
+            if group is not None:
+                shared_key = (return_type, group, variant)
+                assert self._memo is not None
+                collected = self._memo.subfields.get(shared_key)
+                if collected is not None:
+                    relevant_sub_fields[key] = (field_details_list, collected)
+                    return collected
+        collected = super().collect_subfields(return_type, field_details_list)
+        if shared_key is not None and not collected.new_defer_usages:
+            assert self._memo is not None
+            self._memo.keep(self._memo.subfields, shared_key, collected)
+        return collected
 
     def complete_list_value(
         self,
@@ -235,13 +328,33 @@ class PithExecution(StrawberryGraphQLCoreExecutionContext):
             if middleware is not None and middleware.middlewares:
                 convert = None  # an extension wraps every resolver: let it see them all
             else:
-                try:
-                    convert = build(of_type, field_details_list)
-                except _Bail:
-                    convert = None
+                convert = self._shared_plan(of_type, field_details_list, build)
             cached = (field_details_list, convert)
             self._plans[key] = cached
         return cached[1]
+
+    def _shared_plan(
+        self, of_type: Any, field_details_list: Any, build: Callable[[Any, Any], Convert]
+    ) -> Convert | None:
+        """The plan from the document's memo, else built (and kept there when it may be)."""
+        memo, variant = self._memo, self._variant
+        shared_key = None
+        if memo is not None and variant is not None:
+            group = _group_key(field_details_list)
+            if group is not None:
+                shared_key = (of_type, group, build.__name__, variant)
+                try:
+                    return memo.plans[shared_key]
+                except KeyError:
+                    pass
+        try:
+            convert: Convert | None = build(of_type, field_details_list)
+        except _Bail:
+            convert = None
+        if shared_key is not None:
+            assert memo is not None
+            memo.keep(memo.plans, shared_key, convert)
+        return convert
 
     def _convert(self, return_type: Any, field_details_list: Any) -> Convert:
         """The converter of values of ``return_type`` selected by ``field_details_list``;

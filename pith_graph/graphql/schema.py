@@ -38,7 +38,7 @@ from pith_graph.graphql.events import EventMutations, EventQueries, EventSubscri
 from pith_graph.graphql.execution import PithExecution, read_field
 from pith_graph.graphql.integrity import IntegrityQueries
 from pith_graph.graphql.mutations import RegistryMutations
-from pith_graph.graphql.prepared import PreparedDocuments, PreparedQuery
+from pith_graph.graphql.prepared import PreparedDocuments
 from pith_graph.graphql.queries import RegistryQueries
 
 __all__ = ["COSTS", "build_schema", "schema_sdl"]
@@ -141,7 +141,7 @@ class OperationCost(SchemaExtension):
         ):
             # Parsed within the token limit, valid under the limit rules, its operation chosen:
             # what only the document decides is settled for every later request of it.
-            prepared.keep(context.query, name, PreparedQuery(document, chosen, fragments))
+            prepared.keep(context.query, name, document, chosen, fragments)
         variables = context.variables if isinstance(context.variables, dict) else None
         cost = (
             COSTS.cost(context.query, context.schema._schema, chosen, fragments, variables)

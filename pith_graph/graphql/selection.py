@@ -3,6 +3,11 @@
 Resolvers read the selection of the current field (fragments included) to ask the store for no
 more than the fields need: a brief, listing or full paper row, the record document only when a
 document field is asked, a page's totals and facets only when selected.
+
+What a selection holds depends only on the document (directives are not read: a field under a
+``@skip`` is still counted, which reads at most a little more), so for a document the schema
+keeps it is found once, in the document's memo (:attr:`Context.document_memo`), keyed by the
+syntax nodes of the current field.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, convert_selections
 
 from pith_graph.graphql.context import Context
+from pith_graph.graphql.execution import DocumentMemo
 from pith_graph.store.resolve import Projection
 
 __all__ = ["asks_for", "fields_under", "paper_projection", "wants_document"]
@@ -34,21 +40,36 @@ def _collect(selections: list[Any], path: tuple[str, ...], into: set[str]) -> No
             _collect(sel.selections, path[1:], into)
 
 
-def _names_under(info: Info[Context, None] | list[Any], path: tuple[str, ...]) -> set[str]:
+def _memo(raw: Any) -> DocumentMemo | None:
+    return getattr(raw.context, "document_memo", None)
+
+
+def _names_under(
+    info: Info[Context, None] | list[Any], path: tuple[str, ...]
+) -> set[str] | frozenset[str]:
     """The field names selected under ``path`` of the current field (or of the given selected
     fields), fragments included."""
-    names: set[str] = set()
     if isinstance(info, list):
+        names: set[str] = set()
         for field in info:
             _collect(field.selections, path, names)
         return names
     # The syntax tree itself, not strawberry's ``selected_fields``: that converts the whole
     # selection (arguments and directives of every node) into new objects on each request.
     raw = info._raw_info
+    memo = _memo(raw)
+    if memo is None:
+        return _node_names_under(raw, path)
+    key = ("names", path, tuple(map(id, raw.field_nodes)))
+    return memo.derived(key, lambda: _node_names_under(raw, path))  # type: ignore[no-any-return]
+
+
+def _node_names_under(raw: Any, path: tuple[str, ...]) -> frozenset[str]:
+    names: set[str] = set()
     for node in raw.field_nodes:
         if node.selection_set is not None:
             _collect_nodes(raw, node.selection_set.selections, path, names)
-    return names
+    return frozenset(names)
 
 
 def _collect_nodes(
@@ -88,8 +109,20 @@ def fields_under(info: Info[Context, None], path: tuple[str, ...]) -> list[Any]:
     """The selected fields at ``path`` under the current field (e.g. ``("paper", "references")``),
     fragments included, with their arguments."""
     # Found in the syntax tree; only the fields found are converted to strawberry's selected
-    # fields (with their arguments' values).
+    # fields (with their arguments' values, which the request's variables give).
+    if not path:
+        return list(info.selected_fields)
     raw = info._raw_info
+    memo = _memo(raw)
+    if memo is None:
+        level = _nodes_at(raw, path)
+    else:
+        key = ("nodes", path, tuple(map(id, raw.field_nodes)))
+        level = memo.derived(key, lambda: _nodes_at(raw, path))
+    return list(convert_selections(raw, level)) if level else []
+
+
+def _nodes_at(raw: Any, path: tuple[str, ...]) -> tuple[FieldNode, ...]:
     level: list[FieldNode] = list(raw.field_nodes)
     for name in path:
         found: list[FieldNode] = []
@@ -105,8 +138,8 @@ def fields_under(info: Info[Context, None], path: tuple[str, ...]) -> list[Any]:
                 stack.extend(_fragment_selections(raw, sel))
         level = found
         if not level:
-            return []
-    return list(convert_selections(raw, level)) if path else list(info.selected_fields)
+            return ()
+    return tuple(level)
 
 
 # Paper fields a brief row answers (store.papers.PAPER_BRIEF) ...
@@ -181,7 +214,20 @@ def paper_projection(
     """Which properties the papers under ``paths`` of the current field (e.g. ``("paper",)``)
     need: ``"full"`` for a field built from the whole row, ``"brief"`` when a brief row
     answers every field asked, else ``"listing"`` (so a new field is safe by default)."""
+    if not isinstance(info, list):
+        raw = info._raw_info
+        memo = _memo(raw)
+        if memo is not None:
+            key = ("projection", paths, tuple(map(id, raw.field_nodes)))
+            return memo.derived(key, lambda: _projection(info, paths))  # type: ignore[no-any-return]
+    return _projection(info, paths)
+
+
+_BRIEF_ANSWERS = _BRIEF_FIELDS | _OWN_READS
+
+
+def _projection(info: Info[Context, None] | list[Any], paths: tuple[tuple[str, ...], ...]) -> Projection:
     asked = set().union(*(_names_under(info, path) for path in paths))
     if asked & _WHOLE_ROW:
         return "full"
-    return "brief" if asked <= _BRIEF_FIELDS | _OWN_READS else "listing"
+    return "brief" if asked <= _BRIEF_ANSWERS else "listing"
