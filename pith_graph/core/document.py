@@ -185,6 +185,7 @@ def _default_graph_snapshot(
     builder_version: str,
     graph: RecordGraph,
     claims: Sequence[Mapping[str, Any]],
+    integrity: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     sections = _graph_sections(graph, claims)
     return {
@@ -201,15 +202,19 @@ def _default_graph_snapshot(
             "weakest_assumption": "",
             "pith_extraction_headline": "",
         },
-        "integrity": with_section_sha256(
-            {
-                "clean": True,
-                "summary": {"advisory": 0, "critical": 0, "by_detector": {}, "informational": 0},
-                "endpoint": f"/pith/{record.source_id}/integrity.json",
-                "findings": [],
-                "available": True,
-                "detectors_run": [],
-            }
+        "integrity": (
+            dict(integrity)
+            if integrity is not None
+            else with_section_sha256(
+                {
+                    "clean": True,
+                    "summary": {"advisory": 0, "critical": 0, "by_detector": {}, "informational": 0},
+                    "endpoint": f"/pith/{record.source_id}/integrity.json",
+                    "findings": [],
+                    "available": True,
+                    "detectors_run": [],
+                }
+            )
         ),
         "references": sections["references"],
         "formal_canon": sections["formal_canon"],
@@ -283,13 +288,15 @@ def build_record_document(
     ``graph_snapshot.integrity`` section.
     """
     graph = graph if graph is not None else RecordGraph()
-    snapshot = (
-        dict(graph_snapshot)
-        if graph_snapshot is not None
-        else _default_graph_snapshot(meta, record, receipt.builder_version, graph, paper_claims)
-    )
-    if integrity is not None:
-        snapshot["integrity"] = dict(integrity)
+    if graph_snapshot is not None:
+        snapshot = dict(graph_snapshot)
+        if integrity is not None:
+            snapshot["integrity"] = dict(integrity)
+    else:
+        # The given integrity section in place of the default one, not hashed only to be replaced.
+        snapshot = _default_graph_snapshot(
+            meta, record, receipt.builder_version, graph, paper_claims, integrity
+        )
     status = (
         dict(verification_status)
         if verification_status is not None

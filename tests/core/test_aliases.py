@@ -249,3 +249,10 @@ def test_the_common_notations_parse_as_the_general_rules_do(text: str) -> None:
 )
 def test_mixed_case_notations_parse_as_the_general_rules_do(text: str) -> None:
     assert _outcome(parse_alias, text) == _outcome(_parse_general, text)
+
+
+@pytest.mark.parametrize("record", WITH_RECORD, ids=lambda r: r["pith_number"])
+def test_derived_aliases_are_sorted_by_kind_name(record: dict[str, Any]) -> None:
+    rec = CanonicalRecord.from_json(record["canonical_record"])
+    kinds = [a.kind.value for a in derived_aliases(rec, parse_pith_number(record["pith_number"]))]
+    assert kinds == sorted(kinds) == sorted(k.value for k in AliasKind)
