@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +27,7 @@ from pith_graph.core.pith_number import PithNumber, parse_pith_number, pith_numb
 from pith_graph.core.receipts import Receipt, verify_receipt
 from pith_graph.core.record import CanonicalRecord, record_digest
 from pith_graph.core.signing import verify_digest_signature
-from pith_graph.core.snapshot import with_section_sha256
+from pith_graph.core.snapshot import section_sha256, with_section_sha256
 from pith_graph.core.text import text_sha256
 from pith_graph.core.trust import TrustStore
 
@@ -155,11 +156,22 @@ def _graph_sections(graph: RecordGraph, claims: Sequence[Mapping[str, Any]]) -> 
                 "internal_anchors": graph.internal_anchors,
             }
         ),
-        "formal_canon": with_section_sha256({"evidence_count": len(graph.formal_evidence)}),
-        "author_claims": with_section_sha256(
-            {"count": graph.author_claims, "strong_count": graph.strong_author_claims}
+        "formal_canon": _counts_section((("evidence_count", len(graph.formal_evidence)),)),
+        "author_claims": _counts_section(
+            (("count", graph.author_claims), ("strong_count", graph.strong_author_claims))
         ),
     }
+
+
+def _counts_section(counts: tuple[tuple[str, int], ...]) -> dict[str, Any]:
+    """``with_section_sha256`` of a section of counts alone, a new dict each time."""
+    return {**dict(counts), "snapshot_sha256": _counts_sha256(counts)}
+
+
+@lru_cache(maxsize=512)
+def _counts_sha256(counts: tuple[tuple[str, int], ...]) -> str:
+    # Such a section takes few values (mostly zeros): hashed once per value, not per record.
+    return section_sha256(dict(counts))
 
 
 def _inbound_citations(graph: RecordGraph) -> dict[str, Any]:

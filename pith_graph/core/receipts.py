@@ -70,14 +70,17 @@ class Receipt:
         if not isinstance(obj, Mapping):
             raise InvalidReceipt(f"receipt: expected an object, got {obj!r}")
         values: dict[str, str] = {}
-        for f in fields(cls):
-            value = obj.get(f.name)
+        for name in _FIELDS:
+            value = obj.get(name)
             if not isinstance(value, str):
-                raise InvalidReceipt(f"receipt.{f.name}: expected a string, got {value!r}")
-            values[f.name] = value
+                raise InvalidReceipt(f"receipt.{name}: expected a string, got {value!r}")
+            values[name] = value
         return cls(**values)
 
 
+# The fields in declaration order, read once (``dataclasses.fields`` a record is a tenth of
+# parsing its receipt).
+_FIELDS = tuple(f.name for f in fields(Receipt))
 # The reference receipt's key order (REFERENCE.md "Receipts and keys").
 _JSON_ORDER = (
     "kind",
