@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import json
 from typing import Any
 
 import pytest
@@ -154,6 +155,9 @@ QUERIES = [
     "{ one { name colour tags { kind value } maybe { value } __typename } }",
     "{ one { name shout } }",  # a resolver: graphql-core completes the object
     "{ oneHuge { name rank } }",  # not an Int: graphql-core completes it and reports it
+    # Response keys in the selection's order, aliases and __typename among them.
+    "{ items { t: __typename z: name a: rank tags { value __typename kind } name } }",
+    "{ rows { z: ok a: name t: __typename words } }",
 ]
 
 
@@ -164,6 +168,7 @@ def test_plan_answers_as_graphql_core(query: str, include: bool) -> None:
     planned = asyncio.run(PLAN.execute(query, variable_values=variables))
     general = asyncio.run(GENERAL.execute(query, variable_values=variables))
     assert planned.data == general.data
+    assert json.dumps(planned.data) == json.dumps(general.data)  # the keys' order too
     assert [(e.message, e.path) for e in planned.errors or []] == [
         (e.message, e.path) for e in general.errors or []
     ]
