@@ -14,12 +14,12 @@ from pith_graph.core.aliases import (
     AliasKind,
     AliasQuery,
     QueryKind,
+    _parse_general,
     derived_aliases,
     is_valid_arxiv_id,
     parse_alias,
     split_arxiv_version,
 )
-from pith_graph.core.aliases import _parse_general
 from pith_graph.core.errors import InvalidAlias
 from pith_graph.core.pith_number import parse_pith_number
 from pith_graph.core.record import CanonicalRecord
@@ -217,7 +217,7 @@ _TEXTS = st.one_of(
 # prefixes and versions (good and bad).
 _NOTATIONS = st.builds(
     lambda pre, ident, cases, v: pre
-    + "".join(c.upper() if up else c for c, up in zip(ident, cases + [False] * len(ident)))
+    + "".join(c.upper() if up else c for c, up in zip(ident, (cases + [False] * len(ident))[: len(ident)], strict=True))
     + v,
     st.sampled_from(["", "", "doi:", "DOI: ", "doi:10.48550/arxiv.", "10.48550/", "arXiv:", "pith:",
                      "pith:2026:", " "]),
