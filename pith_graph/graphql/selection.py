@@ -205,6 +205,15 @@ _DOCUMENT_FIELDS = frozenset(
 
 def wants_document(info: Info[Context, None], *paths: tuple[str, ...]) -> bool:
     """Do the papers under ``paths`` of the current field select a record document field?"""
+    raw = info._raw_info
+    memo = _memo(raw)
+    if memo is None:
+        return _wants_document(info, paths)
+    key = ("document", paths, tuple(map(id, raw.field_nodes)))
+    return memo.derived(key, lambda: _wants_document(info, paths))  # type: ignore[no-any-return]
+
+
+def _wants_document(info: Info[Context, None], paths: tuple[tuple[str, ...], ...]) -> bool:
     return any(_names_under(info, path) & _DOCUMENT_FIELDS for path in paths)
 
 
