@@ -8,6 +8,7 @@ launcher's own output: the suite never skips and never falls back to anything el
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,9 +32,11 @@ _session_uri: list[str] = []
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
-    capture = item.config.pluginmanager.getplugin("capturemanager")
+    capture = item.config.pluginmanager.getplugin("capturemanager")  # None under -p no:capture
     timer = _hang_report.watching(
-        item.nodeid, lambda: _session_uri[0] if _session_uri else None, capture.global_and_fixture_disabled
+        item.nodeid,
+        lambda: _session_uri[0] if _session_uri else None,
+        capture.global_and_fixture_disabled if capture is not None else contextlib.nullcontext,
     )
     try:
         return (yield)
