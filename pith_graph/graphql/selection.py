@@ -12,7 +12,8 @@ syntax nodes of the current field.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from graphql import (
     FieldNode,
@@ -29,6 +30,8 @@ from pith_graph.store.resolve import Projection
 
 __all__ = ["asks_for", "fields_under", "paper_projection", "wants_document"]
 
+T = TypeVar("T")
+
 
 def _collect(selections: list[Any], path: tuple[str, ...], into: set[str]) -> None:
     for sel in selections:
@@ -40,8 +43,13 @@ def _collect(selections: list[Any], path: tuple[str, ...], into: set[str]) -> No
             _collect(sel.selections, path[1:], into)
 
 
-def _memo(raw: Any) -> DocumentMemo | None:
-    return getattr(raw.context, "document_memo", None)
+def _once_per_document(raw: Any, what: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, found once for every request of a kept document: keyed by ``what`` (the
+    question and its paths) and the current field's syntax nodes; computed anew otherwise."""
+    memo: DocumentMemo | None = getattr(raw.context, "document_memo", None)
+    if memo is None:
+        return compute()
+    return memo.derived((*what, tuple(map(id, raw.field_nodes))), compute)  # type: ignore[no-any-return]
 
 
 def _names_under(
@@ -57,11 +65,7 @@ def _names_under(
     # The syntax tree itself, not strawberry's ``selected_fields``: that converts the whole
     # selection (arguments and directives of every node) into new objects on each request.
     raw = info._raw_info
-    memo = _memo(raw)
-    if memo is None:
-        return _node_names_under(raw, path)
-    key = ("names", path, tuple(map(id, raw.field_nodes)))
-    return memo.derived(key, lambda: _node_names_under(raw, path))  # type: ignore[no-any-return]
+    return _once_per_document(raw, ("names", path), lambda: _node_names_under(raw, path))
 
 
 def _node_names_under(raw: Any, path: tuple[str, ...]) -> frozenset[str]:
@@ -113,12 +117,7 @@ def fields_under(info: Info[Context, None], path: tuple[str, ...]) -> list[Any]:
     if not path:
         return list(info.selected_fields)
     raw = info._raw_info
-    memo = _memo(raw)
-    if memo is None:
-        level = _nodes_at(raw, path)
-    else:
-        key = ("nodes", path, tuple(map(id, raw.field_nodes)))
-        level = memo.derived(key, lambda: _nodes_at(raw, path))
+    level = _once_per_document(raw, ("nodes", path), lambda: _nodes_at(raw, path))
     return list(convert_selections(raw, level)) if level else []
 
 
@@ -205,12 +204,7 @@ _DOCUMENT_FIELDS = frozenset(
 
 def wants_document(info: Info[Context, None], *paths: tuple[str, ...]) -> bool:
     """Do the papers under ``paths`` of the current field select a record document field?"""
-    raw = info._raw_info
-    memo = _memo(raw)
-    if memo is None:
-        return _wants_document(info, paths)
-    key = ("document", paths, tuple(map(id, raw.field_nodes)))
-    return memo.derived(key, lambda: _wants_document(info, paths))  # type: ignore[no-any-return]
+    return _once_per_document(info._raw_info, ("document", paths), lambda: _wants_document(info, paths))
 
 
 def _wants_document(info: Info[Context, None], paths: tuple[tuple[str, ...], ...]) -> bool:
@@ -223,13 +217,9 @@ def paper_projection(
     """Which properties the papers under ``paths`` of the current field (e.g. ``("paper",)``)
     need: ``"full"`` for a field built from the whole row, ``"brief"`` when a brief row
     answers every field asked, else ``"listing"`` (so a new field is safe by default)."""
-    if not isinstance(info, list):
-        raw = info._raw_info
-        memo = _memo(raw)
-        if memo is not None:
-            key = ("projection", paths, tuple(map(id, raw.field_nodes)))
-            return memo.derived(key, lambda: _projection(info, paths))  # type: ignore[no-any-return]
-    return _projection(info, paths)
+    if isinstance(info, list):
+        return _projection(info, paths)
+    return _once_per_document(info._raw_info, ("projection", paths), lambda: _projection(info, paths))
 
 
 _BRIEF_ANSWERS = _BRIEF_FIELDS | _OWN_READS
